@@ -1,0 +1,20 @@
+/*
+ * rawring.h - everything rawring offers, in one include.
+ *
+ * Layer 1, the ring (Linux): rawring/ring.h (setup, submission, completion),
+ * rawring/prep.h (one helper per operation), rawring/register.h
+ * (registration, provided buffers, probe), rawring/syscall.h (the raw
+ * system calls), rawring/barrier.h (the ordering points), rawring/abi.h
+ * (kernel ABI constants newer than the build host's headers).
+ */
+#ifndef RAWRING_H
+#define RAWRING_H
+
+#include "rawring/abi.h"
+#include "rawring/barrier.h"
+#include "rawring/syscall.h"
+#include "rawring/ring.h"
+#include "rawring/prep.h"
+#include "rawring/register.h"
+
+#endif /* RAWRING_H */

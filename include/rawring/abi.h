@@ -1,0 +1,71 @@
+/*
+ * rawring/abi.h - the io_uring kernel ABI as rawring uses it.
+ *
+ * The structures, opcodes and flags come from the build host's
+ * <linux/io_uring.h>.  That header is often older than the kernel the program
+ * runs on (Debian 12 ships 6.1 headers), so the constants rawring needs from
+ * later kernels are defined here behind #ifndef guards, with the kernel
+ * release that introduced each.  Defining a constant does not mean the running
+ * kernel has it: every optional feature is probed at run time
+ * (io_uring_params.features, IORING_REGISTER_PROBE, or a setup attempt).
+ *
+ * Opcodes are enum members upstream, which #ifndef cannot test, so none of the
+ * post-6.1 opcodes is given a name here; rawring does not depend on them.
+ */
+#ifndef RAWRING_ABI_H
+#define RAWRING_ABI_H
+
+#include <linux/io_uring.h>
+
+/* io_uring_setup(2) flags added after 6.1. */
+#ifndef IORING_SETUP_NO_MMAP
+#define IORING_SETUP_NO_MMAP            (1U << 14) /* 6.5: app provides ring memory */
+#endif
+#ifndef IORING_SETUP_REGISTERED_FD_ONLY
+#define IORING_SETUP_REGISTERED_FD_ONLY (1U << 15) /* 6.5: return a registered ring index */
+#endif
+#ifndef IORING_SETUP_NO_SQARRAY
+#define IORING_SETUP_NO_SQARRAY         (1U << 16) /* 6.6: no SQ index array */
+#endif
+#ifndef IORING_SETUP_HYBRID_IOPOLL
+#define IORING_SETUP_HYBRID_IOPOLL      (1U << 17) /* 6.13: sleep before polling */
+#endif
+
+/* io_uring_params.features bits added after 6.1. */
+#ifndef IORING_FEAT_REG_REG_RING
+#define IORING_FEAT_REG_REG_RING        (1U << 13) /* 6.3: register with a registered ring fd */
+#endif
+#ifndef IORING_FEAT_RECVSEND_BUNDLE
+#define IORING_FEAT_RECVSEND_BUNDLE     (1U << 14) /* 6.10 */
+#endif
+#ifndef IORING_FEAT_MIN_TIMEOUT
+#define IORING_FEAT_MIN_TIMEOUT         (1U << 15) /* 6.12 */
+#endif
+#ifndef IORING_FEAT_RW_ATTR
+#define IORING_FEAT_RW_ATTR             (1U << 16) /* 6.14 */
+#endif
+#ifndef IORING_FEAT_NO_IOWAIT
+#define IORING_FEAT_NO_IOWAIT           (1U << 17) /* 6.15 */
+#endif
+
+/* io_uring_enter(2) flags added after 6.1. */
+#ifndef IORING_ENTER_ABS_TIMER
+#define IORING_ENTER_ABS_TIMER          (1U << 5) /* 6.12 */
+#endif
+
+/* cqe->flags added after 6.1. */
+#ifndef IORING_CQE_F_BUF_MORE
+#define IORING_CQE_F_BUF_MORE           (1U << 4) /* 6.12: incremental buffer consumption */
+#endif
+
+/* sqe->timeout_flags added after 6.1. */
+#ifndef IORING_TIMEOUT_MULTISHOT
+#define IORING_TIMEOUT_MULTISHOT        (1U << 6) /* 6.4 */
+#endif
+
+/* sqe->msg_ring_flags added after 6.1. */
+#ifndef IORING_MSG_RING_FLAGS_PASS
+#define IORING_MSG_RING_FLAGS_PASS      (1U << 1) /* 6.3: pass sqe->file_index as cqe flags */
+#endif
+
+#endif /* RAWRING_ABI_H */

@@ -1,0 +1,310 @@
+/*
+ * rawring/ring.h - layer 1: an io_uring instance mapped and driven by hand.
+ *
+ * The vocabulary is liburing's under the rr_ prefix: rr_get_sqe, rr_prep_*
+ * (rawring/prep.h), rr_submit, rr_wait_cqe, rr_cqe_seen.  Every function that
+ * can fail returns a negative errno; errno is never the channel.
+ *
+ * A struct rr_ring is not thread-safe: one thread submits and reaps (the
+ * kernel's IORING_SETUP_SINGLE_ISSUER rule, whether or not the flag is set).
+ */
+#ifndef RAWRING_RING_H
+#define RAWRING_RING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "abi.h"
+#include "barrier.h"
+#include "syscall.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The submission queue as mapped from the kernel, plus rawring's own cursors. */
+struct rr_sq {
+	unsigned *khead;          /* kernel-owned: next SQE the kernel consumes */
+	unsigned *ktail;          /* rawring-owned: end of the published SQEs */
+	unsigned *kflags;         /* IORING_SQ_NEED_WAKEUP, _CQ_OVERFLOW, _TASKRUN */
+	unsigned *kdropped;       /* invalid index-array entries the kernel skipped */
+	unsigned *array;          /* SQ index array; NULL under IORING_SETUP_NO_SQARRAY */
+	struct io_uring_sqe *sqes;
+
+	unsigned sqe_head;        /* first SQE handed out and not yet published */
+	unsigned sqe_tail;        /* next SQE rr_get_sqe hands out */
+	unsigned ring_mask;
+	unsigned ring_entries;
+
+	void *ring_ptr;           /* the SQ ring mapping (shared with the CQ ring
+				     under IORING_FEAT_SINGLE_MMAP) */
+	size_t ring_size;
+	size_t sqes_size;         /* the SQE array mapping */
+};
+
+/* The completion queue as mapped from the kernel. */
+struct rr_cq {
+	unsigned *khead;          /* rawring-owned: next CQE to consume */
+	unsigned *ktail;          /* kernel-owned: end of the posted CQEs */
+	unsigned *kflags;         /* IORING_CQ_EVENTFD_DISABLED; NULL if absent */
+	unsigned *koverflow;      /* CQEs dropped (kernels without IORING_FEAT_NODROP) */
+	struct io_uring_cqe *cqes;
+
+	unsigned ring_mask;
+	unsigned ring_entries;
+
+	void *ring_ptr;           /* == sq.ring_ptr under IORING_FEAT_SINGLE_MMAP */
+	size_t ring_size;
+};
+
+struct rr_ring {
+	struct rr_sq sq;
+	struct rr_cq cq;
+	unsigned setup_flags;     /* IORING_SETUP_* the ring was created with */
+	unsigned features;        /* IORING_FEAT_* the kernel reported */
+	int ring_fd;
+	int enter_fd;             /* ring_fd, or its registered index */
+	unsigned enter_flags;     /* IORING_ENTER_REGISTERED_RING once registered */
+	unsigned sqe_shift;       /* 1 under IORING_SETUP_SQE128, else 0 */
+	unsigned cqe_shift;       /* 1 under IORING_SETUP_CQE32, else 0 */
+	/* io_uring_enter calls made through this ring: read it to count syscalls. */
+	unsigned long long enter_calls;
+	/* The params the kernel returned at setup (offsets, entries, features). */
+	struct io_uring_params params;
+};
+
+/* ---- setup and teardown ------------------------------------------------ */
+
+/*
+ * Create a ring with `entries` SQ entries (rounded up to a power of two by
+ * the kernel) and IORING_SETUP_* `flags`, and map it.  Returns 0 or -errno:
+ * -EINVAL for NULL ring, 0 entries, more than the kernel's maximum (32768)
+ * without IORING_SETUP_CLAMP, or a flag the running kernel rejects;
+ * -ENOMEM, -EMFILE; -EPERM or -ENOSYS where io_uring is disabled or absent.
+ * On failure nothing is left open or mapped.  Never blocks.
+ */
+int rr_ring_init(unsigned entries, struct rr_ring *ring, unsigned flags);
+
+/*
+ * As rr_ring_init, with the whole io_uring_params: flags, sq_thread_idle and
+ * sq_thread_cpu (SQPOLL, SQ_AFF), cq_entries (CQSIZE), wq_fd (ATTACH_WQ).
+ * The kernel writes its results back into *params.  NULL params: -EINVAL.
+ */
+int rr_ring_init_params(unsigned entries, struct rr_ring *ring,
+			struct io_uring_params *params);
+
+/*
+ * Create a ring with as many of params->flags as the running kernel accepts.
+ * The whole set is tried first (one setup call when it is accepted).  If the
+ * kernel answers -EINVAL, the ring is first tried with no flags (an -EINVAL
+ * there is returned: the entries are wrong, not a flag), then the flags are
+ * added back one at a time in increasing bit order, keeping each the kernel
+ * accepts together with those kept so far; flags refused in that pass are
+ * offered once more at the end, so a flag that depends on a higher bit is
+ * kept when that bit is.  On return params->flags holds the flags kept.
+ * Errors other than -EINVAL (-ENOMEM, -EPERM, ...) are returned at once.
+ */
+int rr_ring_init_preferred(unsigned entries, struct rr_ring *ring,
+			   struct io_uring_params *params);
+
+/*
+ * Unmap the ring, unregister its registered ring fd, and close it.  SQEs not
+ * yet submitted are dropped; requests in flight are cancelled by the kernel.
+ * Safe to call on a zeroed ring and twice in a row.
+ */
+void rr_ring_exit(struct rr_ring *ring);
+
+/*
+ * Start a ring created with IORING_SETUP_R_DISABLED (restrictions may be
+ * registered before this).  Returns 0 or -errno (-EBADFD if already enabled).
+ */
+int rr_register_enable_rings(struct rr_ring *ring);
+
+/* ---- submission -------------------------------------------------------- */
+
+/*
+ * The next free SQE, or NULL when the SQ is full (call rr_submit, or under
+ * SQPOLL rr_sqring_wait, then try again).  The SQE's contents are stale until
+ * an rr_prep_* helper fills it.  Never blocks, never enters the kernel.
+ */
+static inline struct io_uring_sqe *rr_get_sqe(struct rr_ring *ring)
+{
+	struct rr_sq *sq = &ring->sq;
+	unsigned next = sq->sqe_tail + 1;
+	unsigned head;
+
+	/* Under SQPOLL the kernel thread moves the head concurrently: acquire
+	 * pairs with its smp_store_release(sq.head) after it read those SQEs,
+	 * so the slots we are about to reuse are no longer being read. */
+	if (ring->setup_flags & IORING_SETUP_SQPOLL)
+		head = rr_load_acquire(sq->khead);
+	else
+		head = rr_load_relaxed(sq->khead);
+
+	if (next - head > sq->ring_entries)
+		return NULL;
+
+	struct io_uring_sqe *sqe =
+		&sq->sqes[(sq->sqe_tail & sq->ring_mask) << ring->sqe_shift];
+	sq->sqe_tail = next;
+	return sqe;
+}
+
+/* SQEs handed out by rr_get_sqe that the kernel has not consumed yet. */
+static inline unsigned rr_sq_ready(const struct rr_ring *ring)
+{
+	unsigned head = (ring->setup_flags & IORING_SETUP_SQPOLL)
+				? rr_load_acquire(ring->sq.khead)
+				: rr_load_relaxed(ring->sq.khead);
+
+	return ring->sq.sqe_tail - head;
+}
+
+/* How many more SQEs rr_get_sqe can hand out before the SQ is full. */
+static inline unsigned rr_sq_space_left(const struct rr_ring *ring)
+{
+	return ring->sq.ring_entries - rr_sq_ready(ring);
+}
+
+/*
+ * Publish the SQEs prepared since the last call and tell the kernel.  Without
+ * SQPOLL this is one io_uring_enter.  Under SQPOLL it enters only to wake the
+ * kernel thread when IORING_SQ_NEED_WAKEUP is set.  With IOPOLL, or when the
+ * ring reports a CQ overflow backlog or pending task work, the enter also
+ * carries GETEVENTS (without waiting) so the kernel flushes completions.
+ * Returns the number of SQEs submitted or -errno (-EAGAIN, -EBUSY: resources
+ * or completions are short, retry after reaping; -EBADR: CQEs were dropped;
+ * -EINTR).  Never waits for a completion.
+ */
+int rr_submit(struct rr_ring *ring);
+
+/*
+ * rr_submit, then wait until at least `wait_nr` CQEs are ready (in one
+ * io_uring_enter).  Returns the number submitted or -errno (as rr_submit).
+ * Blocks until the completions arrive or a signal interrupts (-EINTR).
+ */
+int rr_submit_and_wait(struct rr_ring *ring, unsigned wait_nr);
+
+/*
+ * SQPOLL only: block until the kernel thread has consumed at least one SQE,
+ * so rr_get_sqe can succeed.  Returns 0 at once if the SQ has space, or
+ * -errno; -EINVAL on a ring without SQPOLL.
+ */
+int rr_sqring_wait(struct rr_ring *ring);
+
+/* ---- completion -------------------------------------------------------- */
+
+/*
+ * CQEs ready to be consumed.  Never enters the kernel; a CQ overflow backlog
+ * is not counted until a wait or peek flushes it.
+ */
+static inline unsigned rr_cq_ready(const struct rr_ring *ring)
+{
+	/* Acquire pairs with the kernel's smp_store_release(cq.tail): the CQEs
+	 * before the tail are fully written when we see it. */
+	return rr_load_acquire(ring->cq.ktail) - *ring->cq.khead;
+}
+
+/*
+ * Mark `nr` CQEs as consumed, handing their slots back to the kernel.  Each
+ * must have been read completely before this call.
+ */
+static inline void rr_cq_advance(struct rr_ring *ring, unsigned nr)
+{
+	if (nr) {
+		/* Release orders our reads of those CQEs before the kernel can see
+		 * their slots free; pairs with its read of cq.head when posting. */
+		rr_store_release(ring->cq.khead, *ring->cq.khead + nr);
+	}
+}
+
+/* Mark the CQE returned by a peek or wait as consumed. */
+static inline void rr_cqe_seen(struct rr_ring *ring, struct io_uring_cqe *cqe)
+{
+	if (cqe)
+		rr_cq_advance(ring, 1);
+}
+
+/*
+ * Iterate over the ready CQEs without consuming them; follow with
+ * rr_cq_advance(ring, count).  `head` is an unsigned the loop owns.
+ */
+#define rr_for_each_cqe(ring, head, cqe)                                       \
+	for ((head) = *(ring)->cq.khead;                                       \
+	     ((cqe) = ((head) != rr_load_acquire((ring)->cq.ktail)             \
+			       ? &(ring)->cq.cqes[((head) & (ring)->cq.ring_mask)  \
+						  << (ring)->cqe_shift]            \
+			       : NULL));                                       \
+	     (head)++)
+
+/*
+ * The next CQE without waiting.  Returns 0 with *cqe_ptr set, or -EAGAIN when
+ * none is ready.  Makes no system call when the CQ is empty, unless the ring's
+ * flags say the kernel holds an overflow backlog or pending task work (then
+ * one non-blocking io_uring_enter with GETEVENTS flushes it), or the ring is
+ * IOPOLL (completions are only found by polling).  NULL cqe_ptr: -EINVAL.
+ */
+int rr_peek_cqe(struct rr_ring *ring, struct io_uring_cqe **cqe_ptr);
+
+/*
+ * Fill `cqes` with up to `count` ready CQEs without waiting (flushing an
+ * overflow backlog as rr_peek_cqe does).  Returns how many; consume them
+ * with rr_cq_advance.
+ */
+unsigned rr_peek_batch_cqe(struct rr_ring *ring, struct io_uring_cqe **cqes,
+			   unsigned count);
+
+/*
+ * Wait for one CQE.  Returns 0 with *cqe_ptr set, or -errno (-EINTR when a
+ * signal arrives first).  Blocks.
+ */
+int rr_wait_cqe(struct rr_ring *ring, struct io_uring_cqe **cqe_ptr);
+
+/* Wait until at least `wait_nr` CQEs are ready; *cqe_ptr is the first. */
+int rr_wait_cqe_nr(struct rr_ring *ring, struct io_uring_cqe **cqe_ptr,
+		   unsigned wait_nr);
+
+/*
+ * Submit what is pending, then wait up to `ts` (relative; NULL waits without
+ * limit) for `wait_nr` CQEs, with `sigmask` (NULL for none) applied while
+ * waiting.  The timeout travels in io_uring_enter's extended argument, so no
+ * SQE is consumed.  Returns 0 with *cqe_ptr at the first CQE, or -ETIME when
+ * the timeout expired first (*cqe_ptr is then the first ready CQE or NULL),
+ * -EINTR, or -EOPNOTSUPP on kernels without IORING_FEAT_EXT_ARG (5.11).
+ */
+int rr_wait_cqes(struct rr_ring *ring, struct io_uring_cqe **cqe_ptr,
+		 unsigned wait_nr, const struct __kernel_timespec *ts,
+		 const void *sigmask);
+
+/* rr_wait_cqes for one CQE, with no signal mask. */
+int rr_wait_cqe_timeout(struct rr_ring *ring, struct io_uring_cqe **cqe_ptr,
+			const struct __kernel_timespec *ts);
+
+/* ---- user data --------------------------------------------------------- */
+
+static inline void rr_sqe_set_data(struct io_uring_sqe *sqe, void *data)
+{
+	sqe->user_data = (uint64_t)(uintptr_t)data;
+}
+
+static inline void rr_sqe_set_data64(struct io_uring_sqe *sqe, uint64_t data)
+{
+	sqe->user_data = data;
+}
+
+static inline void *rr_cqe_get_data(const struct io_uring_cqe *cqe)
+{
+	return (void *)(uintptr_t)cqe->user_data;
+}
+
+static inline uint64_t rr_cqe_get_data64(const struct io_uring_cqe *cqe)
+{
+	return cqe->user_data;
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RAWRING_RING_H */

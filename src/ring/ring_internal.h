@@ -1,0 +1,48 @@
+/*
+ * What the submission and completion paths share and the public header does
+ * not show: the decisions about when io_uring_enter is needed.
+ */
+#ifndef RAWRING_RING_INTERNAL_H
+#define RAWRING_RING_INTERNAL_H
+
+#include <stdbool.h>
+
+#include "rawring/ring.h"
+
+/*
+ * Publish the SQEs handed out since the last flush (store-release of the SQ
+ * tail) and return how many SQEs the kernel has yet to consume.
+ */
+unsigned rr__flush_sq(struct rr_ring *ring);
+
+/*
+ * Whether submitting `to_submit` SQEs needs io_uring_enter, adding
+ * IORING_ENTER_SQ_WAKEUP to *enter_flags when an idle SQPOLL thread must be
+ * woken.
+ */
+bool rr__sq_needs_enter(struct rr_ring *ring, unsigned to_submit,
+			unsigned *enter_flags);
+
+/* The kernel holds completions that only an enter with GETEVENTS flushes. */
+static inline bool rr__cq_needs_flush(const struct rr_ring *ring)
+{
+	return rr_load_relaxed(ring->sq.kflags) &
+	       (IORING_SQ_CQ_OVERFLOW | IORING_SQ_TASKRUN);
+}
+
+/*
+ * An IOPOLL ring without SQPOLL finds completions only when rawring polls:
+ * every reap has to enter with GETEVENTS.  (With SQPOLL the kernel thread
+ * polls.)
+ */
+static inline bool rr__reap_must_enter(const struct rr_ring *ring)
+{
+	return (ring->setup_flags & (IORING_SETUP_IOPOLL | IORING_SETUP_SQPOLL)) ==
+	       IORING_SETUP_IOPOLL;
+}
+
+/* io_uring_enter through the registered ring fd when there is one. */
+int rr__enter(struct rr_ring *ring, unsigned to_submit, unsigned min_complete,
+	      unsigned flags, const void *arg, size_t arg_size);
+
+#endif /* RAWRING_RING_INTERNAL_H */

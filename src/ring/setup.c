@@ -1,0 +1,168 @@
+/*
+ * Ring creation: io_uring_setup, then the mappings the kernel's offsets
+ * describe.  Three regions: the SQ ring (head, tail, mask, entries, flags,
+ * dropped, index array), the CQ ring (head, tail, mask, entries, overflow,
+ * CQEs, flags) and the SQE array.  Under IORING_FEAT_SINGLE_MMAP the SQ and
+ * CQ rings share one mapping.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "rawring/register.h"
+#include "rawring/ring.h"
+
+static void *map_region(int ring_fd, size_t size, off_t offset)
+{
+	/* MAP_POPULATE: the rings are touched on every operation; fault them
+	 * in now rather than on the first submission. */
+	return mmap(NULL, size, PROT_READ | PROT_WRITE,
+		    MAP_SHARED | MAP_POPULATE, ring_fd, offset);
+}
+
+static void unmap_rings(struct rr_ring *ring)
+{
+	if (ring->sq.sqes)
+		munmap(ring->sq.sqes, ring->sq.sqes_size);
+	if (ring->cq.ring_ptr && ring->cq.ring_ptr != ring->sq.ring_ptr)
+		munmap(ring->cq.ring_ptr, ring->cq.ring_size);
+	if (ring->sq.ring_ptr)
+		munmap(ring->sq.ring_ptr, ring->sq.ring_size);
+	ring->sq.sqes = NULL;
+	ring->sq.ring_ptr = NULL;
+	ring->cq.ring_ptr = NULL;
+}
+
+static unsigned *ring_word(void *base, unsigned offset)
+{
+	return (unsigned *)((char *)base + offset);
+}
+
+static int map_rings(struct rr_ring *ring, const struct io_uring_params *p)
+{
+	struct rr_sq *sq = &ring->sq;
+	struct rr_cq *cq = &ring->cq;
+	size_t cqe_size = sizeof(struct io_uring_cqe) << ring->cqe_shift;
+	size_t sqe_size = sizeof(struct io_uring_sqe) << ring->sqe_shift;
+
+	/* Under NO_SQARRAY the kernel reports sq_off.array as 0, and the SQ
+	 * ring is just the shared header, which the CQ ring size covers. */
+	sq->ring_size = p->sq_off.array + p->sq_entries * sizeof(unsigned);
+	cq->ring_size = p->cq_off.cqes + p->cq_entries * cqe_size;
+	if (p->features & IORING_FEAT_SINGLE_MMAP) {
+		if (cq->ring_size > sq->ring_size)
+			sq->ring_size = cq->ring_size;
+		cq->ring_size = sq->ring_size;
+	}
+
+	sq->ring_ptr = map_region(ring->ring_fd, sq->ring_size, IORING_OFF_SQ_RING);
+	if (sq->ring_ptr == MAP_FAILED) {
+		sq->ring_ptr = NULL;
+		return -errno;
+	}
+	if (p->features & IORING_FEAT_SINGLE_MMAP) {
+		cq->ring_ptr = sq->ring_ptr;
+	} else {
+		cq->ring_ptr = map_region(ring->ring_fd, cq->ring_size,
+					  IORING_OFF_CQ_RING);
+		if (cq->ring_ptr == MAP_FAILED) {
+			cq->ring_ptr = NULL;
+			return -errno;
+		}
+	}
+
+	sq->sqes_size = p->sq_entries * sqe_size;
+	sq->sqes = map_region(ring->ring_fd, sq->sqes_size, IORING_OFF_SQES);
+	if (sq->sqes == MAP_FAILED) {
+		sq->sqes = NULL;
+		return -errno;
+	}
+
+	sq->khead = ring_word(sq->ring_ptr, p->sq_off.head);
+	sq->ktail = ring_word(sq->ring_ptr, p->sq_off.tail);
+	sq->kflags = ring_word(sq->ring_ptr, p->sq_off.flags);
+	sq->kdropped = ring_word(sq->ring_ptr, p->sq_off.dropped);
+	sq->ring_mask = *ring_word(sq->ring_ptr, p->sq_off.ring_mask);
+	sq->ring_entries = *ring_word(sq->ring_ptr, p->sq_off.ring_entries);
+	sq->array = (p->flags & IORING_SETUP_NO_SQARRAY)
+			    ? NULL
+			    : ring_word(sq->ring_ptr, p->sq_off.array);
+
+	cq->khead = ring_word(cq->ring_ptr, p->cq_off.head);
+	cq->ktail = ring_word(cq->ring_ptr, p->cq_off.tail);
+	cq->koverflow = ring_word(cq->ring_ptr, p->cq_off.overflow);
+	cq->cqes = (struct io_uring_cqe *)((char *)cq->ring_ptr + p->cq_off.cqes);
+	cq->kflags = p->cq_off.flags ? ring_word(cq->ring_ptr, p->cq_off.flags)
+				     : NULL;
+	cq->ring_mask = *ring_word(cq->ring_ptr, p->cq_off.ring_mask);
+	cq->ring_entries = *ring_word(cq->ring_ptr, p->cq_off.ring_entries);
+
+	/* The index array maps SQ ring slots to SQE array slots.  rawring hands
+	 * out SQEs in ring order, so slot i always names SQE i: write the
+	 * identity once here instead of on every submission.  The kernel reads
+	 * it only after our store-release of the tail, which orders these
+	 * stores too. */
+	if (sq->array) {
+		for (unsigned i = 0; i < sq->ring_entries; i++)
+			sq->array[i] = i;
+	}
+	return 0;
+}
+
+int rr_ring_init_params(unsigned entries, struct rr_ring *ring,
+			struct io_uring_params *params)
+{
+	if (!ring || !params || entries == 0)
+		return -EINVAL;
+
+	memset(ring, 0, sizeof(*ring));
+	ring->ring_fd = -1;
+	ring->enter_fd = -1;
+
+	int fd = rr_io_uring_setup(entries, params);
+	if (fd < 0)
+		return fd;
+
+	ring->ring_fd = fd;
+	ring->enter_fd = fd;
+	ring->setup_flags = params->flags;
+	ring->features = params->features;
+	ring->sqe_shift = (params->flags & IORING_SETUP_SQE128) ? 1 : 0;
+	ring->cqe_shift = (params->flags & IORING_SETUP_CQE32) ? 1 : 0;
+	ring->params = *params;
+
+	int ret = map_rings(ring, params);
+	if (ret < 0) {
+		unmap_rings(ring);
+		close(fd);
+		ring->ring_fd = -1;
+		ring->enter_fd = -1;
+		return ret;
+	}
+	return 0;
+}
+
+int rr_ring_init(unsigned entries, struct rr_ring *ring, unsigned flags)
+{
+	struct io_uring_params params;
+
+	memset(&params, 0, sizeof(params));
+	params.flags = flags;
+	return rr_ring_init_params(entries, ring, &params);
+}
+
+void rr_ring_exit(struct rr_ring *ring)
+{
+	if (!ring || ring->ring_fd < 0 || !ring->sq.ring_ptr)
+		return;
+	/* A registered ring fd holds its own reference to the ring in this
+	 * task: drop it, or the ring outlives the close below. */
+	if (ring->enter_flags & IORING_ENTER_REGISTERED_RING)
+		rr_unregister_ring_fd(ring);
+	unmap_rings(ring);
+	close(ring->ring_fd);
+	ring->ring_fd = -1;
+	ring->enter_fd = -1;
+}

@@ -1,0 +1,88 @@
+/*
+ * The submission path: publish prepared SQEs and decide whether the kernel
+ * has to be entered to see them.
+ */
+#include <errno.h>
+#include <signal.h>
+
+#include "ring_internal.h"
+
+unsigned rr__flush_sq(struct rr_ring *ring)
+{
+	struct rr_sq *sq = &ring->sq;
+	unsigned tail = sq->sqe_tail;
+
+	if (sq->sqe_head != tail) {
+		sq->sqe_head = tail;
+		/* Release orders the SQE contents (and index-array slots) before
+		 * the new tail; pairs with the kernel's smp_load_acquire(sq.tail)
+		 * before it reads SQEs, or the SQPOLL thread's. */
+		rr_store_release(sq->ktail, tail);
+	}
+	/* Only a count: under SQPOLL the kernel may consume more meanwhile. */
+	return tail - rr_load_relaxed(sq->khead);
+}
+
+bool rr__sq_needs_enter(struct rr_ring *ring, unsigned to_submit,
+			unsigned *enter_flags)
+{
+	if (!to_submit)
+		return false;
+	if (!(ring->setup_flags & IORING_SETUP_SQPOLL))
+		return true;
+
+	/* Our tail store above, then a load of sq.flags: only a full fence
+	 * orders that pair.  See rr_full_fence() for the kernel side. */
+	rr_full_fence();
+	if (rr_load_relaxed(ring->sq.kflags) & IORING_SQ_NEED_WAKEUP) {
+		*enter_flags |= IORING_ENTER_SQ_WAKEUP;
+		return true;
+	}
+	return false;
+}
+
+int rr__enter(struct rr_ring *ring, unsigned to_submit, unsigned min_complete,
+	      unsigned flags, const void *arg, size_t arg_size)
+{
+	ring->enter_calls++;
+	flags |= ring->enter_flags;
+	if (arg)
+		return rr_io_uring_enter2(ring->enter_fd, to_submit, min_complete,
+					  flags, arg, arg_size);
+	return rr_io_uring_enter(ring->enter_fd, to_submit, min_complete, flags,
+				 NULL);
+}
+
+static int submit(struct rr_ring *ring, unsigned to_submit, unsigned wait_nr)
+{
+	unsigned flags = 0;
+	/* An overflow backlog or pending task work needs GETEVENTS, and so
+	 * does every enter of an IOPOLL ring that polls for itself. */
+	bool reap = wait_nr || rr__reap_must_enter(ring) ||
+		    rr__cq_needs_flush(ring);
+
+	if (!rr__sq_needs_enter(ring, to_submit, &flags) && !reap)
+		return (int)to_submit;
+	if (reap)
+		flags |= IORING_ENTER_GETEVENTS;
+	return rr__enter(ring, to_submit, wait_nr, flags, NULL, 0);
+}
+
+int rr_submit(struct rr_ring *ring)
+{
+	return submit(ring, rr__flush_sq(ring), 0);
+}
+
+int rr_submit_and_wait(struct rr_ring *ring, unsigned wait_nr)
+{
+	return submit(ring, rr__flush_sq(ring), wait_nr);
+}
+
+int rr_sqring_wait(struct rr_ring *ring)
+{
+	if (!(ring->setup_flags & IORING_SETUP_SQPOLL))
+		return -EINVAL;
+	if (rr_sq_space_left(ring))
+		return 0;
+	return rr__enter(ring, 0, 0, IORING_ENTER_SQ_WAIT, NULL, 0);
+}

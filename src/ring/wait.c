@@ -1,0 +1,143 @@
+/*
+ * The completion path: find CQEs in the mapped CQ ring, and enter the kernel
+ * only when there are not enough of them, when the kernel holds completions
+ * back (overflow backlog, deferred task work), or when an IOPOLL ring must
+ * poll.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+
+#include "ring_internal.h"
+
+/* The first ready CQE (or NULL) and how many are ready. */
+static unsigned peek_ready(struct rr_ring *ring, struct io_uring_cqe **cqe_ptr)
+{
+	struct rr_cq *cq = &ring->cq;
+	unsigned head = *cq->khead;
+	/* Acquire pairs with the kernel's smp_store_release(cq.tail). */
+	unsigned ready = rr_load_acquire(cq->ktail) - head;
+
+	*cqe_ptr = ready ? &cq->cqes[(head & cq->ring_mask) << ring->cqe_shift]
+			 : NULL;
+	return ready;
+}
+
+/*
+ * Submit `to_submit` SQEs and wait for `wait_nr` CQEs, entering the kernel as
+ * few times as that allows.  `arg` is an io_uring_getevents_arg for a timed
+ * wait, or NULL.
+ */
+static int get_cqe(struct rr_ring *ring, struct io_uring_cqe **cqe_ptr,
+		   unsigned to_submit, unsigned wait_nr,
+		   const struct io_uring_getevents_arg *arg)
+{
+	bool entered_for_events = false;
+
+	for (;;) {
+		struct io_uring_cqe *cqe;
+		unsigned ready = peek_ready(ring, &cqe);
+		unsigned flags = 0;
+		bool need_enter = false;
+
+		if (cqe && ready >= wait_nr && !to_submit) {
+			*cqe_ptr = cqe;
+			return 0;
+		}
+		/* A non-waiting peek enters at most once to flush or poll. */
+		if (!entered_for_events &&
+		    (wait_nr > ready || rr__cq_needs_flush(ring) ||
+		     (!cqe && rr__reap_must_enter(ring)))) {
+			flags |= IORING_ENTER_GETEVENTS;
+			need_enter = true;
+		}
+		if (rr__sq_needs_enter(ring, to_submit, &flags))
+			need_enter = true;
+		if (!need_enter) {
+			*cqe_ptr = cqe;
+			return cqe ? 0 : -EAGAIN;
+		}
+
+		int ret;
+		if (arg)
+			ret = rr__enter(ring, to_submit, wait_nr,
+					flags | IORING_ENTER_EXT_ARG, arg,
+					sizeof(*arg));
+		else
+			ret = rr__enter(ring, to_submit, wait_nr, flags, NULL, 0);
+		if (ret < 0) {
+			peek_ready(ring, cqe_ptr);
+			return ret;
+		}
+		/* What the kernel did not take now stays queued for the next
+		 * submit; looping on it could spin on a persistent error. */
+		to_submit = 0;
+		if (flags & IORING_ENTER_GETEVENTS)
+			entered_for_events = wait_nr == 0;
+	}
+}
+
+int rr_peek_cqe(struct rr_ring *ring, struct io_uring_cqe **cqe_ptr)
+{
+	if (!cqe_ptr)
+		return -EINVAL;
+	return get_cqe(ring, cqe_ptr, 0, 0, NULL);
+}
+
+unsigned rr_peek_batch_cqe(struct rr_ring *ring, struct io_uring_cqe **cqes,
+			   unsigned count)
+{
+	struct io_uring_cqe *first;
+
+	if (!cqes || !count)
+		return 0;
+	if (get_cqe(ring, &first, 0, 0, NULL) < 0)
+		return 0;
+
+	struct rr_cq *cq = &ring->cq;
+	unsigned head = *cq->khead;
+	unsigned ready = rr_load_acquire(cq->ktail) - head;
+	unsigned n = ready < count ? ready : count;
+
+	for (unsigned i = 0; i < n; i++)
+		cqes[i] = &cq->cqes[((head + i) & cq->ring_mask) << ring->cqe_shift];
+	return n;
+}
+
+int rr_wait_cqe_nr(struct rr_ring *ring, struct io_uring_cqe **cqe_ptr,
+		   unsigned wait_nr)
+{
+	if (!cqe_ptr)
+		return -EINVAL;
+	return get_cqe(ring, cqe_ptr, 0, wait_nr ? wait_nr : 1, NULL);
+}
+
+int rr_wait_cqe(struct rr_ring *ring, struct io_uring_cqe **cqe_ptr)
+{
+	return rr_wait_cqe_nr(ring, cqe_ptr, 1);
+}
+
+int rr_wait_cqes(struct rr_ring *ring, struct io_uring_cqe **cqe_ptr,
+		 unsigned wait_nr, const struct __kernel_timespec *ts,
+		 const void *sigmask)
+{
+	struct io_uring_getevents_arg arg;
+
+	if (!cqe_ptr)
+		return -EINVAL;
+	if (!(ring->features & IORING_FEAT_EXT_ARG))
+		return -EOPNOTSUPP;
+
+	memset(&arg, 0, sizeof(arg));
+	arg.sigmask = (__u64)(uintptr_t)sigmask;
+	arg.sigmask_sz = sigmask ? _NSIG / 8 : 0;
+	arg.ts = (__u64)(uintptr_t)ts;
+	return get_cqe(ring, cqe_ptr, rr__flush_sq(ring), wait_nr ? wait_nr : 1,
+		       &arg);
+}
+
+int rr_wait_cqe_timeout(struct rr_ring *ring, struct io_uring_cqe **cqe_ptr,
+			const struct __kernel_timespec *ts)
+{
+	return rr_wait_cqes(ring, cqe_ptr, 1, ts, NULL);
+}
