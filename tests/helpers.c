@@ -159,3 +159,11 @@ struct io_uring_cqe *wait_cqe_ms(struct rr_ring *ring, unsigned timeout_ms)
 	cr_assert_not_null(cqe);
 	return cqe;
 }
+
+struct io_uring_sqe *must_get_sqe(struct rr_ring *ring)
+{
+	struct io_uring_sqe *sqe = rr_get_sqe(ring);
+
+	cr_assert_not_null(sqe, "the SQ is full");
+	return sqe;
+}

@@ -42,6 +42,9 @@ uint64_t now_ns(void);
 /* Open fds in this process (from /proc/self/fd). */
 int count_open_fds(void);
 
+/* rr_get_sqe, failing the test when the SQ is full. */
+struct io_uring_sqe *must_get_sqe(struct rr_ring *ring);
+
 /* Wait up to `timeout_ms` for one CQE, failing the test on timeout. */
 struct io_uring_cqe *wait_cqe_ms(struct rr_ring *ring, unsigned timeout_ms);
 

@@ -69,6 +69,14 @@ static int get_cqe(struct rr_ring *ring, struct io_uring_cqe **cqe_ptr,
 			peek_ready(ring, cqe_ptr);
 			return ret;
 		}
+		/* A timed wait ends here: when the timeout expires with some
+		 * but fewer than wait_nr CQEs ready, the kernel returns 0 or the
+		 * submitted count rather than -ETIME. */
+		if (arg && (flags & IORING_ENTER_GETEVENTS)) {
+			if (peek_ready(ring, cqe_ptr) >= wait_nr)
+				return 0;
+			return -ETIME;
+		}
 		/* What the kernel did not take now stays queued for the next
 		 * submit; looping on it could spin on a persistent error. */
 		to_submit = 0;
