@@ -4,11 +4,21 @@
  * back (overflow backlog, deferred task work), or when an IOPOLL ring must
  * poll.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
+#include <time.h>
 
 #include "ring_internal.h"
+
+static uint64_t monotonic_ns(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
+}
 
 /* The first ready CQE (or NULL) and how many are ready. */
 static unsigned peek_ready(struct rr_ring *ring, struct io_uring_cqe **cqe_ptr)
@@ -33,6 +43,14 @@ static int get_cqe(struct rr_ring *ring, struct io_uring_cqe **cqe_ptr,
 		   const struct io_uring_getevents_arg *arg)
 {
 	bool entered_for_events = false;
+	uint64_t poll_deadline = UINT64_MAX;
+
+	if (arg && arg->ts && rr__reap_must_enter(ring)) {
+		const struct __kernel_timespec *ts =
+			(const struct __kernel_timespec *)(uintptr_t)arg->ts;
+		poll_deadline = monotonic_ns() + (uint64_t)ts->tv_sec * 1000000000u +
+				(uint64_t)ts->tv_nsec;
+	}
 
 	for (;;) {
 		struct io_uring_cqe *cqe;
@@ -71,11 +89,14 @@ static int get_cqe(struct rr_ring *ring, struct io_uring_cqe **cqe_ptr,
 		}
 		/* A timed wait ends here: when the timeout expires with some
 		 * but fewer than wait_nr CQEs ready, the kernel returns 0 or the
-		 * submitted count rather than -ETIME. */
+		 * submitted count rather than -ETIME.  An IOPOLL ring is the
+		 * exception: its enter polls once and returns without sleeping,
+		 * so rawring keeps polling until the deadline itself. */
 		if (arg && (flags & IORING_ENTER_GETEVENTS)) {
 			if (peek_ready(ring, cqe_ptr) >= wait_nr)
 				return 0;
-			return -ETIME;
+			if (!rr__reap_must_enter(ring) || monotonic_ns() >= poll_deadline)
+				return -ETIME;
 		}
 		/* What the kernel did not take now stays queued for the next
 		 * submit; looping on it could spin on a persistent error. */
