@@ -48,6 +48,14 @@ Test(setup, unknown_flag_is_einval)
 	cr_assert_lt(ring.ring_fd, 0, "no fd may be left open");
 }
 
+Test(setup, flags_for_caller_provided_memory_are_einval)
+{
+	struct rr_ring ring;
+
+	cr_assert_eq(rr_ring_init(8, &ring, IORING_SETUP_NO_MMAP), -EINVAL);
+	cr_assert_eq(rr_ring_init(8, &ring, IORING_SETUP_REGISTERED_FD_ONLY), -EINVAL);
+}
+
 Test(setup, null_params_and_null_ring_are_einval)
 {
 	struct rr_ring ring;

@@ -80,7 +80,8 @@ struct rr_ring {
  * Create a ring with `entries` SQ entries (rounded up to a power of two by
  * the kernel) and IORING_SETUP_* `flags`, and map it.  Returns 0 or -errno:
  * -EINVAL for NULL ring, 0 entries, more than the kernel's maximum (32768)
- * without IORING_SETUP_CLAMP, or a flag the running kernel rejects;
+ * without IORING_SETUP_CLAMP, a flag the running kernel rejects, or
+ * IORING_SETUP_NO_MMAP / _REGISTERED_FD_ONLY (rawring maps the rings itself);
  * -ENOMEM, -EMFILE; -EPERM or -ENOSYS where io_uring is disabled or absent.
  * On failure nothing is left open or mapped.  Never blocks.
  */

@@ -116,6 +116,10 @@ int rr_ring_init_params(unsigned entries, struct rr_ring *ring,
 {
 	if (!ring || !params || entries == 0)
 		return -EINVAL;
+	/* rawring maps the rings itself; memory the caller provides and a ring
+	 * reachable only through a registered index are not supported. */
+	if (params->flags & (IORING_SETUP_NO_MMAP | IORING_SETUP_REGISTERED_FD_ONLY))
+		return -EINVAL;
 
 	memset(ring, 0, sizeof(*ring));
 	ring->ring_fd = -1;

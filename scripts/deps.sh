@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Install what building and testing rawring needs on Debian 12, if missing:
+# a C compiler (gcc, and clang for the warning check), meson, ninja,
+# pkg-config and Criterion.  Idempotent; does nothing when all is there.
+set -euo pipefail
+
+needed=()
+command -v gcc >/dev/null || needed+=(gcc)
+command -v clang >/dev/null || needed+=(clang)
+command -v meson >/dev/null || needed+=(meson)
+command -v ninja >/dev/null || needed+=(ninja-build)
+command -v pkg-config >/dev/null || needed+=(pkg-config)
+command -v python3 >/dev/null || needed+=(python3)
+pkg-config --exists criterion 2>/dev/null || needed+=(libcriterion-dev)
+[ -f /usr/include/linux/io_uring.h ] || needed+=(linux-libc-dev)
+
+if [ ${#needed[@]} -gt 0 ]; then
+	echo "deps: installing ${needed[*]}"
+	sudo=""
+	[ "$(id -u)" -eq 0 ] || sudo=sudo
+	export DEBIAN_FRONTEND=noninteractive
+	$sudo apt-get update -q
+	$sudo apt-get install -y -q "${needed[@]}"
+fi
