@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/time.h>
+#include <unistd.h>
 
 #include "helpers.h"
 
@@ -84,5 +86,64 @@ Test(wait, null_cqe_pointer_is_einval)
 	ring_init_or_skip(&ring, 4, 0);
 	cr_assert_eq(rr_wait_cqe(&ring, NULL), -EINVAL);
 	cr_assert_eq(rr_wait_cqe_timeout(&ring, NULL, NULL), -EINVAL);
+	rr_ring_exit(&ring);
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+Test(wait, a_signal_interrupts_a_wait_with_eintr)
+{
+	struct rr_ring ring;
+	struct io_uring_cqe *cqe;
+	struct sigaction sa;
+
+	ring_init_or_skip(&ring, 4, 0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm; /* no SA_RESTART */
+	sigaction(SIGALRM, &sa, NULL);
+	struct itimerval timer = { .it_value = { .tv_sec = 0, .tv_usec = 100000 } };
+	setitimer(ITIMER_REAL, &timer, NULL);
+	cr_assert_eq(rr_wait_cqe(&ring, &cqe), -EINTR);
+	rr_ring_exit(&ring);
+}
+
+Test(wait, peek_runs_deferred_task_work_when_the_ring_flags_it)
+{
+	struct rr_ring ring;
+	int fds[2];
+	char buf[8];
+	int ret = rr_ring_init(4, &ring, IORING_SETUP_SINGLE_ISSUER |
+					    IORING_SETUP_DEFER_TASKRUN |
+					    IORING_SETUP_TASKRUN_FLAG);
+
+	if (ret == -EINVAL)
+		cr_skip_test("kernel older than 6.1: no DEFER_TASKRUN");
+	if (ret == -ENOSYS || ret == -EPERM)
+		cr_skip_test("io_uring unavailable");
+	cr_assert_eq(ret, 0);
+	stream_pair(fds);
+	rr_prep_recv(must_get_sqe(&ring), fds[0], buf, sizeof(buf), 0);
+	cr_assert_eq(rr_submit(&ring), 1);
+	cr_assert_eq(write(fds[1], "deferred", 8), 8);
+
+	/* The completion waits as task work until we enter; the kernel says so
+	 * with IORING_SQ_TASKRUN, and a peek then enters once to run it. */
+	uint64_t deadline = now_ns() + 5ull * 1000000000;
+	while (!(rr_load_relaxed(ring.sq.kflags) & IORING_SQ_TASKRUN))
+		cr_assert_lt(now_ns(), deadline, "IORING_SQ_TASKRUN never set");
+	cr_assert_eq(rr_cq_ready(&ring), 0u, "nothing posted before an enter");
+
+	struct io_uring_cqe *cqe;
+	unsigned long long enters = ring.enter_calls;
+	cr_assert_eq(rr_peek_cqe(&ring, &cqe), 0);
+	cr_assert_eq(ring.enter_calls, enters + 1);
+	cr_assert_eq(cqe->res, 8);
+	cr_assert_eq(memcmp(buf, "deferred", 8), 0);
+	rr_cqe_seen(&ring, cqe);
+	close(fds[0]);
+	close(fds[1]);
 	rr_ring_exit(&ring);
 }
