@@ -167,3 +167,12 @@ struct io_uring_sqe *must_get_sqe(struct rr_ring *ring)
 	cr_assert_not_null(sqe, "the SQ is full");
 	return sqe;
 }
+
+int run_one(struct rr_ring *ring)
+{
+	cr_assert_eq(rr_submit(ring), 1);
+	struct io_uring_cqe *cqe = wait_cqe_ms(ring, 5000);
+	int res = cqe->res;
+	rr_cqe_seen(ring, cqe);
+	return res;
+}

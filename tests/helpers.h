@@ -45,6 +45,10 @@ int count_open_fds(void);
 /* rr_get_sqe, failing the test when the SQ is full. */
 struct io_uring_sqe *must_get_sqe(struct rr_ring *ring);
 
+/* Submit the one prepared SQE, wait up to 5 s for its CQE, consume it and
+ * return its result. */
+int run_one(struct rr_ring *ring);
+
 /* Wait up to `timeout_ms` for one CQE, failing the test on timeout. */
 struct io_uring_cqe *wait_cqe_ms(struct rr_ring *ring, unsigned timeout_ms);
 

@@ -13,15 +13,6 @@
 
 TestSuite(files, .timeout = 30);
 
-static int run_one(struct rr_ring *ring)
-{
-	cr_assert_eq(rr_submit(ring), 1);
-	struct io_uring_cqe *cqe = wait_cqe_ms(ring, 5000);
-	int res = cqe->res;
-	rr_cqe_seen(ring, cqe);
-	return res;
-}
-
 /* A fresh directory under /var/tmp for path operations. */
 static void temp_dir(char *path, size_t len)
 {

@@ -25,16 +25,6 @@ static struct sockaddr_in loopback(uint16_t port)
 	return addr;
 }
 
-/* Submit one prepared SQE and return its result. */
-static int run_one(struct rr_ring *ring)
-{
-	cr_assert_eq(rr_submit(ring), 1);
-	struct io_uring_cqe *cqe = wait_cqe_ms(ring, 5000);
-	int res = cqe->res;
-	rr_cqe_seen(ring, cqe);
-	return res;
-}
-
 Test(net, socket_connect_accept_send_recv_shutdown_round_trip)
 {
 	struct rr_ring ring;

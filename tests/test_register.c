@@ -10,15 +10,6 @@
 
 TestSuite(reg, .timeout = 30);
 
-static int run_one(struct rr_ring *ring)
-{
-	cr_assert_eq(rr_submit(ring), 1);
-	struct io_uring_cqe *cqe = wait_cqe_ms(ring, 5000);
-	int res = cqe->res;
-	rr_cqe_seen(ring, cqe);
-	return res;
-}
-
 Test(reg, read_fixed_with_registered_file_and_buffer)
 {
 	struct rr_ring ring;

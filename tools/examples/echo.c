@@ -165,24 +165,13 @@ static int listen_on(uint16_t port)
 
 /* ---- the --demo client: plain blocking sockets, in a child process ---- */
 
-static int send_all(int fd, const char *buf, size_t len)
+/* Send or receive exactly `len` bytes on a blocking socket: 0, or -1 when
+ * the peer closed or an error occurred. */
+static int transfer_all(int fd, char *buf, size_t len, bool sending)
 {
 	while (len) {
-		ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-static int recv_all(int fd, char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = recv(fd, buf, len, 0);
+		ssize_t n = sending ? send(fd, buf, len, MSG_NOSIGNAL)
+				    : recv(fd, buf, len, 0);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -216,13 +205,13 @@ static int run_client(uint16_t port, int connections, int messages, size_t size)
 		for (int i = 0; i < connections; i++) {
 			for (size_t b = 0; b < size; b++)
 				out[b] = (char)(b * 31 + (size_t)i * 7 + (size_t)m);
-			if (send_all(fds[i], out, size) < 0) {
+			if (transfer_all(fds[i], out, size, true) < 0) {
 				perror("client: send");
 				return 1;
 			}
 		}
 		for (int i = 0; i < connections; i++) {
-			if (recv_all(fds[i], in, size) < 0) {
+			if (transfer_all(fds[i], in, size, false) < 0) {
 				fprintf(stderr, "client: connection %d closed early\n", i);
 				return 1;
 			}
