@@ -6,6 +6,9 @@
  * (registration, provided buffers, probe), rawring/syscall.h (the raw
  * system calls), rawring/barrier.h (the ordering points), rawring/abi.h
  * (kernel ABI constants newer than the build host's headers).
+ *
+ * Layer 2, the proactor: rawring/loop.h (one callback per operation) and
+ * rawring/file.h (whole files in one operation).
  */
 #ifndef RAWRING_H
 #define RAWRING_H
@@ -16,5 +19,7 @@
 #include "rawring/ring.h"
 #include "rawring/prep.h"
 #include "rawring/register.h"
+#include "rawring/loop.h"
+#include "rawring/file.h"
 
 #endif /* RAWRING_H */

@@ -8,17 +8,9 @@
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
-#include <time.h>
 
+#include "../common/clock.h"
 #include "ring_internal.h"
-
-static uint64_t monotonic_ns(void)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
-}
 
 /* The first ready CQE (or NULL) and how many are ready. */
 static unsigned peek_ready(struct rr_ring *ring, struct io_uring_cqe **cqe_ptr)
@@ -48,7 +40,7 @@ static int get_cqe(struct rr_ring *ring, struct io_uring_cqe **cqe_ptr,
 	if (arg && arg->ts && rr__reap_must_enter(ring)) {
 		const struct __kernel_timespec *ts =
 			(const struct __kernel_timespec *)(uintptr_t)arg->ts;
-		poll_deadline = monotonic_ns() + (uint64_t)ts->tv_sec * 1000000000u +
+		poll_deadline = rr__monotonic_ns() + (uint64_t)ts->tv_sec * 1000000000u +
 				(uint64_t)ts->tv_nsec;
 	}
 
@@ -95,7 +87,7 @@ static int get_cqe(struct rr_ring *ring, struct io_uring_cqe **cqe_ptr,
 		if (arg && (flags & IORING_ENTER_GETEVENTS)) {
 			if (peek_ready(ring, cqe_ptr) >= wait_nr)
 				return 0;
-			if (!rr__reap_must_enter(ring) || monotonic_ns() >= poll_deadline)
+			if (!rr__reap_must_enter(ring) || rr__monotonic_ns() >= poll_deadline)
 				return -ETIME;
 		}
 		/* What the kernel did not take now stays queued for the next

@@ -1,0 +1,386 @@
+/*
+ * rawring/loop.h - layer 2: the proactor loop.
+ *
+ * Schedule an operation with a callback and a context from anywhere in the
+ * program; the loop batches the submissions, and when the operation
+ * completes it runs the callback exactly once with the result (bytes, an fd,
+ * or a negative errno).  The application never waits for readiness.
+ *
+ *   static void on_read(struct rr_loop *loop, struct rr_op *op, int result)
+ *   {
+ *           struct request *req = op->context;
+ *           ...
+ *   }
+ *
+ *   struct rr_op op;
+ *   rr_op_init(&op, on_read, req);
+ *   rr_read(&loop, &op, fd, buf, sizeof(buf), 0);
+ *   rr_loop_run(&loop, RR_RUN_UNTIL_DONE);
+ *
+ * Ownership.  A struct rr_op belongs to the caller, who keeps it (and every
+ * buffer, path, iovec or address it points to) alive and untouched from
+ * scheduling until its callback has run.  Scheduling allocates nothing.  The
+ * op is free again when its callback starts: the callback may reschedule it
+ * or reuse it for another operation.  Scheduling an op that is still in
+ * flight is a caller error: it aborts in builds without NDEBUG (see
+ * rr_loop_asserts_enabled) and returns -EBUSY otherwise.
+ *
+ * Threads.  A loop belongs to the thread that runs it.  The only calls that
+ * are safe from other threads are rr_loop_wake and rr_async_send.  Run one
+ * loop per thread for thread-per-core programs.
+ *
+ * Callbacks never run inside the call that scheduled the op; they run from
+ * rr_loop_run / rr_loop_run_for_ns / rr_loop_deinit.
+ */
+#ifndef RAWRING_LOOP_H
+#define RAWRING_LOOP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct rr_loop;
+struct rr_op;
+struct statx;
+
+/* The callback of an op: `result` is what the operation returned (a byte
+ * count, an fd, 0) or a negative errno. */
+typedef void (*rr_callback)(struct rr_loop *loop, struct rr_op *op, int result);
+
+/* Which operation an op carries (set by the scheduling call). */
+enum rr_op_type {
+	RR_OP_NONE = 0,
+	RR_OP_NOP,
+	RR_OP_READ,
+	RR_OP_WRITE,
+	RR_OP_READV,
+	RR_OP_WRITEV,
+	RR_OP_FSYNC,
+	RR_OP_FDATASYNC,
+	RR_OP_OPENAT,
+	RR_OP_CLOSE,
+	RR_OP_STATX,
+	RR_OP_ACCEPT,
+	RR_OP_CONNECT,
+	RR_OP_RECV,
+	RR_OP_SEND,
+	RR_OP_RECVMSG,
+	RR_OP_SENDMSG,
+	RR_OP_SHUTDOWN,
+	RR_OP_POLL,
+	RR_OP_TIMEOUT,
+	RR_OP_TYPE_COUNT
+};
+
+/* The life of an op, as the loop tracks it. */
+enum rr_op_state {
+	RR_OP_IDLE = 0,     /* free: may be scheduled */
+	RR_OP_QUEUED,       /* scheduled, waiting to be handed to the backend */
+	RR_OP_IN_FLIGHT,    /* the backend (or the kernel) has it */
+	RR_OP_TIMER,        /* a timeout waiting in the loop's timer heap */
+	RR_OP_COMPLETED,    /* result known, callback not yet run */
+};
+
+/* Op flags. */
+enum {
+	/* The next op scheduled on this loop starts only after this one
+	 * succeeds in full; if this one fails (or reads/writes short), the
+	 * rest of the chain completes with -ECANCELED.  Set with rr_op_link. */
+	RR_OP_F_LINK = 1u << 0,
+	/* Multishot accept: one op, one callback per connection. */
+	RR_OP_F_MULTISHOT = 1u << 1,
+	/* Set during a multishot callback when more callbacks will follow;
+	 * clear on the last one (after which the op is idle). */
+	RR_OP_F_MORE = 1u << 2,
+	/* The op goes to the loop's polled ring (IOPOLL loops; O_DIRECT files). */
+	RR_OP_F_POLLED = 1u << 3,
+	/* Timeout: the deadline is absolute CLOCK_MONOTONIC nanoseconds. */
+	RR_OP_F_ABSOLUTE = 1u << 4,
+	/* Private to the loop. */
+	RR_OP_F_CANCELING = 1u << 8,
+};
+
+struct rr_op {
+	/* Set by the caller (rr_op_init). */
+	rr_callback callback;
+	void *context;
+
+	/* The rest is the loop's: read it, never write it. */
+	struct rr_op *next;        /* queue link */
+	int result;
+	uint8_t type;              /* enum rr_op_type */
+	uint8_t state;             /* enum rr_op_state */
+	uint16_t flags;            /* RR_OP_F_* */
+	union {
+		struct { int fd; void *buf; unsigned len; uint64_t offset; } rw;
+		struct { int fd; const struct iovec *iov; unsigned iovcnt; uint64_t offset; } rwv;
+		struct { int fd; } fd_only;
+		struct { int dfd; const char *path; int flags; unsigned mode; } open;
+		struct { int dfd; const char *path; int flags; unsigned mask; struct statx *buf; } statx;
+		struct { int fd; struct sockaddr *addr; socklen_t *addrlen; int flags; } accept;
+		struct { int fd; const struct sockaddr *addr; socklen_t addrlen; } connect;
+		struct { int fd; void *buf; size_t len; int flags; } xfer;
+		struct { int fd; struct msghdr *msg; int flags; } msg;
+		struct { int fd; int how; } shutdown;
+		struct { int fd; unsigned events; } poll;
+		struct {
+			uint64_t deadline_ns;      /* CLOCK_MONOTONIC */
+			struct rr_op *child;       /* timer heap links */
+			struct rr_op *sibling;
+			struct rr_op *prev;
+		} timer;
+	} args;
+};
+
+/* Prepare an op for its first use (or to change its callback). */
+static inline void rr_op_init(struct rr_op *op, rr_callback callback,
+			      void *context)
+{
+	op->callback = callback;
+	op->context = context;
+	op->next = NULL;
+	op->result = 0;
+	op->type = RR_OP_NONE;
+	op->state = RR_OP_IDLE;
+	op->flags = 0;
+}
+
+/* Whether more callbacks follow this one (multishot ops). */
+static inline bool rr_op_more(const struct rr_op *op)
+{
+	return (op->flags & RR_OP_F_MORE) != 0;
+}
+
+/* ---- the loop ------------------------------------------------------------ */
+
+enum rr_backend_kind {
+	RR_BACKEND_AUTO = 0,   /* io_uring where available */
+	RR_BACKEND_URING,
+	RR_BACKEND_COUNT
+};
+
+struct rr_loop_options {
+	enum rr_backend_kind backend;
+	unsigned entries;              /* SQ entries (io_uring); 0: 256 */
+	bool sqpoll;                   /* io_uring SQPOLL */
+	unsigned sqpoll_idle_ms;       /* 0: 1000 */
+	int sqpoll_cpu;                /* -1 or 0..: pin the SQPOLL thread */
+	bool iopoll;                   /* a second, polled ring for RR_OP_F_POLLED ops */
+};
+
+/* Counters a program can read at any time (rr_loop_stats). */
+struct rr_loop_stats {
+	uint64_t ops_submitted;        /* ops handed to the backend */
+	uint64_t ops_completed;        /* callbacks run */
+	uint64_t syscalls;             /* system calls the backend made */
+	uint64_t overflow_high_water;  /* most ops ever waiting for SQ space */
+	uint64_t in_flight;            /* ops scheduled whose callback has not run */
+	uint64_t loop_iterations;      /* backend flush-and-wait rounds */
+};
+
+struct rr_backend;
+struct rr_async;
+
+struct rr_loop {
+	/* All private: use the functions below. */
+	const struct rr_backend *backend;
+	void *backend_state;
+	struct rr_op *queued_head;     /* scheduled ops, in order */
+	struct rr_op *queued_tail;
+	struct rr_op *completed_head;  /* results known, callbacks due */
+	struct rr_op *completed_tail;
+	struct rr_op *timer_root;      /* pairing heap of timeouts */
+	uint64_t queued_count;
+	uint64_t in_flight;            /* scheduled and not yet called back */
+	uint64_t callbacks_run;        /* op and async callbacks, for run modes */
+	unsigned max_chain;            /* longest chain the backend can take */
+	struct rr_loop_stats stats;
+	struct rr_async *_Atomic async_pending; /* rr_async_send'ed handles */
+	bool closing;
+	bool initialized;
+	enum rr_backend_kind kind;
+};
+
+/*
+ * Set up a loop.  `options` may be NULL for the defaults (AUTO, 256 entries).
+ * Returns 0 or -errno: -EINVAL for bad options, -ENOSYS/-EPERM when the
+ * requested backend is unavailable here, -ENOMEM, -EMFILE.  Allocates the
+ * backend's state once; nothing afterwards per operation.
+ */
+int rr_loop_init(struct rr_loop *loop, const struct rr_loop_options *options);
+
+/*
+ * Tear the loop down.  Ops still scheduled are cancelled and each callback
+ * runs exactly once, with -ECANCELED or with its real result if it finished
+ * first; a callback that schedules during deinit gets -ESHUTDOWN.  fds the
+ * application owns are never closed.  Safe to call twice.
+ */
+void rr_loop_deinit(struct rr_loop *loop);
+
+/* The backend the loop runs on, and its name ("io_uring", ...). */
+enum rr_backend_kind rr_loop_backend(const struct rr_loop *loop);
+const char *rr_loop_backend_name(const struct rr_loop *loop);
+
+enum rr_run_mode {
+	RR_RUN_NOWAIT,      /* submit, run the callbacks that are due, return */
+	RR_RUN_ONCE,        /* block until at least one callback has run */
+	RR_RUN_UNTIL_DONE,  /* run until no op is scheduled */
+};
+
+/*
+ * Turn the loop.  Returns the number of callbacks run (>= 0) or -errno from
+ * the backend (-EINTR when a signal interrupted a wait).  RR_RUN_ONCE with no
+ * op scheduled returns 0 at once.
+ */
+int rr_loop_run(struct rr_loop *loop, enum rr_run_mode mode);
+
+/*
+ * Run until no op is scheduled or `timeout_ns` has passed, whichever comes
+ * first; returns the callbacks run or -errno.  Returns at the deadline even
+ * if work remains.
+ */
+int rr_loop_run_for_ns(struct rr_loop *loop, uint64_t timeout_ns);
+
+/* Ops scheduled whose callbacks have not run. */
+uint64_t rr_loop_pending(const struct rr_loop *loop);
+
+/* A copy of the loop's counters. */
+struct rr_loop_stats rr_loop_stats(const struct rr_loop *loop);
+
+/* CLOCK_MONOTONIC in nanoseconds, the clock timeouts use. */
+uint64_t rr_now_ns(void);
+
+/* Whether caller errors abort (library built without NDEBUG) rather than
+ * only returning their documented error. */
+bool rr_loop_asserts_enabled(void);
+
+/* ---- cross-thread ------------------------------------------------------- */
+
+/* Wake the loop if it is blocked in a wait.  Safe from any thread and from
+ * signal handlers.  Returns 0 or -errno. */
+int rr_loop_wake(struct rr_loop *loop);
+
+/*
+ * An async handle: another thread calls rr_async_send, and the loop's thread
+ * runs the handle's callback soon after (sends before the callback runs
+ * coalesce into one call).  An initialized handle keeps the loop alive only
+ * while a send is pending.
+ */
+struct rr_async {
+	void (*callback)(struct rr_loop *loop, struct rr_async *async);
+	void *context;
+	struct rr_loop *loop;
+	struct rr_async *next;         /* private */
+	_Atomic int pending;           /* private */
+};
+
+void rr_async_init(struct rr_loop *loop, struct rr_async *async,
+		   void (*callback)(struct rr_loop *, struct rr_async *),
+		   void *context);
+
+/* Request the callback from any thread.  Returns 0 or -errno. */
+int rr_async_send(struct rr_async *async);
+
+/* ---- operations ----------------------------------------------------------
+ *
+ * Each call schedules one op and returns 0, or returns -errno without
+ * scheduling it (the callback will not run): -EBUSY when the op is still in
+ * flight, -EINVAL for a NULL op/callback or bad arguments, -ESHUTDOWN during
+ * deinit.  Errors of the operation itself (a bad fd, a refused connection)
+ * arrive in the callback's result.
+ */
+
+int rr_nop(struct rr_loop *loop, struct rr_op *op);
+
+/* `offset` -1 reads/writes at the file position and advances it. */
+int rr_read(struct rr_loop *loop, struct rr_op *op, int fd, void *buf,
+	    unsigned len, int64_t offset);
+int rr_write(struct rr_loop *loop, struct rr_op *op, int fd, const void *buf,
+	     unsigned len, int64_t offset);
+int rr_readv(struct rr_loop *loop, struct rr_op *op, int fd,
+	     const struct iovec *iov, unsigned iovcnt, int64_t offset);
+int rr_writev(struct rr_loop *loop, struct rr_op *op, int fd,
+	      const struct iovec *iov, unsigned iovcnt, int64_t offset);
+int rr_fsync(struct rr_loop *loop, struct rr_op *op, int fd);
+int rr_fdatasync(struct rr_loop *loop, struct rr_op *op, int fd);
+
+/* openat(2): the result is the new fd. */
+int rr_openat(struct rr_loop *loop, struct rr_op *op, int dfd,
+	      const char *path, int flags, unsigned mode);
+int rr_close(struct rr_loop *loop, struct rr_op *op, int fd);
+int rr_statx(struct rr_loop *loop, struct rr_op *op, int dfd, const char *path,
+	     int flags, unsigned mask, struct statx *buf);
+
+/* accept4(2): the result is the new fd; `addr`/`addrlen` may be NULL. */
+int rr_accept(struct rr_loop *loop, struct rr_op *op, int fd,
+	      struct sockaddr *addr, socklen_t *addrlen, int flags);
+/* One op, one callback per accepted connection, while rr_op_more(op). */
+int rr_accept_multishot(struct rr_loop *loop, struct rr_op *op, int fd,
+			int flags);
+int rr_connect(struct rr_loop *loop, struct rr_op *op, int fd,
+	       const struct sockaddr *addr, socklen_t addrlen);
+int rr_recv(struct rr_loop *loop, struct rr_op *op, int fd, void *buf,
+	    size_t len, int flags);
+int rr_send(struct rr_loop *loop, struct rr_op *op, int fd, const void *buf,
+	    size_t len, int flags);
+int rr_recvmsg(struct rr_loop *loop, struct rr_op *op, int fd,
+	       struct msghdr *msg, int flags);
+int rr_sendmsg(struct rr_loop *loop, struct rr_op *op, int fd,
+	       const struct msghdr *msg, int flags);
+int rr_shutdown(struct rr_loop *loop, struct rr_op *op, int fd, int how);
+
+/* Wait until `events` (POLLIN, POLLOUT, ...) are ready on `fd`; the result
+ * is the ready mask. */
+int rr_poll(struct rr_loop *loop, struct rr_op *op, int fd, unsigned events);
+
+/*
+ * A timer: the callback runs with -ETIME after `ns` nanoseconds (relative),
+ * or at CLOCK_MONOTONIC time `ns` with RR_TIMEOUT_ABSOLUTE (a deadline in
+ * the past fires on the next turn of the loop).  Timers live in the loop's
+ * own heap: a million armed timers cost no kernel object and no system call.
+ */
+#define RR_TIMEOUT_ABSOLUTE 1u
+int rr_timeout(struct rr_loop *loop, struct rr_op *op, uint64_t ns,
+	       unsigned flags);
+
+/*
+ * Cancel a scheduled op.  Its callback still runs exactly once: with
+ * -ECANCELED, or with its real result if it completed first.  Returns 0 when
+ * the cancellation is under way, -ENOENT when `target` is not scheduled on
+ * this loop (idle, or its callback already ran or is about to run),
+ * -EALREADY when a cancellation is already under way.
+ */
+int rr_cancel(struct rr_loop *loop, struct rr_op *target);
+
+/*
+ * Chain this op to the next op scheduled on the same loop: mark it before
+ * scheduling it (the mark lasts for that one scheduling).  Ops of a chain
+ * are submitted together and run in order; a failure or a short transfer
+ * cancels the rest (-ECANCELED), as io_uring links do.  A timeout cannot be
+ * linked (-EINVAL), and a chain longer than the backend takes at once
+ * (the loop's SQ entries on io_uring) completes with -EINVAL.
+ */
+static inline void rr_op_link(struct rr_op *op)
+{
+	op->flags |= RR_OP_F_LINK;
+}
+
+/* Send this read/write to the polled ring of an IOPOLL loop (the fd must be
+ * an O_DIRECT file); without IOPOLL the flag is ignored. */
+static inline void rr_op_polled(struct rr_op *op)
+{
+	op->flags |= RR_OP_F_POLLED;
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RAWRING_LOOP_H */

@@ -1,0 +1,405 @@
+/*
+ * The io_uring backend: the kernel performs every operation.  One SQE per
+ * op with the op's address as user_data; completions are reaped straight
+ * from the CQ ring into the core's completion path.  A wake-up is an eventfd
+ * with a read always armed in the ring.  An IOPOLL loop has a second ring,
+ * created with IORING_SETUP_IOPOLL, for ops marked RR_OP_F_POLLED; it is
+ * polled, never slept on.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "../common/clock.h"
+#include "../loop/backend.h"
+#include "rawring.h"
+
+/* user_data values that are not op pointers (ops are 8-byte aligned). */
+#define TAG_WAKE 1u
+#define TAG_CANCEL 2u
+
+#define DEFAULT_ENTRIES 256u
+#define DEFAULT_SQPOLL_IDLE_MS 1000u
+/* CQ entries per SQ entry: long-lived ops (idle recvs) can hold many more
+ * results in flight than the SQ has slots. */
+#define CQ_PER_SQ 4u
+
+struct uring_state {
+	struct rr_ring ring;
+	struct rr_ring polled;      /* IOPOLL loops only */
+	bool has_polled;
+	unsigned polled_in_flight;
+	int wake_fd;
+	uint64_t wake_value;        /* the armed eventfd read lands here */
+	bool wake_armed;
+};
+
+static struct uring_state *state_of(const struct rr_loop *loop)
+{
+	return loop->backend_state;
+}
+
+static int setup_main_ring(struct uring_state *st,
+			   const struct rr_loop_options *options)
+{
+	struct io_uring_params params;
+	unsigned entries = options->entries ? options->entries : DEFAULT_ENTRIES;
+
+	memset(&params, 0, sizeof(params));
+	params.flags = IORING_SETUP_CQSIZE | IORING_SETUP_CLAMP;
+	params.cq_entries = entries * CQ_PER_SQ;
+	if (options->sqpoll) {
+		params.flags |= IORING_SETUP_SQPOLL;
+		params.sq_thread_idle = options->sqpoll_idle_ms
+						? options->sqpoll_idle_ms
+						: DEFAULT_SQPOLL_IDLE_MS;
+		if (options->sqpoll_cpu >= 0) {
+			params.flags |= IORING_SETUP_SQ_AFF;
+			params.sq_thread_cpu = (unsigned)options->sqpoll_cpu;
+		}
+		int ret = rr_ring_init_params(entries, &st->ring, &params);
+		if (ret < 0)
+			return ret;
+	} else {
+		/* Completion work runs at our next enter instead of by IPI. */
+		params.flags |= IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG;
+		int ret = rr_ring_init_preferred(entries, &st->ring, &params);
+		if (ret < 0)
+			return ret;
+	}
+	if (!(st->ring.features & IORING_FEAT_EXT_ARG)) {
+		/* Timed waits without an SQE need 5.11. */
+		rr_ring_exit(&st->ring);
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+static void arm_wake(struct uring_state *st)
+{
+	struct io_uring_sqe *sqe = rr_get_sqe(&st->ring);
+
+	if (!sqe)
+		return; /* retried after the next flush */
+	rr_prep_read(sqe, st->wake_fd, &st->wake_value, sizeof(st->wake_value), 0);
+	rr_sqe_set_data64(sqe, TAG_WAKE);
+	st->wake_armed = true;
+}
+
+static int uring_init(struct rr_loop *loop, const struct rr_loop_options *options)
+{
+	struct uring_state *st = calloc(1, sizeof(*st));
+	int ret;
+
+	if (!st)
+		return -ENOMEM;
+	st->wake_fd = -1;
+	ret = setup_main_ring(st, options);
+	if (ret < 0)
+		goto fail;
+	if (options->iopoll) {
+		ret = rr_ring_init(st->ring.sq.ring_entries, &st->polled,
+				   IORING_SETUP_IOPOLL);
+		if (ret < 0)
+			goto fail_ring;
+		st->has_polled = true;
+	}
+	st->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (st->wake_fd < 0) {
+		ret = -errno;
+		goto fail_polled;
+	}
+	arm_wake(st);
+	loop->backend_state = st;
+	loop->max_chain = st->ring.sq.ring_entries - 1; /* one slot for the wake read */
+	return 0;
+
+fail_polled:
+	if (st->has_polled)
+		rr_ring_exit(&st->polled);
+fail_ring:
+	rr_ring_exit(&st->ring);
+fail:
+	free(st);
+	return ret;
+}
+
+static unsigned uring_room(struct rr_loop *loop)
+{
+	struct uring_state *st = state_of(loop);
+	unsigned room = rr_sq_space_left(&st->ring);
+
+	/* Keep a slot for re-arming the wake read. */
+	if (!st->wake_armed && room)
+		room--;
+	if (st->has_polled) {
+		unsigned polled_room = rr_sq_space_left(&st->polled);
+		if (polled_room < room)
+			room = polled_room;
+	}
+	return room;
+}
+
+static bool goes_to_polled_ring(const struct uring_state *st,
+				const struct rr_op *op)
+{
+	return st->has_polled && (op->flags & RR_OP_F_POLLED);
+}
+
+/* Fill `sqe` for `op`.  0, or -EINVAL for an op type the ring cannot run. */
+static int prep_op(struct io_uring_sqe *sqe, const struct rr_op *op)
+{
+	switch ((enum rr_op_type)op->type) {
+	case RR_OP_NOP:
+		rr_prep_nop(sqe);
+		break;
+	case RR_OP_READ:
+		rr_prep_read(sqe, op->args.rw.fd, op->args.rw.buf, op->args.rw.len,
+			     op->args.rw.offset);
+		break;
+	case RR_OP_WRITE:
+		rr_prep_write(sqe, op->args.rw.fd, op->args.rw.buf, op->args.rw.len,
+			      op->args.rw.offset);
+		break;
+	case RR_OP_READV:
+		rr_prep_readv(sqe, op->args.rwv.fd, op->args.rwv.iov,
+			      op->args.rwv.iovcnt, op->args.rwv.offset);
+		break;
+	case RR_OP_WRITEV:
+		rr_prep_writev(sqe, op->args.rwv.fd, op->args.rwv.iov,
+			       op->args.rwv.iovcnt, op->args.rwv.offset);
+		break;
+	case RR_OP_FSYNC:
+		rr_prep_fsync(sqe, op->args.fd_only.fd, 0);
+		break;
+	case RR_OP_FDATASYNC:
+		rr_prep_fdatasync(sqe, op->args.fd_only.fd);
+		break;
+	case RR_OP_OPENAT:
+		rr_prep_openat(sqe, op->args.open.dfd, op->args.open.path,
+			       op->args.open.flags, op->args.open.mode);
+		break;
+	case RR_OP_CLOSE:
+		rr_prep_close(sqe, op->args.fd_only.fd);
+		break;
+	case RR_OP_STATX:
+		rr_prep_statx(sqe, op->args.statx.dfd, op->args.statx.path,
+			      op->args.statx.flags, op->args.statx.mask,
+			      op->args.statx.buf);
+		break;
+	case RR_OP_ACCEPT:
+		if (op->flags & RR_OP_F_MULTISHOT)
+			rr_prep_multishot_accept(sqe, op->args.accept.fd, NULL, NULL,
+						 op->args.accept.flags);
+		else
+			rr_prep_accept(sqe, op->args.accept.fd, op->args.accept.addr,
+				       op->args.accept.addrlen, op->args.accept.flags);
+		break;
+	case RR_OP_CONNECT:
+		rr_prep_connect(sqe, op->args.connect.fd, op->args.connect.addr,
+				op->args.connect.addrlen);
+		break;
+	case RR_OP_RECV:
+		rr_prep_recv(sqe, op->args.xfer.fd, op->args.xfer.buf,
+			     op->args.xfer.len, op->args.xfer.flags);
+		break;
+	case RR_OP_SEND:
+		rr_prep_send(sqe, op->args.xfer.fd, op->args.xfer.buf,
+			     op->args.xfer.len, op->args.xfer.flags);
+		break;
+	case RR_OP_RECVMSG:
+		rr_prep_recvmsg(sqe, op->args.msg.fd, op->args.msg.msg,
+				op->args.msg.flags);
+		break;
+	case RR_OP_SENDMSG:
+		rr_prep_sendmsg(sqe, op->args.msg.fd, op->args.msg.msg,
+				op->args.msg.flags);
+		break;
+	case RR_OP_SHUTDOWN:
+		rr_prep_shutdown(sqe, op->args.shutdown.fd, op->args.shutdown.how);
+		break;
+	case RR_OP_POLL:
+		rr_prep_poll_add(sqe, op->args.poll.fd, op->args.poll.events);
+		break;
+	default:
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int uring_start(struct rr_loop *loop, struct rr_op *op)
+{
+	struct uring_state *st = state_of(loop);
+	bool polled = goes_to_polled_ring(st, op);
+	struct io_uring_sqe *sqe = rr_get_sqe(polled ? &st->polled : &st->ring);
+
+	if (!sqe)
+		return -EAGAIN;
+	if (prep_op(sqe, op) < 0) {
+		/* Hand the slot back as a harmless NOP. */
+		rr_prep_nop(sqe);
+		rr_sqe_set_data64(sqe, TAG_CANCEL);
+		return -EINVAL;
+	}
+	if (op->flags & RR_OP_F_LINK)
+		rr_sqe_link(sqe);
+	rr_sqe_set_data(sqe, op);
+	if (polled)
+		st->polled_in_flight++;
+	return 0;
+}
+
+/* Hand every CQE of `ring` to the core. */
+static void reap(struct rr_loop *loop, struct uring_state *st,
+		 struct rr_ring *ring, bool polled)
+{
+	struct io_uring_cqe *cqe;
+
+	while (rr_cq_ready(ring)) {
+		unsigned head = *ring->cq.khead;
+		cqe = &ring->cq.cqes[(head & ring->cq.ring_mask) << ring->cqe_shift];
+		uint64_t user_data = cqe->user_data;
+		int res = cqe->res;
+		bool more = (cqe->flags & IORING_CQE_F_MORE) != 0;
+		/* Free the slot before the callback runs: it may take a while. */
+		rr_cq_advance(ring, 1);
+
+		if (user_data == TAG_WAKE) {
+			st->wake_armed = false;
+			if (!loop->closing)
+				arm_wake(st);
+			continue;
+		}
+		if (user_data == TAG_CANCEL)
+			continue;
+		struct rr_op *op = (struct rr_op *)(uintptr_t)user_data;
+		if (polled && !more)
+			st->polled_in_flight--;
+		rr__op_complete(loop, op, res, more);
+	}
+}
+
+static int uring_flush_wait(struct rr_loop *loop, uint64_t deadline_ns)
+{
+	struct uring_state *st = state_of(loop);
+	int ret;
+
+	if (st->has_polled && (rr_sq_ready(&st->polled) || st->polled_in_flight)) {
+		/* Polled completions are found only by asking; do not sleep on
+		 * the main ring while any are outstanding. */
+		ret = rr_submit(&st->polled);
+		if (ret < 0 && ret != -EAGAIN && ret != -EBUSY)
+			return ret;
+		reap(loop, st, &st->polled, true);
+		deadline_ns = 0;
+	}
+	if (!st->wake_armed && !loop->closing)
+		arm_wake(st);
+
+	if (deadline_ns == 0 || rr_cq_ready(&st->ring)) {
+		ret = rr_submit(&st->ring);
+	} else {
+		struct __kernel_timespec ts, *timeout = NULL;
+		struct io_uring_cqe *cqe;
+
+		if (deadline_ns != RR_DEADLINE_NONE) {
+			uint64_t now = rr__monotonic_ns();
+			uint64_t left = deadline_ns > now ? deadline_ns - now : 0;
+			ts.tv_sec = (long long)(left / 1000000000u);
+			ts.tv_nsec = (long long)(left % 1000000000u);
+			timeout = &ts;
+		}
+		/* Submits what is pending and waits, in one io_uring_enter. */
+		ret = rr_wait_cqes(&st->ring, &cqe, 1, timeout, NULL);
+	}
+	if (ret == -ETIME || ret == -EAGAIN || ret == -EBUSY)
+		ret = 0;
+	reap(loop, st, &st->ring, false);
+	return ret < 0 ? ret : 0;
+}
+
+static int queue_cancel(struct rr_ring *ring, void *target, bool all)
+{
+	struct io_uring_sqe *sqe = rr_get_sqe(ring);
+
+	if (!sqe) {
+		rr_submit(ring);
+		sqe = rr_get_sqe(ring);
+		if (!sqe)
+			return -EBUSY;
+	}
+	if (all)
+		rr_prep_cancel_all(sqe);
+	else
+		rr_prep_cancel(sqe, target, 0);
+	rr_sqe_set_data64(sqe, TAG_CANCEL);
+	return 0;
+}
+
+static int uring_cancel(struct rr_loop *loop, struct rr_op *op)
+{
+	struct uring_state *st = state_of(loop);
+
+	return queue_cancel(goes_to_polled_ring(st, op) ? &st->polled : &st->ring,
+			    op, false);
+}
+
+static int uring_cancel_all(struct rr_loop *loop)
+{
+	struct uring_state *st = state_of(loop);
+	int ret = queue_cancel(&st->ring, NULL, true);
+
+	if (st->has_polled && st->polled_in_flight) {
+		int polled_ret = queue_cancel(&st->polled, NULL, true);
+		if (ret == 0)
+			ret = polled_ret;
+	}
+	return ret;
+}
+
+static int uring_wake(struct rr_loop *loop)
+{
+	struct uring_state *st = state_of(loop);
+	uint64_t one = 1;
+
+	/* write(2) on an eventfd is async-signal-safe and thread-safe. */
+	if (write(st->wake_fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+		return -errno;
+	return 0;
+}
+
+static uint64_t uring_syscalls(const struct rr_loop *loop)
+{
+	const struct uring_state *st = state_of(loop);
+
+	return st->ring.enter_calls + (st->has_polled ? st->polled.enter_calls : 0);
+}
+
+static void uring_deinit(struct rr_loop *loop)
+{
+	struct uring_state *st = state_of(loop);
+
+	rr_ring_exit(&st->ring);
+	if (st->has_polled)
+		rr_ring_exit(&st->polled);
+	close(st->wake_fd);
+	free(st);
+}
+
+const struct rr_backend rr__uring_backend = {
+	.version = RR_BACKEND_VERSION,
+	.name = "io_uring",
+	.kind = RR_BACKEND_URING,
+	.init = uring_init,
+	.room = uring_room,
+	.start = uring_start,
+	.flush_wait = uring_flush_wait,
+	.cancel = uring_cancel,
+	.cancel_all = uring_cancel_all,
+	.wake = uring_wake,
+	.syscalls = uring_syscalls,
+	.deinit = uring_deinit,
+};

@@ -1,0 +1,85 @@
+/*
+ * The completion vtable: what every backend (io_uring, and later epoll,
+ * kqueue, IOCP) implements, and the two core functions a backend calls.
+ *
+ * The core owns the op queue, the timer heap, cancellation bookkeeping and
+ * the callbacks; a backend only starts ops, waits, and reports results.  A
+ * backend never calls user code: it reports each result with
+ * rr__op_complete, which is the core's completion path.
+ */
+#ifndef RAWRING_LOOP_BACKEND_H
+#define RAWRING_LOOP_BACKEND_H
+
+#include <stdint.h>
+
+#include "rawring/loop.h"
+
+#define RR_BACKEND_VERSION 1
+
+/* No deadline: wait until something completes. */
+#define RR_DEADLINE_NONE UINT64_MAX
+
+struct rr_backend {
+	/* RR_BACKEND_VERSION this table was written against. */
+	unsigned version;
+	const char *name;
+	enum rr_backend_kind kind;
+
+	/*
+	 * Called by rr_loop_init.  Set loop->backend_state.  Returns 0 or
+	 * -errno; on failure nothing may be left allocated or open.
+	 */
+	int (*init)(struct rr_loop *loop, const struct rr_loop_options *options);
+
+	/*
+	 * How many ops `start` can take now without a flush in between (an
+	 * unbroken linked chain must fit).  Called by the core only.
+	 */
+	unsigned (*room)(struct rr_loop *loop);
+
+	/*
+	 * Take one op (its type and args are set, state RR_OP_QUEUED).  The
+	 * backend may defer the system call to flush_wait.  Returns 0, or
+	 * -EAGAIN when it has no room (the core keeps the op queued), or
+	 * another -errno, which the core delivers as the op's result.
+	 */
+	int (*start)(struct rr_loop *loop, struct rr_op *op);
+
+	/*
+	 * Submit what start took, then wait until at least one op completes,
+	 * the wake-up is signalled, or CLOCK_MONOTONIC reaches `deadline_ns`
+	 * (0: do not wait; RR_DEADLINE_NONE: no limit).  Report every
+	 * completion found with rr__op_complete.  Returns 0 or -errno (-EINTR).
+	 */
+	int (*flush_wait)(struct rr_loop *loop, uint64_t deadline_ns);
+
+	/*
+	 * Ask for an in-flight op to be cancelled.  Its completion (with
+	 * -ECANCELED or its real result) still arrives through flush_wait.
+	 */
+	int (*cancel)(struct rr_loop *loop, struct rr_op *op);
+
+	/* Ask for every in-flight op to be cancelled (deinit). */
+	int (*cancel_all)(struct rr_loop *loop);
+
+	/* Make a concurrent or later flush_wait return.  Thread-safe. */
+	int (*wake)(struct rr_loop *loop);
+
+	/* System calls made so far, for rr_loop_stats. */
+	uint64_t (*syscalls)(const struct rr_loop *loop);
+
+	/* Release everything init set up.  Nothing is in flight any more. */
+	void (*deinit)(struct rr_loop *loop);
+};
+
+/*
+ * Report an op's result.  `more` is true for a multishot result after which
+ * the op stays in flight.  Runs the op's callback now: call it only from
+ * flush_wait, never from start or cancel.
+ */
+void rr__op_complete(struct rr_loop *loop, struct rr_op *op, int result,
+		     bool more);
+
+extern const struct rr_backend rr__uring_backend;
+
+#endif

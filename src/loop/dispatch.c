@@ -1,0 +1,179 @@
+/*
+ * The core's side of an op's life after scheduling: the queue to the
+ * backend (with linked chains kept whole), timers, cancellation, and the
+ * completion path that runs callbacks.
+ */
+#include <errno.h>
+
+#include "loop_internal.h"
+#include "timer_heap.h"
+
+/* ---- completion --------------------------------------------------------- */
+
+static void run_callback(struct rr_loop *loop, struct rr_op *op, int result)
+{
+	op->result = result;
+	op->state = RR_OP_IDLE;
+	op->flags &= (uint16_t)~RR_OP_PER_USE_FLAGS;
+	op->next = NULL;
+	loop->in_flight--;
+	loop->stats.ops_completed++;
+	loop->callbacks_run++;
+	/* The op is free from here: the callback may schedule it again. */
+	op->callback(loop, op, result);
+}
+
+void rr__op_complete(struct rr_loop *loop, struct rr_op *op, int result,
+		     bool more)
+{
+	if (more) {
+		/* A multishot result: the op stays in flight. */
+		op->result = result;
+		op->flags |= RR_OP_F_MORE;
+		loop->stats.ops_completed++;
+		loop->callbacks_run++;
+		op->callback(loop, op, result);
+		return;
+	}
+	run_callback(loop, op, result);
+}
+
+void rr__complete_later(struct rr_loop *loop, struct rr_op *op, int result)
+{
+	op->result = result;
+	op->state = RR_OP_COMPLETED;
+	op->next = NULL;
+	if (loop->completed_tail)
+		loop->completed_tail->next = op;
+	else
+		loop->completed_head = op;
+	loop->completed_tail = op;
+}
+
+unsigned rr__run_completed(struct rr_loop *loop)
+{
+	unsigned ran = 0;
+
+	/* Callbacks may add to the list; they run in this same pass. */
+	while (loop->completed_head) {
+		struct rr_op *op = loop->completed_head;
+		loop->completed_head = op->next;
+		if (!loop->completed_head)
+			loop->completed_tail = NULL;
+		run_callback(loop, op, op->result);
+		ran++;
+	}
+	return ran;
+}
+
+/* ---- the queue to the backend ------------------------------------------- */
+
+static struct rr_op *dequeue(struct rr_loop *loop)
+{
+	struct rr_op *op = loop->queued_head;
+
+	loop->queued_head = op->next;
+	if (!loop->queued_head)
+		loop->queued_tail = NULL;
+	loop->queued_count--;
+	op->next = NULL;
+	return op;
+}
+
+/* Ops from the queue head up to and including the first without LINK. */
+static unsigned chain_length(const struct rr_op *op)
+{
+	unsigned length = 1;
+
+	while ((op->flags & RR_OP_F_LINK) && op->next) {
+		op = op->next;
+		length++;
+	}
+	return length;
+}
+
+/* Complete the chain at the queue head with `result` and its linked
+ * successors with -ECANCELED, as io_uring does when a chain member fails. */
+static void fail_chain(struct rr_loop *loop, int result)
+{
+	struct rr_op *op;
+
+	do {
+		op = dequeue(loop);
+		rr__complete_later(loop, op, result);
+		result = -ECANCELED;
+	} while ((op->flags & RR_OP_F_LINK) && loop->queued_head);
+}
+
+void rr__start_queued(struct rr_loop *loop)
+{
+	while (loop->queued_head) {
+		struct rr_op *head = loop->queued_head;
+
+		if (head->flags & RR_OP_F_CANCELING) {
+			fail_chain(loop, -ECANCELED);
+			continue;
+		}
+		unsigned length = chain_length(head);
+		if (length > loop->max_chain) {
+			fail_chain(loop, -EINVAL);
+			continue;
+		}
+		if (loop->backend->room(loop) < length)
+			break; /* the next flush makes room */
+
+		for (unsigned i = 0; i < length; i++) {
+			struct rr_op *op = dequeue(loop);
+			int ret = loop->backend->start(loop, op);
+			if (ret < 0) {
+				rr__complete_later(loop, op, ret);
+				continue;
+			}
+			op->state = RR_OP_IN_FLIGHT;
+			loop->stats.ops_submitted++;
+		}
+	}
+	if (loop->queued_count > loop->stats.overflow_high_water)
+		loop->stats.overflow_high_water = loop->queued_count;
+}
+
+/* ---- timers ------------------------------------------------------------- */
+
+void rr__fire_timers(struct rr_loop *loop, uint64_t now_ns)
+{
+	while (loop->timer_root &&
+	       loop->timer_root->args.timer.deadline_ns <= now_ns) {
+		struct rr_op *op = rr__timer_pop(&loop->timer_root);
+		rr__complete_later(loop, op, -ETIME);
+	}
+}
+
+/* ---- cancellation ------------------------------------------------------- */
+
+int rr_cancel(struct rr_loop *loop, struct rr_op *target)
+{
+	if (!loop || !target || !loop->initialized)
+		return -EINVAL;
+
+	switch ((enum rr_op_state)target->state) {
+	case RR_OP_QUEUED:
+		/* Completed when the queue reaches it, with its chain. */
+		if (target->flags & RR_OP_F_CANCELING)
+			return -EALREADY;
+		target->flags |= RR_OP_F_CANCELING;
+		return 0;
+	case RR_OP_TIMER:
+		rr__timer_remove(&loop->timer_root, target);
+		rr__complete_later(loop, target, -ECANCELED);
+		return 0;
+	case RR_OP_IN_FLIGHT:
+		if (target->flags & RR_OP_F_CANCELING)
+			return -EALREADY;
+		target->flags |= RR_OP_F_CANCELING;
+		return loop->backend->cancel(loop, target);
+	case RR_OP_IDLE:
+	case RR_OP_COMPLETED:
+	default:
+		return -ENOENT;
+	}
+}

@@ -1,0 +1,258 @@
+/*
+ * The loop itself: choosing the backend, the run modes, teardown, counters.
+ * One turn of the loop ("tick"): hand queued ops to the backend, let it
+ * submit and wait (until the earliest timer at most), then run the callbacks
+ * that are due.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdatomic.h>
+#include <string.h>
+
+#include "../common/clock.h"
+#include "loop_internal.h"
+#include "timer_heap.h"
+
+/* How long deinit waits for cancelled ops to report before giving up. */
+#define DEINIT_GRACE_NS (10ull * 1000000000u)
+
+uint64_t rr_now_ns(void)
+{
+	return rr__monotonic_ns();
+}
+
+bool rr_loop_asserts_enabled(void)
+{
+#ifdef NDEBUG
+	return false;
+#else
+	return true;
+#endif
+}
+
+static const struct rr_backend *backend_for(enum rr_backend_kind kind)
+{
+	switch (kind) {
+	case RR_BACKEND_AUTO:
+	case RR_BACKEND_URING:
+		return &rr__uring_backend;
+	default:
+		return NULL;
+	}
+}
+
+int rr_loop_init(struct rr_loop *loop, const struct rr_loop_options *options)
+{
+	struct rr_loop_options defaults;
+
+	if (!loop)
+		return -EINVAL;
+	if (!options) {
+		memset(&defaults, 0, sizeof(defaults));
+		defaults.sqpoll_cpu = -1;
+		options = &defaults;
+	}
+	const struct rr_backend *backend = backend_for(options->backend);
+	if (!backend)
+		return -EINVAL;
+
+	memset(loop, 0, sizeof(*loop));
+	atomic_init(&loop->async_pending, NULL);
+	loop->backend = backend;
+	loop->kind = backend->kind;
+	int ret = backend->init(loop, options);
+	if (ret < 0) {
+		memset(loop, 0, sizeof(*loop));
+		return ret;
+	}
+	loop->initialized = true;
+	return 0;
+}
+
+enum rr_backend_kind rr_loop_backend(const struct rr_loop *loop)
+{
+	return loop->kind;
+}
+
+const char *rr_loop_backend_name(const struct rr_loop *loop)
+{
+	return loop->backend ? loop->backend->name : "none";
+}
+
+uint64_t rr_loop_pending(const struct rr_loop *loop)
+{
+	return loop->in_flight;
+}
+
+struct rr_loop_stats rr_loop_stats(const struct rr_loop *loop)
+{
+	struct rr_loop_stats stats = loop->stats;
+
+	stats.in_flight = loop->in_flight;
+	stats.syscalls = loop->backend ? loop->backend->syscalls(loop) : 0;
+	return stats;
+}
+
+static bool async_waiting(struct rr_loop *loop)
+{
+	return atomic_load_explicit(&loop->async_pending, memory_order_relaxed) != NULL;
+}
+
+/* One turn: start, wait until `deadline_ns` at most, run what is due. */
+static int tick(struct rr_loop *loop, uint64_t deadline_ns)
+{
+	rr__start_queued(loop);
+	rr__fire_timers(loop, rr__monotonic_ns());
+
+	uint64_t wait_until = deadline_ns;
+	if (loop->completed_head || async_waiting(loop))
+		wait_until = 0;
+	else if (loop->timer_root &&
+		 loop->timer_root->args.timer.deadline_ns < wait_until)
+		wait_until = loop->timer_root->args.timer.deadline_ns;
+
+	int ret = loop->backend->flush_wait(loop, wait_until);
+	loop->stats.loop_iterations++;
+
+	rr__fire_timers(loop, rr__monotonic_ns());
+	rr__run_completed(loop);
+	rr__run_async(loop);
+	return ret < 0 && ret != -ETIME ? ret : 0;
+}
+
+int rr_loop_run(struct rr_loop *loop, enum rr_run_mode mode)
+{
+	if (!loop || !loop->initialized)
+		return -EINVAL;
+	uint64_t start = loop->callbacks_run;
+	int ret = 0;
+
+	switch (mode) {
+	case RR_RUN_NOWAIT:
+		ret = tick(loop, 0);
+		break;
+	case RR_RUN_ONCE:
+		while (ret == 0 && loop->callbacks_run == start &&
+		       (loop->in_flight || async_waiting(loop)))
+			ret = tick(loop, RR_DEADLINE_NONE);
+		break;
+	case RR_RUN_UNTIL_DONE:
+		while (ret == 0 && loop->in_flight)
+			ret = tick(loop, RR_DEADLINE_NONE);
+		break;
+	default:
+		return -EINVAL;
+	}
+	return ret < 0 ? ret : (int)(loop->callbacks_run - start);
+}
+
+int rr_loop_run_for_ns(struct rr_loop *loop, uint64_t timeout_ns)
+{
+	if (!loop || !loop->initialized)
+		return -EINVAL;
+	uint64_t start = loop->callbacks_run;
+	uint64_t now = rr__monotonic_ns();
+	uint64_t deadline = timeout_ns > UINT64_MAX - now ? RR_DEADLINE_NONE
+							  : now + timeout_ns;
+	int ret = 0;
+
+	do {
+		ret = tick(loop, deadline);
+	} while (ret == 0 && loop->in_flight && rr__monotonic_ns() < deadline);
+	return ret < 0 ? ret : (int)(loop->callbacks_run - start);
+}
+
+void rr_loop_deinit(struct rr_loop *loop)
+{
+	if (!loop || !loop->initialized)
+		return;
+	loop->closing = true;
+
+	/* Ops the backend never saw, and timers, are the core's to cancel. */
+	while (loop->queued_head) {
+		struct rr_op *op = loop->queued_head;
+		loop->queued_head = op->next;
+		loop->queued_count--;
+		rr__complete_later(loop, op, -ECANCELED);
+	}
+	loop->queued_tail = NULL;
+	struct rr_op *timer;
+	while ((timer = rr__timer_pop(&loop->timer_root)))
+		rr__complete_later(loop, timer, -ECANCELED);
+	rr__run_completed(loop);
+
+	/* The rest are in flight: ask the backend to cancel them all, and reap
+	 * until every callback has run (re-asking, since an op that was just
+	 * being issued may miss the first request). */
+	uint64_t give_up = rr__monotonic_ns() + DEINIT_GRACE_NS;
+	while (loop->in_flight && rr__monotonic_ns() < give_up) {
+		loop->backend->cancel_all(loop);
+		loop->backend->flush_wait(loop, rr__monotonic_ns() + 100000000u);
+		rr__run_completed(loop);
+	}
+	rr__run_async(loop);
+	loop->backend->deinit(loop);
+	loop->initialized = false;
+	loop->backend_state = NULL;
+}
+
+int rr_loop_wake(struct rr_loop *loop)
+{
+	if (!loop || !loop->backend)
+		return -EINVAL;
+	return loop->backend->wake(loop);
+}
+
+void rr_async_init(struct rr_loop *loop, struct rr_async *async,
+		   void (*callback)(struct rr_loop *, struct rr_async *),
+		   void *context)
+{
+	async->callback = callback;
+	async->context = context;
+	async->loop = loop;
+	async->next = NULL;
+	atomic_init(&async->pending, 0);
+}
+
+int rr_async_send(struct rr_async *async)
+{
+	if (!async || !async->loop || !async->callback)
+		return -EINVAL;
+	/* A handle already on the list will run once for all its sends. */
+	if (atomic_exchange(&async->pending, 1))
+		return 0;
+
+	struct rr_loop *loop = async->loop;
+	struct rr_async *head = atomic_load(&loop->async_pending);
+	do {
+		async->next = head;
+	} while (!atomic_compare_exchange_weak(&loop->async_pending, &head, async));
+	return rr_loop_wake(loop);
+}
+
+unsigned rr__run_async(struct rr_loop *loop)
+{
+	/* Take the whole list at once; producers only ever push, so there is
+	 * no ABA hazard. */
+	struct rr_async *list = atomic_exchange(&loop->async_pending, NULL);
+	struct rr_async *in_order = NULL;
+	unsigned ran = 0;
+
+	while (list) { /* reverse: run in send order */
+		struct rr_async *next = list->next;
+		list->next = in_order;
+		in_order = list;
+		list = next;
+	}
+	while (in_order) {
+		struct rr_async *async = in_order;
+		in_order = async->next;
+		async->next = NULL;
+		/* Clear before the callback: a send during it runs it again. */
+		atomic_store(&async->pending, 0);
+		async->callback(loop, async);
+		loop->callbacks_run++;
+		ran++;
+	}
+	return ran;
+}

@@ -1,0 +1,28 @@
+/* What the core's files share: queue helpers and the deferred completions. */
+#ifndef RAWRING_LOOP_INTERNAL_H
+#define RAWRING_LOOP_INTERNAL_H
+
+#include "backend.h"
+
+/* Flags that describe one scheduling of an op; cleared when it completes. */
+#define RR_OP_PER_USE_FLAGS                                                    \
+	(RR_OP_F_LINK | RR_OP_F_MULTISHOT | RR_OP_F_MORE | RR_OP_F_POLLED |     \
+	 RR_OP_F_ABSOLUTE | RR_OP_F_CANCELING)
+
+/* Record a result found by the core itself (a timer, a cancelled queued
+ * op); the callback runs from the loop, never from the calling function. */
+void rr__complete_later(struct rr_loop *loop, struct rr_op *op, int result);
+
+/* Run the callbacks of rr__complete_later ops.  Returns how many ran. */
+unsigned rr__run_completed(struct rr_loop *loop);
+
+/* Hand queued ops to the backend while it has room. */
+void rr__start_queued(struct rr_loop *loop);
+
+/* Complete every timer whose deadline is at or before `now_ns`. */
+void rr__fire_timers(struct rr_loop *loop, uint64_t now_ns);
+
+/* Run the callbacks of async handles sent since the last call. */
+unsigned rr__run_async(struct rr_loop *loop);
+
+#endif

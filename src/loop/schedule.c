@@ -1,0 +1,290 @@
+/*
+ * The scheduling calls: check the op is free, record the arguments, queue
+ * it.  Nothing here allocates or enters the kernel; the loop hands queued
+ * ops to the backend in batches on its next turn.
+ */
+#define _GNU_SOURCE
+#include <assert.h>
+#include <errno.h>
+#include <limits.h>
+#include <sys/uio.h>
+
+#include "../common/clock.h"
+#include "loop_internal.h"
+#include "timer_heap.h"
+
+#ifndef IOV_MAX
+#define IOV_MAX 1024
+#endif
+
+/* May `op` be scheduled on `loop` now?  0 or the documented error. */
+static int claim(struct rr_loop *loop, struct rr_op *op)
+{
+	if (!loop || !op || !op->callback || !loop->initialized)
+		return -EINVAL;
+	if (op->state != RR_OP_IDLE) {
+		assert(!"rawring: an op was scheduled while still in flight");
+		return -EBUSY;
+	}
+	if (loop->closing)
+		return -ESHUTDOWN;
+	return 0;
+}
+
+static int enqueue(struct rr_loop *loop, struct rr_op *op,
+		   enum rr_op_type type)
+{
+	op->type = (uint8_t)type;
+	op->state = RR_OP_QUEUED;
+	op->result = 0;
+	op->next = NULL;
+	if (loop->queued_tail)
+		loop->queued_tail->next = op;
+	else
+		loop->queued_head = op;
+	loop->queued_tail = op;
+	loop->queued_count++;
+	loop->in_flight++;
+	return 0;
+}
+
+#define CLAIM(loop, op)                                                        \
+	do {                                                                   \
+		int claim_ret_ = claim(loop, op);                              \
+		if (claim_ret_)                                                \
+			return claim_ret_;                                     \
+	} while (0)
+
+int rr_nop(struct rr_loop *loop, struct rr_op *op)
+{
+	CLAIM(loop, op);
+	return enqueue(loop, op, RR_OP_NOP);
+}
+
+static int schedule_rw(struct rr_loop *loop, struct rr_op *op,
+		       enum rr_op_type type, int fd, const void *buf,
+		       unsigned len, int64_t offset)
+{
+	CLAIM(loop, op);
+	if (!buf && len)
+		return -EINVAL;
+	op->args.rw.fd = fd;
+	op->args.rw.buf = (void *)(uintptr_t)buf;
+	op->args.rw.len = len;
+	op->args.rw.offset = (uint64_t)offset;
+	return enqueue(loop, op, type);
+}
+
+int rr_read(struct rr_loop *loop, struct rr_op *op, int fd, void *buf,
+	    unsigned len, int64_t offset)
+{
+	return schedule_rw(loop, op, RR_OP_READ, fd, buf, len, offset);
+}
+
+int rr_write(struct rr_loop *loop, struct rr_op *op, int fd, const void *buf,
+	     unsigned len, int64_t offset)
+{
+	return schedule_rw(loop, op, RR_OP_WRITE, fd, buf, len, offset);
+}
+
+static int schedule_rwv(struct rr_loop *loop, struct rr_op *op,
+			enum rr_op_type type, int fd, const struct iovec *iov,
+			unsigned iovcnt, int64_t offset)
+{
+	CLAIM(loop, op);
+	if ((!iov && iovcnt) || iovcnt > IOV_MAX)
+		return -EINVAL;
+	op->args.rwv.fd = fd;
+	op->args.rwv.iov = iov;
+	op->args.rwv.iovcnt = iovcnt;
+	op->args.rwv.offset = (uint64_t)offset;
+	return enqueue(loop, op, type);
+}
+
+int rr_readv(struct rr_loop *loop, struct rr_op *op, int fd,
+	     const struct iovec *iov, unsigned iovcnt, int64_t offset)
+{
+	return schedule_rwv(loop, op, RR_OP_READV, fd, iov, iovcnt, offset);
+}
+
+int rr_writev(struct rr_loop *loop, struct rr_op *op, int fd,
+	      const struct iovec *iov, unsigned iovcnt, int64_t offset)
+{
+	return schedule_rwv(loop, op, RR_OP_WRITEV, fd, iov, iovcnt, offset);
+}
+
+static int schedule_fd(struct rr_loop *loop, struct rr_op *op,
+		       enum rr_op_type type, int fd)
+{
+	CLAIM(loop, op);
+	op->args.fd_only.fd = fd;
+	return enqueue(loop, op, type);
+}
+
+int rr_fsync(struct rr_loop *loop, struct rr_op *op, int fd)
+{
+	return schedule_fd(loop, op, RR_OP_FSYNC, fd);
+}
+
+int rr_fdatasync(struct rr_loop *loop, struct rr_op *op, int fd)
+{
+	return schedule_fd(loop, op, RR_OP_FDATASYNC, fd);
+}
+
+int rr_close(struct rr_loop *loop, struct rr_op *op, int fd)
+{
+	return schedule_fd(loop, op, RR_OP_CLOSE, fd);
+}
+
+int rr_openat(struct rr_loop *loop, struct rr_op *op, int dfd,
+	      const char *path, int flags, unsigned mode)
+{
+	CLAIM(loop, op);
+	if (!path)
+		return -EINVAL;
+	op->args.open.dfd = dfd;
+	op->args.open.path = path;
+	op->args.open.flags = flags;
+	op->args.open.mode = mode;
+	return enqueue(loop, op, RR_OP_OPENAT);
+}
+
+int rr_statx(struct rr_loop *loop, struct rr_op *op, int dfd, const char *path,
+	     int flags, unsigned mask, struct statx *buf)
+{
+	CLAIM(loop, op);
+	if (!path || !buf)
+		return -EINVAL;
+	op->args.statx.dfd = dfd;
+	op->args.statx.path = path;
+	op->args.statx.flags = flags;
+	op->args.statx.mask = mask;
+	op->args.statx.buf = buf;
+	return enqueue(loop, op, RR_OP_STATX);
+}
+
+int rr_accept(struct rr_loop *loop, struct rr_op *op, int fd,
+	      struct sockaddr *addr, socklen_t *addrlen, int flags)
+{
+	CLAIM(loop, op);
+	if (addr && !addrlen)
+		return -EINVAL;
+	op->args.accept.fd = fd;
+	op->args.accept.addr = addr;
+	op->args.accept.addrlen = addrlen;
+	op->args.accept.flags = flags;
+	return enqueue(loop, op, RR_OP_ACCEPT);
+}
+
+int rr_accept_multishot(struct rr_loop *loop, struct rr_op *op, int fd,
+			int flags)
+{
+	int ret = rr_accept(loop, op, fd, NULL, NULL, flags);
+
+	if (ret == 0)
+		op->flags |= RR_OP_F_MULTISHOT;
+	return ret;
+}
+
+int rr_connect(struct rr_loop *loop, struct rr_op *op, int fd,
+	       const struct sockaddr *addr, socklen_t addrlen)
+{
+	CLAIM(loop, op);
+	if (!addr)
+		return -EINVAL;
+	op->args.connect.fd = fd;
+	op->args.connect.addr = addr;
+	op->args.connect.addrlen = addrlen;
+	return enqueue(loop, op, RR_OP_CONNECT);
+}
+
+static int schedule_xfer(struct rr_loop *loop, struct rr_op *op,
+			 enum rr_op_type type, int fd, const void *buf,
+			 size_t len, int flags)
+{
+	CLAIM(loop, op);
+	if ((!buf && len) || len > UINT_MAX)
+		return -EINVAL;
+	op->args.xfer.fd = fd;
+	op->args.xfer.buf = (void *)(uintptr_t)buf;
+	op->args.xfer.len = len;
+	op->args.xfer.flags = flags;
+	return enqueue(loop, op, type);
+}
+
+int rr_recv(struct rr_loop *loop, struct rr_op *op, int fd, void *buf,
+	    size_t len, int flags)
+{
+	return schedule_xfer(loop, op, RR_OP_RECV, fd, buf, len, flags);
+}
+
+int rr_send(struct rr_loop *loop, struct rr_op *op, int fd, const void *buf,
+	    size_t len, int flags)
+{
+	return schedule_xfer(loop, op, RR_OP_SEND, fd, buf, len, flags);
+}
+
+static int schedule_msg(struct rr_loop *loop, struct rr_op *op,
+			enum rr_op_type type, int fd, const struct msghdr *msg,
+			int flags)
+{
+	CLAIM(loop, op);
+	if (!msg || msg->msg_iovlen > IOV_MAX)
+		return -EINVAL;
+	op->args.msg.fd = fd;
+	op->args.msg.msg = (struct msghdr *)(uintptr_t)msg;
+	op->args.msg.flags = flags;
+	return enqueue(loop, op, type);
+}
+
+int rr_recvmsg(struct rr_loop *loop, struct rr_op *op, int fd,
+	       struct msghdr *msg, int flags)
+{
+	return schedule_msg(loop, op, RR_OP_RECVMSG, fd, msg, flags);
+}
+
+int rr_sendmsg(struct rr_loop *loop, struct rr_op *op, int fd,
+	       const struct msghdr *msg, int flags)
+{
+	return schedule_msg(loop, op, RR_OP_SENDMSG, fd, msg, flags);
+}
+
+int rr_shutdown(struct rr_loop *loop, struct rr_op *op, int fd, int how)
+{
+	CLAIM(loop, op);
+	op->args.shutdown.fd = fd;
+	op->args.shutdown.how = how;
+	return enqueue(loop, op, RR_OP_SHUTDOWN);
+}
+
+int rr_poll(struct rr_loop *loop, struct rr_op *op, int fd, unsigned events)
+{
+	CLAIM(loop, op);
+	op->args.poll.fd = fd;
+	op->args.poll.events = events;
+	return enqueue(loop, op, RR_OP_POLL);
+}
+
+int rr_timeout(struct rr_loop *loop, struct rr_op *op, uint64_t ns,
+	       unsigned flags)
+{
+	CLAIM(loop, op);
+	if ((op->flags & RR_OP_F_LINK) || (flags & ~RR_TIMEOUT_ABSOLUTE))
+		return -EINVAL;
+
+	uint64_t deadline = ns;
+	if (!(flags & RR_TIMEOUT_ABSOLUTE)) {
+		uint64_t now = rr__monotonic_ns();
+		deadline = ns > UINT64_MAX - now ? UINT64_MAX : now + ns;
+	} else {
+		op->flags |= RR_OP_F_ABSOLUTE;
+	}
+	op->type = RR_OP_TIMEOUT;
+	op->state = RR_OP_TIMER;
+	op->result = 0;
+	op->next = NULL;
+	op->args.timer.deadline_ns = deadline;
+	rr__timer_insert(&loop->timer_root, op);
+	loop->in_flight++;
+	return 0;
+}

@@ -1,0 +1,79 @@
+#define _GNU_SOURCE
+#include "fixture.h"
+
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool env_flag(const char *name)
+{
+	const char *value = getenv(name);
+
+	return value && strcmp(value, "1") == 0;
+}
+
+bool testing_iopoll(void)
+{
+	return env_flag("RR_TEST_IOPOLL");
+}
+
+struct rr_loop_options loop_options(unsigned entries)
+{
+	struct rr_loop_options options;
+	const char *backend = getenv("RR_TEST_BACKEND");
+
+	memset(&options, 0, sizeof(options));
+	options.backend = RR_BACKEND_URING;
+	if (backend && strcmp(backend, "uring") != 0)
+		cr_assert_fail("unknown RR_TEST_BACKEND %s", backend);
+	options.entries = entries;
+	options.sqpoll = env_flag("RR_TEST_SQPOLL");
+	options.sqpoll_idle_ms = 50;
+	options.sqpoll_cpu = -1;
+	options.iopoll = testing_iopoll();
+	return options;
+}
+
+void open_loop(struct rr_loop *loop, unsigned entries)
+{
+	struct rr_loop_options options = loop_options(entries);
+	int ret = rr_loop_init(loop, &options);
+
+	if (ret == -ENOSYS || ret == -EPERM)
+		cr_skip_test("backend unavailable here: %s", strerror(-ret));
+	cr_assert_eq(ret, 0, "rr_loop_init: %s", strerror(-ret));
+}
+
+void run_until(struct rr_loop *loop, const bool *flag, unsigned timeout_ms)
+{
+	uint64_t deadline = rr_now_ns() + (uint64_t)timeout_ms * 1000000u;
+
+	while (!*flag) {
+		uint64_t now = rr_now_ns();
+		cr_assert_lt(now, deadline, "not done within %u ms", timeout_ms);
+		int ret = rr_loop_run_for_ns(loop, deadline - now);
+		cr_assert_geq(ret, 0, "run: %s", strerror(-ret));
+	}
+}
+
+void run_until_done(struct rr_loop *loop, unsigned timeout_ms)
+{
+	int ret = rr_loop_run_for_ns(loop, (uint64_t)timeout_ms * 1000000u);
+
+	cr_assert_geq(ret, 0, "run: %s", strerror(-ret));
+	cr_assert_eq(rr_loop_pending(loop), 0u, "%llu ops still pending after %u ms",
+		     (unsigned long long)rr_loop_pending(loop), timeout_ms);
+}
+
+void record_cb(struct rr_loop *loop, struct rr_op *op, int result)
+{
+	struct recorder *rec = op->context;
+
+	(void)loop;
+	if (rec->scheduling)
+		rec->ran_inside_schedule = true;
+	rec->calls++;
+	rec->result = result;
+	rec->done = true;
+}

@@ -1,0 +1,42 @@
+/*
+ * The proactor conformance suite's fixtures.  The suite is written against
+ * the public API only; which backend and flags it runs on comes from the
+ * environment, so meson runs the same binary once per configuration:
+ *   RR_TEST_BACKEND  uring (default)
+ *   RR_TEST_SQPOLL   1: SQPOLL loops
+ *   RR_TEST_IOPOLL   1: IOPOLL loops
+ */
+#ifndef RAWRING_TEST_LOOP_FIXTURE_H
+#define RAWRING_TEST_LOOP_FIXTURE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "rawring.h"
+
+/* rr_loop_init with the configuration under test and `entries` SQ entries
+ * (0: default); skips the test where the backend is unavailable. */
+void open_loop(struct rr_loop *loop, unsigned entries);
+
+/* The options open_loop uses. */
+struct rr_loop_options loop_options(unsigned entries);
+
+bool testing_iopoll(void);
+
+/* Run the loop until *flag becomes true; fail after `timeout_ms`. */
+void run_until(struct rr_loop *loop, const bool *flag, unsigned timeout_ms);
+
+/* Run until nothing is scheduled; fail after `timeout_ms`. */
+void run_until_done(struct rr_loop *loop, unsigned timeout_ms);
+
+/* A callback that records its result and counts its calls. */
+struct recorder {
+	int calls;
+	int result;
+	bool done;
+	bool scheduling;   /* set around a scheduling call: must stay false in the callback */
+	bool ran_inside_schedule;
+};
+void record_cb(struct rr_loop *loop, struct rr_op *op, int result);
+
+#endif
