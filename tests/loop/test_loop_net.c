@@ -1,0 +1,302 @@
+/* Sockets through the loop: round trips, EOF, reset, refusal, messages,
+ * multishot accept, readiness. */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "../helpers.h"
+#include "fixture.h"
+
+TestSuite(loop_net, .timeout = 60);
+
+static int complete(struct rr_loop *loop, struct rr_op *op, int schedule_ret)
+{
+	struct recorder *rec = op->context;
+
+	cr_assert_eq(schedule_ret, 0, "scheduling failed: %s", strerror(-schedule_ret));
+	rec->done = false;
+	run_until(loop, &rec->done, 10000);
+	return rec->result;
+}
+
+static struct sockaddr_in loopback_addr(uint16_t port)
+{
+	struct sockaddr_in addr;
+
+	memset(&addr, 0, sizeof(addr));
+	addr.sin_family = AF_INET;
+	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	addr.sin_port = htons(port);
+	return addr;
+}
+
+/* A connected client/server pair made entirely with loop ops. */
+static void connect_pair(struct rr_loop *loop, int listener, uint16_t port,
+			 int *client, int *server)
+{
+	struct rr_op accept_op, connect_op;
+	struct recorder accept_rec = { 0 }, connect_rec = { 0 };
+	struct sockaddr_in addr = loopback_addr(port), peer;
+	socklen_t peer_len = sizeof(peer);
+
+	*client = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	rr_op_init(&accept_op, record_cb, &accept_rec);
+	rr_op_init(&connect_op, record_cb, &connect_rec);
+	cr_assert_eq(rr_accept(loop, &accept_op, listener, (struct sockaddr *)&peer,
+			       &peer_len, SOCK_CLOEXEC), 0);
+	cr_assert_eq(rr_connect(loop, &connect_op, *client, (struct sockaddr *)&addr,
+				sizeof(addr)), 0);
+	run_until(loop, &accept_rec.done, 10000);
+	run_until(loop, &connect_rec.done, 10000);
+	cr_assert_eq(connect_rec.result, 0, "connect: %s", strerror(-connect_rec.result));
+	cr_assert_geq(accept_rec.result, 0, "accept: %s", strerror(-accept_rec.result));
+	cr_assert_eq(peer.sin_family, AF_INET, "the peer address was filled in");
+	*server = accept_rec.result;
+}
+
+Test(loop_net, tcp_round_trip_eof_and_shutdown)
+{
+	struct rr_loop loop;
+	struct rr_op op;
+	struct recorder rec = { 0 };
+	uint16_t port;
+	int client, server;
+	char buf[64];
+
+	open_loop(&loop, 0);
+	int listener = listen_loopback(&port);
+	connect_pair(&loop, listener, port, &client, &server);
+	rr_op_init(&op, record_cb, &rec);
+
+	cr_assert_eq(complete(&loop, &op, rr_send(&loop, &op, client, "ping", 4, 0)), 4);
+	cr_assert_eq(complete(&loop, &op, rr_recv(&loop, &op, server, buf, sizeof(buf), 0)), 4);
+	cr_assert_eq(memcmp(buf, "ping", 4), 0);
+	cr_assert_eq(complete(&loop, &op, rr_send(&loop, &op, server, "pong!", 5, 0)), 5);
+	cr_assert_eq(complete(&loop, &op, rr_recv(&loop, &op, client, buf, sizeof(buf), 0)), 5);
+	cr_assert_eq(memcmp(buf, "pong!", 5), 0);
+
+	cr_assert_eq(complete(&loop, &op, rr_shutdown(&loop, &op, client, SHUT_WR)), 0);
+	cr_assert_eq(complete(&loop, &op, rr_recv(&loop, &op, server, buf, sizeof(buf), 0)), 0,
+		     "EOF after the peer's shutdown");
+	close(client);
+	close(server);
+	close(listener);
+	rr_loop_deinit(&loop);
+}
+
+Test(loop_net, peer_reset_and_refused_connect_are_kernel_errors)
+{
+	struct rr_loop loop;
+	struct rr_op op;
+	struct recorder rec = { 0 };
+	uint16_t port;
+	int client, server;
+	char buf[16];
+
+	open_loop(&loop, 0);
+	int listener = listen_loopback(&port);
+	connect_pair(&loop, listener, port, &client, &server);
+	rr_op_init(&op, record_cb, &rec);
+
+	/* An abortive close sends RST. */
+	struct linger abort_close = { .l_onoff = 1, .l_linger = 0 };
+	setsockopt(client, SOL_SOCKET, SO_LINGER, &abort_close, sizeof(abort_close));
+	cr_assert_eq(rr_recv(&loop, &op, server, buf, sizeof(buf), 0), 0);
+	close(client);
+	rec.done = false;
+	run_until(&loop, &rec.done, 10000);
+	cr_assert_eq(rec.result, -ECONNRESET);
+	close(server);
+
+	close(listener); /* nothing listens on the port any more */
+	struct sockaddr_in addr = loopback_addr(port);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	cr_assert_eq(complete(&loop, &op, rr_connect(&loop, &op, fd, (struct sockaddr *)&addr,
+						     sizeof(addr))), -ECONNREFUSED);
+	close(fd);
+	cr_assert_eq(complete(&loop, &op, rr_recv(&loop, &op, -1, buf, sizeof(buf), 0)), -EBADF);
+	rr_loop_deinit(&loop);
+}
+
+Test(loop_net, sendmsg_recvmsg_and_poll)
+{
+	struct rr_loop loop;
+	struct rr_op op;
+	struct recorder rec = { 0 };
+	int fds[2];
+	char one[3] = "abc", two[4] = "defg", in[7];
+	struct iovec out_iov[2] = { { one, 3 }, { two, 4 } };
+	struct iovec in_iov = { in, sizeof(in) };
+	struct msghdr out = { .msg_iov = out_iov, .msg_iovlen = 2 };
+	struct msghdr inmsg = { .msg_iov = &in_iov, .msg_iovlen = 1 };
+
+	open_loop(&loop, 0);
+	stream_pair(fds);
+	rr_op_init(&op, record_cb, &rec);
+	cr_assert_eq(rr_poll(&loop, &op, fds[0], POLLIN), 0);
+	cr_assert_eq(rr_loop_run(&loop, RR_RUN_NOWAIT), 0, "not readable yet");
+	cr_assert_eq(rec.calls, 0);
+	cr_assert_eq(write(fds[1], "x", 1), 1);
+	run_until(&loop, &rec.done, 10000);
+	cr_assert(rec.result & POLLIN);
+	char x;
+	cr_assert_eq(read(fds[0], &x, 1), 1);
+
+	cr_assert_eq(complete(&loop, &op, rr_sendmsg(&loop, &op, fds[1], &out, 0)), 7);
+	cr_assert_eq(complete(&loop, &op, rr_recvmsg(&loop, &op, fds[0], &inmsg, MSG_WAITALL)), 7);
+	cr_assert_eq(memcmp(in, "abcdefg", 7), 0);
+	close(fds[0]);
+	close(fds[1]);
+	rr_loop_deinit(&loop);
+}
+
+struct acceptor {
+	int accepted[8];
+	int count;
+	bool last_had_more;
+	int final_result;
+	int finals;
+};
+
+static void multishot_cb(struct rr_loop *loop, struct rr_op *op, int result)
+{
+	struct acceptor *acc = op->context;
+
+	(void)loop;
+	if (!rr_op_more(op)) {
+		acc->final_result = result;
+		acc->finals++;
+		return;
+	}
+	cr_assert_geq(result, 0, "accept: %s", strerror(-result));
+	cr_assert_lt(acc->count, 8);
+	acc->accepted[acc->count++] = result;
+	acc->last_had_more = true;
+}
+
+Test(loop_net, multishot_accept_takes_several_connections_with_one_op)
+{
+	struct rr_loop loop;
+	struct rr_op op;
+	struct acceptor acc = { 0 };
+	uint16_t port;
+	int clients[3];
+
+	open_loop(&loop, 0);
+	int listener = listen_loopback(&port);
+	rr_op_init(&op, multishot_cb, &acc);
+	cr_assert_eq(rr_accept_multishot(&loop, &op, listener, SOCK_CLOEXEC), 0);
+	for (int i = 0; i < 3; i++) {
+		clients[i] = connect_loopback(port);
+		uint64_t deadline = rr_now_ns() + 5000000000ull;
+		while (acc.count <= i) {
+			cr_assert_lt(rr_now_ns(), deadline);
+			cr_assert_geq(rr_loop_run_for_ns(&loop, 100000000ull), 0);
+		}
+		cr_assert(acc.last_had_more, "the op stays armed");
+		cr_assert_eq(op.state, RR_OP_IN_FLIGHT);
+	}
+	cr_assert_eq(rr_loop_pending(&loop), 1u, "still one op");
+	/* Cancelling ends it with one last callback. */
+	cr_assert_eq(rr_cancel(&loop, &op), 0);
+	run_until_done(&loop, 5000);
+	cr_assert_eq(op.state, RR_OP_IDLE);
+	cr_assert_eq(acc.finals, 1);
+	cr_assert_eq(acc.final_result, -ECANCELED);
+	cr_assert_eq(acc.count, 3);
+	for (int i = 0; i < 3; i++) {
+		close(clients[i]);
+		close(acc.accepted[i]);
+	}
+	close(listener);
+	rr_loop_deinit(&loop);
+}
+
+/* ---- many connections at once ---- */
+
+enum { CONNS = 200, ROUNDS = 20, MSG = 100 };
+
+struct echo_conn {
+	struct rr_op server_op, client_op;
+	int server_fd, client_fd;
+	char server_buf[MSG], client_buf[MSG];
+	int rounds;
+	int received;
+	bool failed;
+};
+
+static void client_step(struct rr_loop *loop, struct rr_op *op, int result);
+
+static void server_step(struct rr_loop *loop, struct rr_op *op, int result)
+{
+	struct echo_conn *c = op->context;
+
+	if (result <= 0)
+		return; /* EOF at the end, or an error the client notices */
+	if (op->type == RR_OP_RECV)
+		rr_send(loop, op, c->server_fd, c->server_buf, (size_t)result, 0);
+	else
+		rr_recv(loop, op, c->server_fd, c->server_buf, MSG, 0);
+}
+
+static void client_step(struct rr_loop *loop, struct rr_op *op, int result)
+{
+	struct echo_conn *c = op->context;
+
+	if (result < 0) {
+		c->failed = true;
+		return;
+	}
+	if (op->type == RR_OP_SEND) {
+		c->received = 0;
+		rr_recv(loop, op, c->client_fd, c->client_buf, MSG, MSG_WAITALL);
+		return;
+	}
+	for (int i = 0; i < MSG; i++)
+		if (c->client_buf[i] != (char)(i + c->rounds))
+			c->failed = true;
+	if (++c->rounds == ROUNDS) {
+		shutdown(c->client_fd, SHUT_WR);
+		return;
+	}
+	for (int i = 0; i < MSG; i++)
+		c->client_buf[i] = (char)(i + c->rounds);
+	rr_send(loop, op, c->client_fd, c->client_buf, MSG, 0);
+}
+
+Test(loop_net, many_concurrent_connections_echo_every_byte)
+{
+	struct rr_loop loop;
+	static struct echo_conn conns[CONNS];
+	uint16_t port;
+
+	open_loop(&loop, 64); /* far fewer SQ entries than connections */
+	int listener = listen_loopback(&port);
+	for (int i = 0; i < CONNS; i++) {
+		struct echo_conn *c = &conns[i];
+		memset(c, 0, sizeof(*c));
+		c->client_fd = connect_loopback(port);
+		c->server_fd = accept(listener, NULL, NULL);
+		rr_op_init(&c->server_op, server_step, c);
+		rr_op_init(&c->client_op, client_step, c);
+		cr_assert_eq(rr_recv(&loop, &c->server_op, c->server_fd, c->server_buf, MSG, 0), 0);
+		for (int b = 0; b < MSG; b++)
+			c->client_buf[b] = (char)b;
+		cr_assert_eq(rr_send(&loop, &c->client_op, c->client_fd, c->client_buf, MSG, 0), 0);
+	}
+	run_until_done(&loop, 30000);
+	for (int i = 0; i < CONNS; i++) {
+		cr_assert_not(conns[i].failed, "connection %d", i);
+		cr_assert_eq(conns[i].rounds, ROUNDS, "connection %d", i);
+		close(conns[i].client_fd);
+		close(conns[i].server_fd);
+	}
+	close(listener);
+	rr_loop_deinit(&loop);
+}
