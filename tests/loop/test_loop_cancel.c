@@ -1,0 +1,186 @@
+/* Cancellation and teardown: every callback exactly once. */
+#define _GNU_SOURCE
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../helpers.h"
+#include "fixture.h"
+
+TestSuite(loop_cancel, .timeout = 60);
+
+Test(loop_cancel, cancel_of_a_pending_recv_gives_ecanceled_once)
+{
+	struct rr_loop loop;
+	struct rr_op op;
+	struct recorder rec = { 0 };
+	int fds[2];
+	char buf[8];
+
+	open_loop(&loop, 0);
+	stream_pair(fds);
+	rr_op_init(&op, record_cb, &rec);
+	cr_assert_eq(rr_recv(&loop, &op, fds[0], buf, sizeof(buf), 0), 0);
+	cr_assert_eq(rr_loop_run(&loop, RR_RUN_NOWAIT), 0);
+	cr_assert_eq(op.state, RR_OP_IN_FLIGHT);
+	cr_assert_eq(rr_cancel(&loop, &op), 0);
+	cr_assert_eq(rr_cancel(&loop, &op), -EALREADY);
+	run_until_done(&loop, 5000);
+	cr_assert_eq(rec.calls, 1);
+	cr_assert_eq(rec.result, -ECANCELED);
+	cr_assert_eq(rr_cancel(&loop, &op), -ENOENT, "nothing to cancel any more");
+	close(fds[0]);
+	close(fds[1]);
+	rr_loop_deinit(&loop);
+}
+
+Test(loop_cancel, cancel_of_a_queued_op_completes_it_and_its_chain)
+{
+	struct rr_loop loop;
+	struct rr_op a, b, c;
+	struct recorder ra = { 0 }, rb = { 0 }, rc = { 0 };
+
+	open_loop(&loop, 0);
+	rr_op_init(&a, record_cb, &ra);
+	rr_op_init(&b, record_cb, &rb);
+	rr_op_init(&c, record_cb, &rc);
+	rr_op_link(&a);
+	cr_assert_eq(rr_nop(&loop, &a), 0);
+	cr_assert_eq(rr_nop(&loop, &b), 0);
+	cr_assert_eq(rr_nop(&loop, &c), 0);
+	cr_assert_eq(a.state, RR_OP_QUEUED);
+	cr_assert_eq(rr_cancel(&loop, &a), 0);
+	cr_assert_eq(ra.calls, 0, "no callback inside rr_cancel");
+	run_until_done(&loop, 5000);
+	cr_assert_eq(ra.result, -ECANCELED);
+	cr_assert_eq(rb.result, -ECANCELED, "linked to the cancelled op");
+	cr_assert_eq(rc.result, 0, "not part of the chain");
+	cr_assert_eq(ra.calls + rb.calls + rc.calls, 3);
+	rr_loop_deinit(&loop);
+}
+
+Test(loop_cancel, cancel_racing_completion_runs_the_callback_exactly_once)
+{
+	struct rr_loop loop;
+	enum { ROUNDS = 500 };
+	int fds[2];
+	char buf[4];
+	int cancelled = 0, completed = 0;
+
+	open_loop(&loop, 0);
+	stream_pair(fds);
+	for (int i = 0; i < ROUNDS; i++) {
+		struct rr_op op;
+		struct recorder rec = { 0 };
+		rr_op_init(&op, record_cb, &rec);
+		cr_assert_eq(rr_recv(&loop, &op, fds[0], buf, 1, 0), 0);
+		cr_assert_eq(rr_loop_run(&loop, RR_RUN_NOWAIT), 0);
+		/* Data and the cancellation arrive together. */
+		cr_assert_eq(write(fds[1], "z", 1), 1);
+		int ret = rr_cancel(&loop, &op);
+		cr_assert(ret == 0 || ret == -ENOENT);
+		run_until_done(&loop, 5000);
+		cr_assert_eq(rec.calls, 1, "round %d: %d callbacks", i, rec.calls);
+		if (rec.result == -ECANCELED) {
+			cancelled++;
+			cr_assert_eq(read(fds[0], buf, 1), 1, "the byte is still there");
+		} else {
+			cr_assert_eq(rec.result, 1, "round %d: %d", i, rec.result);
+			completed++;
+		}
+	}
+	cr_assert_eq(cancelled + completed, ROUNDS);
+	close(fds[0]);
+	close(fds[1]);
+	rr_loop_deinit(&loop);
+}
+
+Test(loop_cancel, deinit_with_ops_in_flight_calls_every_callback_once)
+{
+	struct rr_loop loop;
+	enum { RECVS = 50, TIMERS = 50, QUEUED = 300 };
+	static struct rr_op recvs[RECVS], timers[TIMERS], queued[QUEUED];
+	static struct recorder rrec[RECVS], trec[TIMERS], qrec[QUEUED];
+	int fds[RECVS][2];
+	char buf[8];
+
+	int fds_before = count_open_fds();
+	open_loop(&loop, 32);
+	for (int i = 0; i < RECVS; i++) {
+		stream_pair(fds[i]);
+		memset(&rrec[i], 0, sizeof(rrec[i]));
+		rr_op_init(&recvs[i], record_cb, &rrec[i]);
+		cr_assert_eq(rr_recv(&loop, &recvs[i], fds[i][0], buf, sizeof(buf), 0), 0);
+	}
+	for (int i = 0; i < TIMERS; i++) {
+		memset(&trec[i], 0, sizeof(trec[i]));
+		rr_op_init(&timers[i], record_cb, &trec[i]);
+		cr_assert_eq(rr_timeout(&loop, &timers[i], 3600ull * 1000000000, 0), 0);
+	}
+	cr_assert_eq(rr_loop_run(&loop, RR_RUN_NOWAIT), 0);
+	for (int i = 0; i < QUEUED; i++) {
+		memset(&qrec[i], 0, sizeof(qrec[i]));
+		rr_op_init(&queued[i], record_cb, &qrec[i]);
+		cr_assert_eq(rr_nop(&loop, &queued[i]), 0);
+	}
+	rr_loop_deinit(&loop);
+
+	for (int i = 0; i < RECVS; i++) {
+		cr_assert_eq(rrec[i].calls, 1);
+		cr_assert_eq(rrec[i].result, -ECANCELED);
+		/* The application's fds are still open. */
+		cr_assert_geq(fcntl(fds[i][0], F_GETFD), 0);
+		close(fds[i][0]);
+		close(fds[i][1]);
+	}
+	for (int i = 0; i < TIMERS; i++) {
+		cr_assert_eq(trec[i].calls, 1);
+		cr_assert_eq(trec[i].result, -ECANCELED);
+	}
+	for (int i = 0; i < QUEUED; i++) {
+		cr_assert_eq(qrec[i].calls, 1);
+		cr_assert(qrec[i].result == -ECANCELED || qrec[i].result == 0);
+	}
+	/* With the pairs closed, the loop's own fds (ring, eventfd) are gone too. */
+	cr_assert_eq(count_open_fds(), fds_before);
+}
+
+static void reschedule_during_deinit(struct rr_loop *loop, struct rr_op *op,
+				     int result)
+{
+	struct recorder *rec = op->context;
+
+	rec->calls++;
+	rec->result = result;
+	/* Not allowed any more: the loop is going away. */
+	rec->done = rr_nop(loop, op) == -ESHUTDOWN;
+}
+
+Test(loop_cancel, scheduling_from_a_callback_during_deinit_is_eshutdown)
+{
+	struct rr_loop loop;
+	struct rr_op timer;
+	struct recorder rec = { 0 };
+
+	open_loop(&loop, 0);
+	rr_op_init(&timer, reschedule_during_deinit, &rec);
+	cr_assert_eq(rr_timeout(&loop, &timer, 3600ull * 1000000000, 0), 0);
+	rr_loop_deinit(&loop);
+	cr_assert_eq(rec.calls, 1);
+	cr_assert_eq(rec.result, -ECANCELED);
+	cr_assert(rec.done, "rescheduling during deinit must give -ESHUTDOWN");
+}
+
+Test(loop_cancel, a_loop_leaves_no_fd_behind)
+{
+	struct rr_loop loop;
+	int before = count_open_fds();
+
+	for (int i = 0; i < 10; i++) {
+		open_loop(&loop, 0);
+		rr_loop_deinit(&loop);
+	}
+	cr_assert_eq(count_open_fds(), before);
+}
