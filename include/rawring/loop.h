@@ -205,6 +205,7 @@ struct rr_loop {
 	struct rr_async *_Atomic async_pending; /* rr_async_send'ed handles */
 	bool closing;
 	bool initialized;
+	bool woken;                    /* a wake-up arrived this turn */
 	enum rr_backend_kind kind;
 };
 
@@ -230,14 +231,16 @@ const char *rr_loop_backend_name(const struct rr_loop *loop);
 
 enum rr_run_mode {
 	RR_RUN_NOWAIT,      /* submit, run the callbacks that are due, return */
-	RR_RUN_ONCE,        /* block until at least one callback has run */
+	RR_RUN_ONCE,        /* block until a callback has run or rr_loop_wake */
 	RR_RUN_UNTIL_DONE,  /* run until no op is scheduled */
 };
 
 /*
  * Turn the loop.  Returns the number of callbacks run (>= 0) or -errno from
- * the backend (-EINTR when a signal interrupted a wait).  RR_RUN_ONCE with no
- * op scheduled returns 0 at once.
+ * the backend (-EINTR when a signal interrupted a wait).  RR_RUN_ONCE returns
+ * once at least one callback has run, or when another thread called
+ * rr_loop_wake (possibly with 0 callbacks run); with nothing scheduled it
+ * returns 0 at once.
  */
 int rr_loop_run(struct rr_loop *loop, enum rr_run_mode mode);
 

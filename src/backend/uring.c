@@ -269,6 +269,7 @@ static void reap(struct rr_loop *loop, struct uring_state *st,
 
 		if (user_data == TAG_WAKE) {
 			st->wake_armed = false;
+			rr__wake_seen(loop);
 			if (!loop->closing)
 				arm_wake(st);
 			continue;

@@ -80,6 +80,12 @@ struct rr_backend {
 void rr__op_complete(struct rr_loop *loop, struct rr_op *op, int result,
 		     bool more);
 
+/* Note that a wake-up (rr_loop_wake) was consumed: RR_RUN_ONCE returns. */
+static inline void rr__wake_seen(struct rr_loop *loop)
+{
+	loop->woken = true;
+}
+
 extern const struct rr_backend rr__uring_backend;
 
 #endif

@@ -132,7 +132,8 @@ int rr_loop_run(struct rr_loop *loop, enum rr_run_mode mode)
 		ret = tick(loop, 0);
 		break;
 	case RR_RUN_ONCE:
-		while (ret == 0 && loop->callbacks_run == start &&
+		loop->woken = false;
+		while (ret == 0 && loop->callbacks_run == start && !loop->woken &&
 		       (loop->in_flight || async_waiting(loop)))
 			ret = tick(loop, RR_DEADLINE_NONE);
 		break;
