@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install what building and testing rawring needs on Debian 12, if missing:
 # a C compiler (gcc, and clang for the warning check), meson, ninja,
-# pkg-config and Criterion.  Idempotent; does nothing when all is there.
+# pkg-config, Criterion, python3 and wrk (the examples' checks).  Idempotent; does nothing when all is there.
 set -euo pipefail
 
 needed=()
@@ -11,6 +11,7 @@ command -v meson >/dev/null || needed+=(meson)
 command -v ninja >/dev/null || needed+=(ninja-build)
 command -v pkg-config >/dev/null || needed+=(pkg-config)
 command -v python3 >/dev/null || needed+=(python3)
+command -v wrk >/dev/null || needed+=(wrk)
 pkg-config --exists criterion 2>/dev/null || needed+=(libcriterion-dev)
 [ -f /usr/include/linux/io_uring.h ] || needed+=(linux-libc-dev)
 

@@ -85,6 +85,17 @@ int temp_file(size_t size, unsigned seed, char *path_out, size_t path_len)
 	return fd;
 }
 
+struct sockaddr_in loopback_addr(uint16_t port)
+{
+	struct sockaddr_in addr;
+
+	memset(&addr, 0, sizeof(addr));
+	addr.sin_family = AF_INET;
+	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	addr.sin_port = htons(port);
+	return addr;
+}
+
 int listen_loopback(uint16_t *port_out)
 {
 	struct sockaddr_in addr;
@@ -107,14 +118,10 @@ int listen_loopback(uint16_t *port_out)
 
 int connect_loopback(uint16_t port)
 {
-	struct sockaddr_in addr;
+	struct sockaddr_in addr = loopback_addr(port);
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
 	cr_assert_geq(fd, 0);
-	memset(&addr, 0, sizeof(addr));
-	addr.sin_family = AF_INET;
-	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	addr.sin_port = htons(port);
 	cr_assert_eq(connect(fd, (struct sockaddr *)&addr, sizeof(addr)), 0,
 		     "connect: %s", strerror(errno));
 	return fd;

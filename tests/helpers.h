@@ -27,6 +27,10 @@ int temp_file(size_t size, unsigned seed, char *path_out, size_t path_len);
 /* The byte temp_file writes at `offset` for `seed`. */
 unsigned char pattern_byte(unsigned seed, uint64_t offset);
 
+/* 127.0.0.1:port as a sockaddr. */
+struct sockaddr_in;
+struct sockaddr_in loopback_addr(uint16_t port);
+
 /* A listening TCP socket on 127.0.0.1 with a kernel-chosen port. */
 int listen_loopback(uint16_t *port_out);
 

@@ -14,17 +14,6 @@
 
 TestSuite(net, .timeout = 30);
 
-static struct sockaddr_in loopback(uint16_t port)
-{
-	struct sockaddr_in addr;
-
-	memset(&addr, 0, sizeof(addr));
-	addr.sin_family = AF_INET;
-	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	addr.sin_port = htons(port);
-	return addr;
-}
-
 Test(net, socket_connect_accept_send_recv_shutdown_round_trip)
 {
 	struct rr_ring ring;
@@ -34,7 +23,7 @@ Test(net, socket_connect_accept_send_recv_shutdown_round_trip)
 	require_opcode(IORING_OP_SOCKET, "IORING_OP_SOCKET");
 	ring_init_or_skip(&ring, 8, 0);
 	int listener = listen_loopback(&port);
-	struct sockaddr_in addr = loopback(port);
+	struct sockaddr_in addr = loopback_addr(port);
 
 	rr_prep_socket(must_get_sqe(&ring), AF_INET, SOCK_STREAM, 0, 0);
 	int client = run_one(&ring);
@@ -74,7 +63,7 @@ Test(net, connect_refused_passes_the_kernel_error)
 	ring_init_or_skip(&ring, 4, 0);
 	/* Take a free port, then close it so nothing listens there. */
 	close(listen_loopback(&port));
-	struct sockaddr_in addr = loopback(port);
+	struct sockaddr_in addr = loopback_addr(port);
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	rr_prep_connect(must_get_sqe(&ring), fd, (struct sockaddr *)&addr,
 			sizeof(addr));

@@ -77,3 +77,13 @@ void record_cb(struct rr_loop *loop, struct rr_op *op, int result)
 	rec->result = result;
 	rec->done = true;
 }
+
+int run_op(struct rr_loop *loop, struct rr_op *op, int schedule_ret)
+{
+	struct recorder *rec = op->context;
+
+	cr_assert_eq(schedule_ret, 0, "scheduling failed: %s", strerror(-schedule_ret));
+	rec->done = false;
+	run_until(loop, &rec->done, 10000);
+	return rec->result;
+}

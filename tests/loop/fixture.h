@@ -39,4 +39,9 @@ struct recorder {
 };
 void record_cb(struct rr_loop *loop, struct rr_op *op, int result);
 
+/* For an op whose context is a struct recorder: check the scheduling call
+ * returned 0, run the loop until the callback ran (10 s at most), and return
+ * the op's result. */
+int run_op(struct rr_loop *loop, struct rr_op *op, int schedule_ret);
+
 #endif

@@ -15,17 +15,6 @@
 
 TestSuite(loop_io, .timeout = 60);
 
-/* Schedule with `schedule_ret`, run to completion, return the result. */
-static int complete(struct rr_loop *loop, struct rr_op *op, int schedule_ret)
-{
-	struct recorder *rec = op->context;
-
-	cr_assert_eq(schedule_ret, 0, "scheduling failed: %s", strerror(-schedule_ret));
-	rec->done = false;
-	run_until(loop, &rec->done, 10000);
-	return rec->result;
-}
-
 Test(loop_io, write_then_read_round_trips_byte_for_byte)
 {
 	struct rr_loop loop;
@@ -40,12 +29,12 @@ Test(loop_io, write_then_read_round_trips_byte_for_byte)
 	for (int i = 0; i < SIZE; i++)
 		out[i] = (char)pattern_byte(21, (uint64_t)i);
 
-	cr_assert_eq(complete(&loop, &op, rr_write(&loop, &op, fd, out, SIZE, 4096)), SIZE);
-	cr_assert_eq(complete(&loop, &op, rr_read(&loop, &op, fd, in, SIZE, 4096)), SIZE);
+	cr_assert_eq(run_op(&loop, &op, rr_write(&loop, &op, fd, out, SIZE, 4096)), SIZE);
+	cr_assert_eq(run_op(&loop, &op, rr_read(&loop, &op, fd, in, SIZE, 4096)), SIZE);
 	cr_assert_eq(memcmp(in, out, SIZE), 0);
 	/* Past the end: EOF is 0, a read across it is short. */
-	cr_assert_eq(complete(&loop, &op, rr_read(&loop, &op, fd, in, 100, 4096 + SIZE)), 0);
-	cr_assert_eq(complete(&loop, &op, rr_read(&loop, &op, fd, in, 100, 4096 + SIZE - 10)), 10);
+	cr_assert_eq(run_op(&loop, &op, rr_read(&loop, &op, fd, in, 100, 4096 + SIZE)), 0);
+	cr_assert_eq(run_op(&loop, &op, rr_read(&loop, &op, fd, in, 100, 4096 + SIZE - 10)), 10);
 	cr_assert_eq(rec.calls, 4);
 	close(fd);
 	rr_loop_deinit(&loop);
@@ -62,7 +51,7 @@ Test(loop_io, offset_minus_one_uses_the_file_position)
 	rr_op_init(&op, record_cb, &rec);
 	int fd = temp_file(64, 22, NULL, 0);
 	lseek(fd, 8, SEEK_SET);
-	cr_assert_eq(complete(&loop, &op, rr_read(&loop, &op, fd, buf, 8, -1)), 8);
+	cr_assert_eq(run_op(&loop, &op, rr_read(&loop, &op, fd, buf, 8, -1)), 8);
 	cr_assert_eq((unsigned char)buf[0], pattern_byte(22, 8));
 	cr_assert_eq(lseek(fd, 0, SEEK_CUR), 16);
 	close(fd);
@@ -81,10 +70,10 @@ Test(loop_io, readv_writev_fsync_fdatasync)
 	open_loop(&loop, 0);
 	rr_op_init(&op, record_cb, &rec);
 	int fd = temp_file(0, 0, NULL, 0);
-	cr_assert_eq(complete(&loop, &op, rr_writev(&loop, &op, fd, out, 2, 0)), 11);
-	cr_assert_eq(complete(&loop, &op, rr_fsync(&loop, &op, fd)), 0);
-	cr_assert_eq(complete(&loop, &op, rr_fdatasync(&loop, &op, fd)), 0);
-	cr_assert_eq(complete(&loop, &op, rr_readv(&loop, &op, fd, in, 2, 0)), 11);
+	cr_assert_eq(run_op(&loop, &op, rr_writev(&loop, &op, fd, out, 2, 0)), 11);
+	cr_assert_eq(run_op(&loop, &op, rr_fsync(&loop, &op, fd)), 0);
+	cr_assert_eq(run_op(&loop, &op, rr_fdatasync(&loop, &op, fd)), 0);
+	cr_assert_eq(run_op(&loop, &op, rr_readv(&loop, &op, fd, in, 2, 0)), 11);
 	cr_assert_eq(memcmp(x, "hello ", 6), 0);
 	cr_assert_eq(memcmp(y, "world", 5), 0);
 	close(fd);
@@ -103,19 +92,19 @@ Test(loop_io, openat_statx_close_and_kernel_errors)
 	rr_op_init(&op, record_cb, &rec);
 	close(temp_file(1234, 23, path, sizeof(path)));
 
-	int fd = complete(&loop, &op, rr_openat(&loop, &op, AT_FDCWD, path,
+	int fd = run_op(&loop, &op, rr_openat(&loop, &op, AT_FDCWD, path,
 						 O_RDONLY | O_CLOEXEC, 0));
 	cr_assert_geq(fd, 0, "openat: %s", strerror(-fd));
-	cr_assert_eq(complete(&loop, &op, rr_statx(&loop, &op, fd, "", AT_EMPTY_PATH,
+	cr_assert_eq(run_op(&loop, &op, rr_statx(&loop, &op, fd, "", AT_EMPTY_PATH,
 						   STATX_SIZE, &stx)), 0);
 	cr_assert_eq(stx.stx_size, 1234u);
-	cr_assert_eq(complete(&loop, &op, rr_close(&loop, &op, fd)), 0);
-	cr_assert_eq(complete(&loop, &op, rr_read(&loop, &op, fd, buf, 4, 0)), -EBADF,
+	cr_assert_eq(run_op(&loop, &op, rr_close(&loop, &op, fd)), 0);
+	cr_assert_eq(run_op(&loop, &op, rr_read(&loop, &op, fd, buf, 4, 0)), -EBADF,
 		     "the fd is closed");
 	unlink(path);
-	cr_assert_eq(complete(&loop, &op, rr_openat(&loop, &op, AT_FDCWD, path,
+	cr_assert_eq(run_op(&loop, &op, rr_openat(&loop, &op, AT_FDCWD, path,
 						    O_RDONLY, 0)), -ENOENT);
-	cr_assert_eq(complete(&loop, &op, rr_write(&loop, &op, -1, buf, 4, 0)), -EBADF);
+	cr_assert_eq(run_op(&loop, &op, rr_write(&loop, &op, -1, buf, 4, 0)), -EBADF);
 	rr_loop_deinit(&loop);
 }
 
@@ -131,9 +120,9 @@ Test(loop_io, a_pipe_read_is_short_when_less_data_is_there)
 	rr_op_init(&op, record_cb, &rec);
 	cr_assert_eq(pipe(fds), 0);
 	cr_assert_eq(write(fds[1], "12345", 5), 5);
-	cr_assert_eq(complete(&loop, &op, rr_read(&loop, &op, fds[0], buf, sizeof(buf), -1)), 5);
+	cr_assert_eq(run_op(&loop, &op, rr_read(&loop, &op, fds[0], buf, sizeof(buf), -1)), 5);
 	close(fds[1]);
-	cr_assert_eq(complete(&loop, &op, rr_read(&loop, &op, fds[0], buf, sizeof(buf), -1)), 0,
+	cr_assert_eq(run_op(&loop, &op, rr_read(&loop, &op, fds[0], buf, sizeof(buf), -1)), 0,
 		     "EOF once the writer is gone");
 	close(fds[0]);
 	rr_loop_deinit(&loop);
@@ -321,7 +310,7 @@ Test(loop_io, a_polled_direct_read_reports_the_kernel_result)
 	cr_assert_eq(posix_memalign(&buf, 4096, 4096), 0);
 	rr_op_init(&op, record_cb, &rec);
 	rr_op_polled(&op);
-	int res = complete(&loop, &op, rr_read(&loop, &op, fd, buf, 4096, 0));
+	int res = run_op(&loop, &op, rr_read(&loop, &op, fd, buf, 4096, 0));
 	if (testing_iopoll() && res < 0) {
 		/* This machine's virtio disk has no poll queues. */
 		cr_assert_eq(res, -EOPNOTSUPP, "got %s", strerror(-res));

@@ -15,27 +15,6 @@
 
 TestSuite(loop_net, .timeout = 60);
 
-static int complete(struct rr_loop *loop, struct rr_op *op, int schedule_ret)
-{
-	struct recorder *rec = op->context;
-
-	cr_assert_eq(schedule_ret, 0, "scheduling failed: %s", strerror(-schedule_ret));
-	rec->done = false;
-	run_until(loop, &rec->done, 10000);
-	return rec->result;
-}
-
-static struct sockaddr_in loopback_addr(uint16_t port)
-{
-	struct sockaddr_in addr;
-
-	memset(&addr, 0, sizeof(addr));
-	addr.sin_family = AF_INET;
-	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	addr.sin_port = htons(port);
-	return addr;
-}
-
 /* A connected client/server pair made entirely with loop ops. */
 static void connect_pair(struct rr_loop *loop, int listener, uint16_t port,
 			 int *client, int *server)
@@ -74,15 +53,15 @@ Test(loop_net, tcp_round_trip_eof_and_shutdown)
 	connect_pair(&loop, listener, port, &client, &server);
 	rr_op_init(&op, record_cb, &rec);
 
-	cr_assert_eq(complete(&loop, &op, rr_send(&loop, &op, client, "ping", 4, 0)), 4);
-	cr_assert_eq(complete(&loop, &op, rr_recv(&loop, &op, server, buf, sizeof(buf), 0)), 4);
+	cr_assert_eq(run_op(&loop, &op, rr_send(&loop, &op, client, "ping", 4, 0)), 4);
+	cr_assert_eq(run_op(&loop, &op, rr_recv(&loop, &op, server, buf, sizeof(buf), 0)), 4);
 	cr_assert_eq(memcmp(buf, "ping", 4), 0);
-	cr_assert_eq(complete(&loop, &op, rr_send(&loop, &op, server, "pong!", 5, 0)), 5);
-	cr_assert_eq(complete(&loop, &op, rr_recv(&loop, &op, client, buf, sizeof(buf), 0)), 5);
+	cr_assert_eq(run_op(&loop, &op, rr_send(&loop, &op, server, "pong!", 5, 0)), 5);
+	cr_assert_eq(run_op(&loop, &op, rr_recv(&loop, &op, client, buf, sizeof(buf), 0)), 5);
 	cr_assert_eq(memcmp(buf, "pong!", 5), 0);
 
-	cr_assert_eq(complete(&loop, &op, rr_shutdown(&loop, &op, client, SHUT_WR)), 0);
-	cr_assert_eq(complete(&loop, &op, rr_recv(&loop, &op, server, buf, sizeof(buf), 0)), 0,
+	cr_assert_eq(run_op(&loop, &op, rr_shutdown(&loop, &op, client, SHUT_WR)), 0);
+	cr_assert_eq(run_op(&loop, &op, rr_recv(&loop, &op, server, buf, sizeof(buf), 0)), 0,
 		     "EOF after the peer's shutdown");
 	close(client);
 	close(server);
@@ -117,10 +96,10 @@ Test(loop_net, peer_reset_and_refused_connect_are_kernel_errors)
 	close(listener); /* nothing listens on the port any more */
 	struct sockaddr_in addr = loopback_addr(port);
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	cr_assert_eq(complete(&loop, &op, rr_connect(&loop, &op, fd, (struct sockaddr *)&addr,
+	cr_assert_eq(run_op(&loop, &op, rr_connect(&loop, &op, fd, (struct sockaddr *)&addr,
 						     sizeof(addr))), -ECONNREFUSED);
 	close(fd);
-	cr_assert_eq(complete(&loop, &op, rr_recv(&loop, &op, -1, buf, sizeof(buf), 0)), -EBADF);
+	cr_assert_eq(run_op(&loop, &op, rr_recv(&loop, &op, -1, buf, sizeof(buf), 0)), -EBADF);
 	rr_loop_deinit(&loop);
 }
 
@@ -148,8 +127,8 @@ Test(loop_net, sendmsg_recvmsg_and_poll)
 	char x;
 	cr_assert_eq(read(fds[0], &x, 1), 1);
 
-	cr_assert_eq(complete(&loop, &op, rr_sendmsg(&loop, &op, fds[1], &out, 0)), 7);
-	cr_assert_eq(complete(&loop, &op, rr_recvmsg(&loop, &op, fds[0], &inmsg, MSG_WAITALL)), 7);
+	cr_assert_eq(run_op(&loop, &op, rr_sendmsg(&loop, &op, fds[1], &out, 0)), 7);
+	cr_assert_eq(run_op(&loop, &op, rr_recvmsg(&loop, &op, fds[0], &inmsg, MSG_WAITALL)), 7);
 	cr_assert_eq(memcmp(in, "abcdefg", 7), 0);
 	close(fds[0]);
 	close(fds[1]);

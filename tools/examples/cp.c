@@ -1,128 +1,154 @@
 /*
- * rr-cp: copy a file with linked read→write SQE pairs.
+ * rr-cp: copy a file on the proactor loop with linked read→write chains.
  *
- *   rr-cp SRC DST
+ *   rr-cp [--backend auto|uring] SRC DST
  *
- * Each block is one read linked (IOSQE_IO_LINK) to the write of the same
- * buffer, so the kernel starts the write only when the read has succeeded;
- * up to DEPTH pairs are in flight.  A failed or short read cancels its write
- * (-ECANCELED), and the copy stops with an error.
+ * Each block is a read op linked (rr_op_link) to the write of the same
+ * buffer: the write starts only when the read has filled the buffer, and a
+ * failed or short read cancels it.  DEPTH chains are in flight; each write's
+ * callback starts the next chain in its slot.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "example_support.h"
 #include "rawring.h"
+
+#define PROGRAM "rr-cp"
 
 enum { BLOCK = 128 * 1024, DEPTH = 16 };
 
-/* One buffer per pair in flight; user data says which and which half. */
-struct pair {
-	char buffer[BLOCK];
+struct slot {
+	struct rr_op read_op, write_op;
 	unsigned len;
-	bool busy;
+	char buffer[BLOCK];
 };
 
-static struct pair pairs[DEPTH];
+struct copy {
+	int src, dst;
+	uint64_t size, next_offset, written;
+	int error;
+	struct slot slots[DEPTH];
+};
 
-#define WRITE_BIT (1ull << 32)
+static void start_block(struct rr_loop *loop, struct copy *copy, struct slot *slot);
 
-static int fail(const char *what, int err)
+static void on_read(struct rr_loop *loop, struct rr_op *op, int result)
 {
-	fprintf(stderr, "rr-cp: %s: %s\n", what, strerror(err));
-	return 1;
+	struct copy *copy = op->context;
+
+	(void)loop;
+	if (result < 0 && !copy->error)
+		copy->error = result;
+	/* A short read cancels the linked write; report it as such. */
+	struct slot *slot = (struct slot *)((char *)op - offsetof(struct slot, read_op));
+	if (result >= 0 && (unsigned)result != slot->len && !copy->error)
+		copy->error = -EIO;
 }
 
-static int free_slot(void)
+static void on_write(struct rr_loop *loop, struct rr_op *op, int result)
 {
-	for (int i = 0; i < DEPTH; i++)
-		if (!pairs[i].busy)
-			return i;
-	return -1;
+	struct copy *copy = op->context;
+	struct slot *slot = (struct slot *)((char *)op - offsetof(struct slot, write_op));
+
+	if (result < 0) {
+		if (!copy->error)
+			copy->error = result;
+		return;
+	}
+	if ((unsigned)result != slot->len) {
+		if (!copy->error)
+			copy->error = -ENOSPC;
+		return;
+	}
+	copy->written += (unsigned)result;
+	start_block(loop, copy, slot);
+}
+
+static void start_block(struct rr_loop *loop, struct copy *copy, struct slot *slot)
+{
+	if (copy->error || copy->next_offset >= copy->size)
+		return;
+	uint64_t left = copy->size - copy->next_offset;
+	slot->len = left < BLOCK ? (unsigned)left : BLOCK;
+	rr_op_init(&slot->read_op, on_read, copy);
+	rr_op_init(&slot->write_op, on_write, copy);
+	rr_op_link(&slot->read_op);
+	int ret = rr_read(loop, &slot->read_op, copy->src, slot->buffer, slot->len,
+			  (int64_t)copy->next_offset);
+	if (ret == 0)
+		ret = rr_write(loop, &slot->write_op, copy->dst, slot->buffer, slot->len,
+			       (int64_t)copy->next_offset);
+	if (ret < 0 && !copy->error)
+		copy->error = ret;
+	copy->next_offset += slot->len;
 }
 
 int main(int argc, char **argv)
 {
-	struct rr_ring ring;
+	struct rr_loop_options options = { .backend = RR_BACKEND_AUTO, .sqpoll_cpu = -1 };
+	int arg = 1;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: rr-cp SRC DST\n");
+	if (argc == 5 && strcmp(argv[1], "--backend") == 0) {
+		options.backend = example_backend(PROGRAM, argv[2]);
+		arg = 3;
+	}
+	if (argc - arg != 2) {
+		fprintf(stderr, "usage: " PROGRAM " [--backend auto|uring] SRC DST\n");
 		return 2;
 	}
-	int src = open(argv[1], O_RDONLY | O_CLOEXEC);
-	if (src < 0)
-		return fail(argv[1], errno);
+	const char *src_path = argv[arg], *dst_path = argv[arg + 1];
+	struct copy *copy = calloc(1, sizeof(*copy));
 	struct stat st;
-	if (fstat(src, &st) < 0)
-		return fail(argv[1], errno);
-	int dst = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (dst < 0)
-		return fail(argv[2], errno);
 
-	int ret = rr_ring_init(2 * DEPTH, &ring, 0);
-	if (ret < 0)
-		return fail("io_uring setup", -ret);
-
-	uint64_t size = (uint64_t)st.st_size, offset = 0, written = 0;
-	while (written < size) {
-		int slot;
-		while (offset < size && (slot = free_slot()) >= 0) {
-			struct pair *p = &pairs[slot];
-			p->len = size - offset < BLOCK ? (unsigned)(size - offset) : BLOCK;
-			p->busy = true;
-
-			/* The ring holds two SQEs per slot, so these never fail. */
-			struct io_uring_sqe *read_sqe = rr_get_sqe(&ring);
-			struct io_uring_sqe *write_sqe = rr_get_sqe(&ring);
-			if (!read_sqe || !write_sqe)
-				return fail("get_sqe", EBUSY);
-			rr_prep_read(read_sqe, src, p->buffer, p->len, offset);
-			rr_sqe_link(read_sqe);
-			rr_sqe_set_data64(read_sqe, (uint64_t)slot);
-
-			rr_prep_write(write_sqe, dst, p->buffer, p->len, offset);
-			rr_sqe_set_data64(write_sqe, WRITE_BIT | (uint64_t)slot);
-			offset += p->len;
-		}
-
-		ret = rr_submit_and_wait(&ring, 1);
-		if (ret < 0)
-			return fail("submit", -ret);
-
-		struct io_uring_cqe *cqe;
-		unsigned head, seen = 0;
-		rr_for_each_cqe(&ring, head, cqe) {
-			struct pair *p = &pairs[cqe->user_data & 0xffffffffu];
-			seen++;
-			if (!(cqe->user_data & WRITE_BIT)) {
-				if (cqe->res < 0)
-					return fail("read", -cqe->res);
-				if ((unsigned)cqe->res != p->len) {
-					fprintf(stderr, "rr-cp: short read: the source changed\n");
-					return 1;
-				}
-				continue;
-			}
-			if (cqe->res < 0)
-				return fail("write", -cqe->res);
-			if ((unsigned)cqe->res != p->len) {
-				fprintf(stderr, "rr-cp: short write (disk full?)\n");
-				return 1;
-			}
-			written += p->len;
-			p->busy = false;
-		}
-		rr_cq_advance(&ring, seen);
+	if (!copy)
+		return 1;
+	copy->src = open(src_path, O_RDONLY | O_CLOEXEC);
+	if (copy->src < 0 || fstat(copy->src, &st) < 0) {
+		fprintf(stderr, PROGRAM ": %s: %s\n", src_path, strerror(errno));
+		return 1;
 	}
-	printf("rr-cp: %llu bytes copied, %llu io_uring_enter calls\n",
-	       (unsigned long long)written, ring.enter_calls);
-	rr_ring_exit(&ring);
-	close(src);
-	return close(dst) < 0 ? fail(argv[2], errno) : 0;
+	copy->dst = open(dst_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (copy->dst < 0) {
+		fprintf(stderr, PROGRAM ": %s: %s\n", dst_path, strerror(errno));
+		return 1;
+	}
+	copy->size = (uint64_t)st.st_size;
+
+	struct rr_loop loop;
+	int ret = rr_loop_init(&loop, &options);
+	if (ret < 0) {
+		fprintf(stderr, PROGRAM ": loop: %s\n", strerror(-ret));
+		return 1;
+	}
+	for (int i = 0; i < DEPTH; i++)
+		start_block(&loop, copy, &copy->slots[i]);
+	ret = rr_loop_run(&loop, RR_RUN_UNTIL_DONE);
+	if (ret < 0 && !copy->error)
+		copy->error = ret;
+	struct rr_loop_stats stats = rr_loop_stats(&loop);
+	const char *backend = rr_loop_backend_name(&loop);
+	rr_loop_deinit(&loop);
+
+	if (copy->error) {
+		fprintf(stderr, PROGRAM ": copy failed: %s\n", strerror(-copy->error));
+		return 1;
+	}
+	printf(PROGRAM ": %llu bytes copied (%s), %llu ops, %llu system calls\n",
+	       (unsigned long long)copy->written, backend,
+	       (unsigned long long)stats.ops_completed,
+	       (unsigned long long)stats.syscalls);
+	close(copy->src);
+	if (close(copy->dst) < 0) {
+		fprintf(stderr, PROGRAM ": %s: %s\n", dst_path, strerror(errno));
+		return 1;
+	}
+	free(copy);
+	return 0;
 }

@@ -1,35 +1,35 @@
 /*
- * rr-echo: a TCP echo server on 127.0.0.1:PORT, driven by one io_uring.
+ * rr-echo: a TCP echo server on the proactor loop.
  *
- *   rr-echo PORT [--demo] [--connections N] [--messages N] [--size BYTES]
+ *   rr-echo PORT [--backend auto|uring] [--sqpoll] [--demo]
+ *                [--connections N] [--messages N] [--size BYTES]
  *
- * PORT 0 lets the kernel pick a free port (printed at start).
- * Each connection cycles recv → send → recv; accept is re-armed after every
- * connection.  All state lives in a connection table allocated once at start:
- * no allocation per operation.  With --demo a child process connects N
- * clients, sends each M messages of the given size, checks that every byte
- * comes back intact, reports, and the server exits with the client's status.
+ * Listens on 127.0.0.1:PORT (0 lets the kernel pick).  One multishot accept
+ * op takes every connection; each connection owns one op that cycles
+ * recv → send (→ send the rest, after a short send) → recv, and a close at
+ * the end.  The connection table is allocated once at start: nothing is
+ * allocated per operation.  --demo forks a client that checks every byte,
+ * and the server exits with the client's status.
  */
 #define _GNU_SOURCE
-#include <arpa/inet.h>
 #include <errno.h>
-#include <netinet/in.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "example_support.h"
 #include "rawring.h"
 
-enum { MAX_CONNS = 2048, CONN_BUF = 16384, RING_ENTRIES = 256 };
-enum op { OP_ACCEPT = 1, OP_RECV, OP_SEND, OP_CLOSE };
+#define PROGRAM "rr-echo"
+
+enum { MAX_CONNS = 4096, CONN_BUF = 16384 };
 
 struct conn {
+	struct rr_op op;
 	int fd;
 	unsigned len;   /* bytes received and being echoed */
 	unsigned sent;  /* of those, bytes sent so far */
@@ -37,308 +37,154 @@ struct conn {
 };
 
 static struct conn *conns;
-static int free_list[MAX_CONNS];
+static struct conn *free_conns[MAX_CONNS];
 static int free_count;
-static struct rr_ring ring;
-static unsigned long long served_bytes, accepted, closed;
+static unsigned long long accepted, echoed_bytes;
 
-static uint64_t tag(int conn, enum op op)
+static void conn_step(struct rr_loop *loop, struct rr_op *op, int result);
+
+static void schedule_or_die(int ret, const char *what)
 {
-	return ((uint64_t)(unsigned)conn << 8) | op;
-}
-
-/* An SQE, submitting what is queued first if the SQ is full. */
-static struct io_uring_sqe *next_sqe(void)
-{
-	struct io_uring_sqe *sqe;
-
-	while (!(sqe = rr_get_sqe(&ring))) {
-		int ret = rr_submit(&ring);
-		if (ret < 0 && ret != -EAGAIN && ret != -EBUSY) {
-			fprintf(stderr, "rr-echo: submit: %s\n", strerror(-ret));
-			exit(1);
-		}
+	/* -ESHUTDOWN: the loop is being torn down; nothing more to do. */
+	if (ret < 0 && ret != -ESHUTDOWN) {
+		fprintf(stderr, PROGRAM ": %s: %s\n", what, strerror(-ret));
+		exit(1);
 	}
-	return sqe;
 }
 
-static void arm_accept(int listener)
+static void on_accept(struct rr_loop *loop, struct rr_op *op, int result)
 {
-	struct io_uring_sqe *sqe = next_sqe();
-	rr_prep_accept(sqe, listener, NULL, NULL, SOCK_CLOEXEC);
-	rr_sqe_set_data64(sqe, tag(0, OP_ACCEPT));
-}
+	int listener = *(int *)op->context;
 
-static void arm_recv(int c)
-{
-	struct io_uring_sqe *sqe = next_sqe();
-	rr_prep_recv(sqe, conns[c].fd, conns[c].buf, CONN_BUF, 0);
-	rr_sqe_set_data64(sqe, tag(c, OP_RECV));
-}
-
-static void arm_send(int c)
-{
-	struct conn *conn = &conns[c];
-	struct io_uring_sqe *sqe = next_sqe();
-	rr_prep_send(sqe, conn->fd, conn->buf + conn->sent, conn->len - conn->sent,
-		     MSG_NOSIGNAL);
-	rr_sqe_set_data64(sqe, tag(c, OP_SEND));
-}
-
-static void arm_close(int c)
-{
-	struct io_uring_sqe *sqe = next_sqe();
-	rr_prep_close(sqe, conns[c].fd);
-	rr_sqe_set_data64(sqe, tag(c, OP_CLOSE));
-}
-
-static void handle(int listener, const struct io_uring_cqe *cqe)
-{
-	int c = (int)(cqe->user_data >> 8);
-	int res = cqe->res;
-
-	switch ((enum op)(cqe->user_data & 0xff)) {
-	case OP_ACCEPT:
-		arm_accept(listener);
-		if (res < 0) {
-			fprintf(stderr, "rr-echo: accept: %s\n", strerror(-res));
-			return;
-		}
-		if (free_count == 0) {
-			close(res); /* table full: refuse politely */
-			return;
-		}
-		c = free_list[--free_count];
-		conns[c].fd = res;
-		accepted++;
-		arm_recv(c);
+	if (!rr_op_more(op) && result != -ECANCELED) /* the multishot ended */
+		schedule_or_die(rr_accept_multishot(loop, op, listener, SOCK_CLOEXEC),
+				"accept");
+	if (result < 0) {
+		if (result != -ECANCELED)
+			fprintf(stderr, PROGRAM ": accept: %s\n", strerror(-result));
 		return;
-	case OP_RECV:
-		if (res <= 0) { /* EOF, reset or error: done with this client */
-			arm_close(c);
-			return;
-		}
-		conns[c].len = (unsigned)res;
-		conns[c].sent = 0;
-		arm_send(c);
+	}
+	if (free_count == 0) {
+		close(result); /* table full */
 		return;
-	case OP_SEND:
-		if (res < 0) {
-			arm_close(c);
+	}
+	struct conn *c = free_conns[--free_count];
+	c->fd = result;
+	accepted++;
+	rr_op_init(&c->op, conn_step, c);
+	schedule_or_die(rr_recv(loop, &c->op, c->fd, c->buf, CONN_BUF, 0), "recv");
+}
+
+static void conn_step(struct rr_loop *loop, struct rr_op *op, int result)
+{
+	struct conn *c = op->context;
+
+	switch (op->type) {
+	case RR_OP_RECV:
+		if (result <= 0) { /* EOF, reset or error: done with this client */
+			schedule_or_die(rr_close(loop, op, c->fd), "close");
 			return;
 		}
-		conns[c].sent += (unsigned)res;
-		served_bytes += (unsigned)res;
-		if (conns[c].sent < conns[c].len)
-			arm_send(c); /* a short send: the rest next */
+		c->len = (unsigned)result;
+		c->sent = 0;
+		schedule_or_die(rr_send(loop, op, c->fd, c->buf, c->len, MSG_NOSIGNAL),
+				"send");
+		return;
+	case RR_OP_SEND:
+		if (result < 0) {
+			schedule_or_die(rr_close(loop, op, c->fd), "close");
+			return;
+		}
+		c->sent += (unsigned)result;
+		echoed_bytes += (unsigned)result;
+		if (c->sent < c->len)
+			schedule_or_die(rr_send(loop, op, c->fd, c->buf + c->sent,
+						c->len - c->sent, MSG_NOSIGNAL), "send");
 		else
-			arm_recv(c);
+			schedule_or_die(rr_recv(loop, op, c->fd, c->buf, CONN_BUF, 0),
+					"recv");
 		return;
-	case OP_CLOSE:
-		closed++;
-		free_list[free_count++] = c;
+	default: /* RR_OP_CLOSE */
+		free_conns[free_count++] = c;
 		return;
 	}
 }
 
-static int listen_on(uint16_t port)
+static void usage(void)
 {
-	struct sockaddr_in addr;
-	int one = 1;
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	if (fd < 0)
-		return -errno;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	memset(&addr, 0, sizeof(addr));
-	addr.sin_family = AF_INET;
-	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	addr.sin_port = htons(port);
-	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 ||
-	    listen(fd, 1024) < 0) {
-		int err = -errno;
-		close(fd);
-		return err;
-	}
-	return fd;
-}
-
-/* ---- the --demo client: plain blocking sockets, in a child process ---- */
-
-/* Send or receive exactly `len` bytes on a blocking socket: 0, or -1 when
- * the peer closed or an error occurred. */
-static int transfer_all(int fd, char *buf, size_t len, bool sending)
-{
-	while (len) {
-		ssize_t n = sending ? send(fd, buf, len, MSG_NOSIGNAL)
-				    : recv(fd, buf, len, 0);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-static int run_client(uint16_t port, int connections, int messages, size_t size)
-{
-	struct sockaddr_in addr;
-	int *fds = calloc((size_t)connections, sizeof(int));
-	char *out = malloc(size), *in = malloc(size);
-	struct timespec t0, t1;
-
-	memset(&addr, 0, sizeof(addr));
-	addr.sin_family = AF_INET;
-	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	addr.sin_port = htons(port);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (int i = 0; i < connections; i++) {
-		fds[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (connect(fds[i], (struct sockaddr *)&addr, sizeof(addr)) < 0) {
-			perror("client: connect");
-			return 1;
-		}
-	}
-	for (int m = 0; m < messages; m++) {
-		for (int i = 0; i < connections; i++) {
-			for (size_t b = 0; b < size; b++)
-				out[b] = (char)(b * 31 + (size_t)i * 7 + (size_t)m);
-			if (transfer_all(fds[i], out, size, true) < 0) {
-				perror("client: send");
-				return 1;
-			}
-		}
-		for (int i = 0; i < connections; i++) {
-			if (transfer_all(fds[i], in, size, false) < 0) {
-				fprintf(stderr, "client: connection %d closed early\n", i);
-				return 1;
-			}
-			for (size_t b = 0; b < size; b++) {
-				if (in[b] != (char)(b * 31 + (size_t)i * 7 + (size_t)m)) {
-					fprintf(stderr, "client: byte %zu of message %d on "
-						"connection %d differs\n", b, m, i);
-					return 1;
-				}
-			}
-		}
-	}
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	for (int i = 0; i < connections; i++)
-		close(fds[i]);
-	double secs = (double)(t1.tv_sec - t0.tv_sec) +
-		      (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	long long total = (long long)connections * messages;
-	printf("client: %d connections x %d messages x %zu B: all %lld bytes echoed "
-	       "intact in %.3f s (%.0f messages/s)\n",
-	       connections, messages, size, total * (long long)size, secs,
-	       (double)total / secs);
-	fflush(stdout);
-	free(fds);
-	free(out);
-	free(in);
-	return 0;
-}
-
-/* ---- main ---- */
-
-static int parse_int(const char *s, int min, int max)
-{
-	char *end;
-	long v = strtol(s, &end, 10);
-
-	if (*s == '\0' || *end != '\0' || v < min || v > max) {
-		fprintf(stderr, "rr-echo: '%s' is not a number in %d..%d\n", s, min, max);
-		exit(2);
-	}
-	return (int)v;
+	fprintf(stderr, "usage: " PROGRAM " PORT [--backend auto|uring] [--sqpoll] "
+			"[--demo] [--connections N] [--messages N] [--size BYTES]\n");
+	exit(2);
 }
 
 int main(int argc, char **argv)
 {
+	struct rr_loop_options options = { .backend = RR_BACKEND_AUTO, .sqpoll_cpu = -1 };
 	bool demo = false;
 	int connections = 50, messages = 200, size = 512, port = -1;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--demo") == 0)
 			demo = true;
+		else if (strcmp(argv[i], "--sqpoll") == 0)
+			options.sqpoll = true;
+		else if (strcmp(argv[i], "--backend") == 0 && i + 1 < argc)
+			options.backend = example_backend(PROGRAM, argv[++i]);
 		else if (strcmp(argv[i], "--connections") == 0 && i + 1 < argc)
-			connections = parse_int(argv[++i], 1, MAX_CONNS - 1);
+			connections = example_parse_int(PROGRAM, argv[++i], 1, MAX_CONNS - 1);
 		else if (strcmp(argv[i], "--messages") == 0 && i + 1 < argc)
-			messages = parse_int(argv[++i], 1, 1000000);
+			messages = example_parse_int(PROGRAM, argv[++i], 1, 1000000);
 		else if (strcmp(argv[i], "--size") == 0 && i + 1 < argc)
-			size = parse_int(argv[++i], 1, 1 << 20);
+			size = example_parse_int(PROGRAM, argv[++i], 1, 1 << 20);
 		else if (port < 0 && argv[i][0] != '-')
-			port = parse_int(argv[i], 0, 65535);
-		else {
-			fprintf(stderr, "usage: rr-echo PORT [--demo] [--connections N] "
-					"[--messages N] [--size BYTES]\n");
-			return 2;
-		}
+			port = example_parse_int(PROGRAM, argv[i], 0, 65535);
+		else
+			usage();
 	}
-	if (port < 0) {
-		fprintf(stderr, "usage: rr-echo PORT [--demo] ...\n");
-		return 2;
-	}
+	if (port < 0)
+		usage();
 
-	int listener = listen_on((uint16_t)port);
-	if (listener < 0) {
-		fprintf(stderr, "rr-echo: 127.0.0.1:%d: %s\n", port, strerror(-listener));
+	struct rr_loop loop;
+	uint16_t bound_port;
+	int listener = example_serve(PROGRAM, port, &loop, &options, &bound_port);
+	int ret;
+	conns = calloc(MAX_CONNS, sizeof(*conns));
+	if (!conns)
 		return 1;
-	}
-	struct sockaddr_in bound;
-	socklen_t bound_len = sizeof(bound);
-	if (getsockname(listener, (struct sockaddr *)&bound, &bound_len) == 0)
-		port = ntohs(bound.sin_port);
+	for (int c = MAX_CONNS - 1; c >= 0; c--)
+		free_conns[free_count++] = &conns[c];
+
+	struct rr_op accept_op;
+	rr_op_init(&accept_op, on_accept, &listener);
+	schedule_or_die(rr_accept_multishot(&loop, &accept_op, listener, SOCK_CLOEXEC),
+			"accept");
 
 	pid_t client = -1;
 	if (demo) {
-		client = fork();
-		if (client == 0) {
-			close(listener);
-			_exit(run_client((uint16_t)port, connections, messages,
-					 (size_t)size));
-		}
-	}
-
-	int ret = rr_ring_init(RING_ENTRIES, &ring, 0);
-	if (ret < 0) {
-		fprintf(stderr, "rr-echo: io_uring setup: %s\n", strerror(-ret));
-		return 1;
-	}
-	conns = calloc(MAX_CONNS, sizeof(*conns));
-	for (int c = MAX_CONNS - 1; c >= 0; c--)
-		free_list[free_count++] = c;
-	printf("rr-echo: listening on 127.0.0.1:%d (io_uring, %u SQ entries)\n",
-	       port, ring.sq.ring_entries);
-	fflush(stdout);
-
-	arm_accept(listener);
-	int status = 0;
-	for (;;) {
-		struct io_uring_cqe *cqe;
-		struct __kernel_timespec tick = { .tv_sec = 0, .tv_nsec = 100000000 };
-
-		ret = rr_wait_cqes(&ring, &cqe, 1, &tick, NULL);
-		if (ret < 0 && ret != -ETIME && ret != -EINTR) {
-			fprintf(stderr, "rr-echo: wait: %s\n", strerror(-ret));
+		client = demo_client_start(bound_port, connections, messages, (size_t)size);
+		if (client < 0) {
+			fprintf(stderr, PROGRAM ": fork: %s\n", strerror((int)-client));
 			return 1;
 		}
-		unsigned head, seen = 0;
-		rr_for_each_cqe(&ring, head, cqe) {
-			handle(listener, cqe);
-			seen++;
+	}
+	int status = 0;
+	for (;;) {
+		ret = rr_loop_run_for_ns(&loop, 100 * 1000000ull);
+		if (ret < 0 && ret != -EINTR) {
+			fprintf(stderr, PROGRAM ": run: %s\n", strerror(-ret));
+			return 1;
 		}
-		rr_cq_advance(&ring, seen);
-
 		if (client > 0 && waitpid(client, &status, WNOHANG) == client)
 			break;
 	}
-	printf("rr-echo: served %llu connections, echoed %llu bytes, "
-	       "%llu io_uring_enter calls\n", accepted, served_bytes, ring.enter_calls);
-	rr_ring_exit(&ring);
+	struct rr_loop_stats stats = rr_loop_stats(&loop);
+	printf(PROGRAM ": served %llu connections, echoed %llu bytes; %llu ops, "
+	       "%llu system calls, %llu loop turns\n", accepted, echoed_bytes,
+	       (unsigned long long)stats.ops_completed,
+	       (unsigned long long)stats.syscalls,
+	       (unsigned long long)stats.loop_iterations);
+	rr_loop_deinit(&loop);
 	close(listener);
 	free(conns);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+	return demo_client_status(status);
 }

@@ -1,7 +1,7 @@
 /*
- * rr-cat: read a file with io_uring and report how many bytes were read.
+ * rr-ring-cat: read a file with io_uring and report how many bytes were read.
  *
- *   rr-cat [--print] FILE
+ *   rr-ring-cat [--print] FILE
  *
  * The file is read in 64 KiB blocks, up to 16 reads in flight at once, each
  * at its own offset.  With --print the contents go to stdout in order.
@@ -21,7 +21,7 @@ enum { BLOCK = 64 * 1024, DEPTH = 16 };
 
 static int fail(const char *what, int err)
 {
-	fprintf(stderr, "rr-cat: %s: %s\n", what, strerror(err));
+	fprintf(stderr, "rr-ring-cat: %s: %s\n", what, strerror(err));
 	return 1;
 }
 
@@ -32,7 +32,7 @@ int main(int argc, char **argv)
 	int print = argc == 3 && strcmp(argv[1], "--print") == 0;
 
 	if (argc != 2 + print) {
-		fprintf(stderr, "usage: rr-cat [--print] FILE\n");
+		fprintf(stderr, "usage: rr-ring-cat [--print] FILE\n");
 		return 2;
 	}
 	const char *path = argv[1 + print];
@@ -82,7 +82,7 @@ int main(int argc, char **argv)
 			if (results[i] < 0)
 				return fail("read", -results[i]);
 			if ((unsigned)results[i] != lengths[i]) {
-				fprintf(stderr, "rr-cat: short read (file changed?)\n");
+				fprintf(stderr, "rr-ring-cat: short read (file changed?)\n");
 				return 1;
 			}
 			if (print && fwrite(blocks[i], 1, lengths[i], stdout) != lengths[i])
@@ -92,7 +92,7 @@ int main(int argc, char **argv)
 		}
 	}
 	fflush(stdout);
-	fprintf(stderr, "rr-cat: %s: %llu bytes read in %u reads, %llu enters\n",
+	fprintf(stderr, "rr-ring-cat: %s: %llu bytes read in %u reads, %llu enters\n",
 		path, (unsigned long long)total, reads, ring.enter_calls);
 	rr_ring_exit(&ring);
 	close(fd);

@@ -1,0 +1,188 @@
+#define _GNU_SOURCE
+#include "example_support.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+int example_listen(uint16_t port, uint16_t *bound_port)
+{
+	struct sockaddr_in addr;
+	socklen_t len = sizeof(addr);
+	int one = 1;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -errno;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	memset(&addr, 0, sizeof(addr));
+	addr.sin_family = AF_INET;
+	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	addr.sin_port = htons(port);
+	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 ||
+	    listen(fd, 4096) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&addr, &len) < 0) {
+		int err = -errno;
+		close(fd);
+		return err;
+	}
+	*bound_port = ntohs(addr.sin_port);
+	return fd;
+}
+
+enum rr_backend_kind example_backend(const char *program, const char *name)
+{
+	if (strcmp(name, "auto") == 0)
+		return RR_BACKEND_AUTO;
+	if (strcmp(name, "uring") == 0 || strcmp(name, "io_uring") == 0)
+		return RR_BACKEND_URING;
+	fprintf(stderr, "%s: unknown backend '%s' (auto, uring)\n", program, name);
+	exit(2);
+}
+
+int example_serve(const char *program, int port, struct rr_loop *loop,
+		  const struct rr_loop_options *options, uint16_t *bound_port)
+{
+	int listener = example_listen((uint16_t)port, bound_port);
+
+	if (listener < 0) {
+		fprintf(stderr, "%s: 127.0.0.1:%d: %s\n", program, port,
+			strerror(-listener));
+		exit(1);
+	}
+	int ret = rr_loop_init(loop, options);
+	if (ret < 0) {
+		fprintf(stderr, "%s: loop: %s\n", program, strerror(-ret));
+		exit(1);
+	}
+	printf("%s: listening on 127.0.0.1:%u (backend %s%s)\n", program,
+	       *bound_port, rr_loop_backend_name(loop),
+	       options->sqpoll ? ", SQPOLL" : "");
+	fflush(stdout);
+	return listener;
+}
+
+int example_parse_int(const char *program, const char *text, int min, int max)
+{
+	char *end;
+	long value = strtol(text, &end, 10);
+
+	if (*text == '\0' || *end != '\0' || value < min || value > max) {
+		fprintf(stderr, "%s: '%s' is not a number in %d..%d\n", program, text,
+			min, max);
+		exit(2);
+	}
+	return (int)value;
+}
+
+/* Send or receive exactly `len` bytes on a blocking socket: 0, or -1 when
+ * the peer closed or an error occurred. */
+static int transfer_all(int fd, char *buf, size_t len, bool sending)
+{
+	while (len) {
+		ssize_t n = sending ? send(fd, buf, len, MSG_NOSIGNAL)
+				    : recv(fd, buf, len, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static char expected_byte(size_t offset, int connection, int message)
+{
+	return (char)(offset * 31 + (size_t)connection * 7 + (size_t)message);
+}
+
+static int run_client(uint16_t port, int connections, int messages, size_t size)
+{
+	struct sockaddr_in addr;
+	int *fds = calloc((size_t)connections, sizeof(int));
+	char *out = malloc(size), *in = malloc(size);
+	struct timespec t0, t1;
+
+	if (!fds || !out || !in)
+		return 1;
+	memset(&addr, 0, sizeof(addr));
+	addr.sin_family = AF_INET;
+	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	addr.sin_port = htons(port);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (int i = 0; i < connections; i++) {
+		fds[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fds[i] < 0 ||
+		    connect(fds[i], (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+			perror("client: connect");
+			return 1;
+		}
+	}
+	/* Every connection has a message in flight at once, then each reply is
+	 * read back and checked. */
+	for (int m = 0; m < messages; m++) {
+		for (int i = 0; i < connections; i++) {
+			for (size_t b = 0; b < size; b++)
+				out[b] = expected_byte(b, i, m);
+			if (transfer_all(fds[i], out, size, true) < 0) {
+				perror("client: send");
+				return 1;
+			}
+		}
+		for (int i = 0; i < connections; i++) {
+			if (transfer_all(fds[i], in, size, false) < 0) {
+				fprintf(stderr, "client: connection %d closed early\n", i);
+				return 1;
+			}
+			for (size_t b = 0; b < size; b++) {
+				if (in[b] != expected_byte(b, i, m)) {
+					fprintf(stderr, "client: byte %zu of message %d on "
+							"connection %d differs\n", b, m, i);
+					return 1;
+				}
+			}
+		}
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	for (int i = 0; i < connections; i++)
+		close(fds[i]);
+	double secs = (double)(t1.tv_sec - t0.tv_sec) +
+		      (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	long long total = (long long)connections * messages;
+	printf("client: %d connections x %d messages x %zu B: all %lld bytes echoed "
+	       "intact in %.3f s (%.0f messages/s)\n",
+	       connections, messages, size, total * (long long)size, secs,
+	       (double)total / secs);
+	fflush(stdout);
+	free(fds);
+	free(out);
+	free(in);
+	return 0;
+}
+
+pid_t demo_client_start(uint16_t port, int connections, int messages,
+			size_t size)
+{
+	fflush(stdout);
+	pid_t child = fork();
+
+	if (child < 0)
+		return -errno;
+	if (child == 0)
+		_exit(run_client(port, connections, messages, size));
+	return child;
+}
+
+int demo_client_status(int wait_status)
+{
+	return WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : 1;
+}
