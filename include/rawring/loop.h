@@ -179,7 +179,7 @@ struct rr_loop_options {
 struct rr_loop_stats {
 	uint64_t ops_submitted;        /* ops handed to the backend */
 	uint64_t ops_completed;        /* callbacks run */
-	uint64_t syscalls;             /* system calls the backend made */
+	uint64_t syscalls;             /* system calls the backend made, wake-ups included */
 	uint64_t overflow_high_water;  /* most ops ever waiting for SQ space */
 	uint64_t in_flight;            /* ops scheduled whose callback has not run */
 	uint64_t loop_iterations;      /* backend flush-and-wait rounds */
@@ -290,6 +290,15 @@ void rr_async_init(struct rr_loop *loop, struct rr_async *async,
 
 /* Request the callback from any thread.  Returns 0 or -errno. */
 int rr_async_send(struct rr_async *async);
+
+/*
+ * rr_async_send from the thread running loop `from` (thread-per-core
+ * programs messaging each other).  When both loops run on io_uring and the
+ * kernel has IORING_OP_MSG_RING (5.18), the wake-up travels as an SQE in
+ * from's next submission instead of a system call of its own; otherwise it
+ * is rr_async_send.
+ */
+int rr_async_send_from(struct rr_loop *from, struct rr_async *async);
 
 /* ---- operations ----------------------------------------------------------
  *

@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -17,9 +18,12 @@
 #include "../loop/backend.h"
 #include "rawring.h"
 
-/* user_data values that are not op pointers (ops are 8-byte aligned). */
+/* user_data values that are not op pointers (ops are 8-byte aligned):
+ * the armed eventfd read, SQEs whose CQE is ignored (cancel requests,
+ * sent messages), and a wake-up message posted by another loop. */
 #define TAG_WAKE 1u
-#define TAG_CANCEL 2u
+#define TAG_IGNORE 2u
+#define TAG_MESSAGE 3u
 
 #define DEFAULT_ENTRIES 256u
 #define DEFAULT_SQPOLL_IDLE_MS 1000u
@@ -35,6 +39,8 @@ struct uring_state {
 	int wake_fd;
 	uint64_t wake_value;        /* the armed eventfd read lands here */
 	bool wake_armed;
+	bool has_msg_ring;          /* IORING_OP_MSG_RING (5.18) */
+	_Atomic uint64_t wake_writes; /* eventfd writes by rr_loop_wake, any thread */
 };
 
 static struct uring_state *state_of(const struct rr_loop *loop)
@@ -113,6 +119,9 @@ static int uring_init(struct rr_loop *loop, const struct rr_loop_options *option
 		goto fail_polled;
 	}
 	arm_wake(st);
+	struct rr_probe probe;
+	st->has_msg_ring = rr_probe_ring(&st->ring, &probe) == 0 &&
+			   rr_opcode_supported(&probe, IORING_OP_MSG_RING);
 	loop->backend_state = st;
 	loop->max_chain = st->ring.sq.ring_entries - 1; /* one slot for the wake read */
 	return 0;
@@ -241,7 +250,7 @@ static int uring_start(struct rr_loop *loop, struct rr_op *op)
 	if (prep_op(sqe, op) < 0) {
 		/* Hand the slot back as a harmless NOP. */
 		rr_prep_nop(sqe);
-		rr_sqe_set_data64(sqe, TAG_CANCEL);
+		rr_sqe_set_data64(sqe, TAG_IGNORE);
 		return -EINVAL;
 	}
 	if (op->flags & RR_OP_F_LINK)
@@ -274,8 +283,12 @@ static void reap(struct rr_loop *loop, struct uring_state *st,
 				arm_wake(st);
 			continue;
 		}
-		if (user_data == TAG_CANCEL)
+		if (user_data == TAG_IGNORE)
 			continue;
+		if (user_data == TAG_MESSAGE) {
+			rr__wake_seen(loop);
+			continue;
+		}
 		struct rr_op *op = (struct rr_op *)(uintptr_t)user_data;
 		if (polled && !more)
 			st->polled_in_flight--;
@@ -336,7 +349,7 @@ static int queue_cancel(struct rr_ring *ring, void *target, bool all)
 		rr_prep_cancel_all(sqe);
 	else
 		rr_prep_cancel(sqe, target, 0);
-	rr_sqe_set_data64(sqe, TAG_CANCEL);
+	rr_sqe_set_data64(sqe, TAG_IGNORE);
 	return 0;
 }
 
@@ -367,8 +380,27 @@ static int uring_wake(struct rr_loop *loop)
 	uint64_t one = 1;
 
 	/* write(2) on an eventfd is async-signal-safe and thread-safe. */
+	atomic_fetch_add_explicit(&st->wake_writes, 1, memory_order_relaxed);
 	if (write(st->wake_fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
 		return -errno;
+	return 0;
+}
+
+static int uring_wake_from(struct rr_loop *target, struct rr_loop *from)
+{
+	struct uring_state *to = state_of(target), *st = state_of(from);
+	struct io_uring_sqe *sqe;
+
+	if (!st->has_msg_ring)
+		return -EOPNOTSUPP;
+	sqe = rr_get_sqe(&st->ring);
+	if (!sqe)
+		return -EOPNOTSUPP; /* the SQ is full: let the eventfd do it */
+	/* The target sees a CQE tagged TAG_MESSAGE; our own CQE for the send
+	 * is ignored (a full target CQ fails it with -EOVERFLOW, but the
+	 * pushed async handle is still found on the target's next turn). */
+	rr_prep_msg_ring(sqe, to->ring.ring_fd, 0, TAG_MESSAGE, 0);
+	rr_sqe_set_data64(sqe, TAG_IGNORE);
 	return 0;
 }
 
@@ -376,7 +408,8 @@ static uint64_t uring_syscalls(const struct rr_loop *loop)
 {
 	const struct uring_state *st = state_of(loop);
 
-	return st->ring.enter_calls + (st->has_polled ? st->polled.enter_calls : 0);
+	return st->ring.enter_calls + (st->has_polled ? st->polled.enter_calls : 0) +
+	       atomic_load_explicit(&st->wake_writes, memory_order_relaxed);
 }
 
 static void uring_deinit(struct rr_loop *loop)
@@ -401,6 +434,7 @@ const struct rr_backend rr__uring_backend = {
 	.cancel = uring_cancel,
 	.cancel_all = uring_cancel_all,
 	.wake = uring_wake,
+	.wake_from = uring_wake_from,
 	.syscalls = uring_syscalls,
 	.deinit = uring_deinit,
 };

@@ -65,6 +65,14 @@ struct rr_backend {
 	/* Make a concurrent or later flush_wait return.  Thread-safe. */
 	int (*wake)(struct rr_loop *loop);
 
+	/*
+	 * Wake `target` from `from`, a loop of the same backend running on the
+	 * calling thread, without a system call of its own where the backend
+	 * can (io_uring: an IORING_OP_MSG_RING SQE in from's next submission).
+	 * May be NULL; -EOPNOTSUPP makes the core fall back to wake.
+	 */
+	int (*wake_from)(struct rr_loop *target, struct rr_loop *from);
+
 	/* System calls made so far, for rr_loop_stats. */
 	uint64_t (*syscalls)(const struct rr_loop *loop);
 

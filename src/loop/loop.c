@@ -215,20 +215,43 @@ void rr_async_init(struct rr_loop *loop, struct rr_async *async,
 	atomic_init(&async->pending, 0);
 }
 
-int rr_async_send(struct rr_async *async)
+/* Put `async` on its loop's list; false if it was on it already. */
+static bool push_async(struct rr_async *async)
 {
-	if (!async || !async->loop || !async->callback)
-		return -EINVAL;
 	/* A handle already on the list will run once for all its sends. */
 	if (atomic_exchange(&async->pending, 1))
-		return 0;
+		return false;
 
 	struct rr_loop *loop = async->loop;
 	struct rr_async *head = atomic_load(&loop->async_pending);
 	do {
 		async->next = head;
 	} while (!atomic_compare_exchange_weak(&loop->async_pending, &head, async));
-	return rr_loop_wake(loop);
+	return true;
+}
+
+int rr_async_send(struct rr_async *async)
+{
+	if (!async || !async->loop || !async->callback)
+		return -EINVAL;
+	return push_async(async) ? rr_loop_wake(async->loop) : 0;
+}
+
+int rr_async_send_from(struct rr_loop *from, struct rr_async *async)
+{
+	if (!from || !from->initialized || !async || !async->loop || !async->callback)
+		return -EINVAL;
+	if (!push_async(async))
+		return 0;
+
+	struct rr_loop *target = async->loop;
+	if (target != from && target->backend == from->backend &&
+	    from->backend->wake_from) {
+		int ret = from->backend->wake_from(target, from);
+		if (ret != -EOPNOTSUPP)
+			return ret;
+	}
+	return rr_loop_wake(target);
 }
 
 unsigned rr__run_async(struct rr_loop *loop)
