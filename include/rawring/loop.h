@@ -114,6 +114,8 @@ struct rr_op {
 
 	/* The rest is the loop's: read it, never write it. */
 	struct rr_op *next;        /* queue link */
+	struct rr_op *chain_next;  /* the linked op held until this one succeeds
+				      (backends without native links) */
 	int result;
 	uint8_t type;              /* enum rr_op_type */
 	uint8_t state;             /* enum rr_op_state */
@@ -146,6 +148,7 @@ static inline void rr_op_init(struct rr_op *op, rr_callback callback,
 	op->callback = callback;
 	op->context = context;
 	op->next = NULL;
+	op->chain_next = NULL;
 	op->result = 0;
 	op->type = RR_OP_NONE;
 	op->state = RR_OP_IDLE;
@@ -161,8 +164,11 @@ static inline bool rr_op_more(const struct rr_op *op)
 /* ---- the loop ------------------------------------------------------------ */
 
 enum rr_backend_kind {
-	RR_BACKEND_AUTO = 0,   /* io_uring where available */
-	RR_BACKEND_URING,
+	/* io_uring where it works, else epoll (see rr_loop_init). */
+	RR_BACKEND_AUTO = 0,
+	RR_BACKEND_URING,      /* Linux io_uring: the kernel does the I/O */
+	RR_BACKEND_EPOLL,      /* Linux epoll: readiness emulated into completions */
+	RR_BACKEND_KQUEUE,     /* BSD/macOS kqueue: likewise */
 	RR_BACKEND_COUNT
 };
 
@@ -206,14 +212,27 @@ struct rr_loop {
 	bool closing;
 	bool initialized;
 	bool woken;                    /* a wake-up arrived this turn */
+	char backend_reason[160];
 	enum rr_backend_kind kind;
 };
 
 /*
  * Set up a loop.  `options` may be NULL for the defaults (AUTO, 256 entries).
- * Returns 0 or -errno: -EINVAL for bad options, -ENOSYS/-EPERM when the
- * requested backend is unavailable here, -ENOMEM, -EMFILE.  Allocates the
- * backend's state once; nothing afterwards per operation.
+ * Allocates the backend's state once; nothing afterwards per operation.
+ *
+ * RR_BACKEND_AUTO uses io_uring, and falls back to epoll when io_uring is
+ * unavailable: setup fails with ENOSYS (no io_uring in the kernel), EPERM
+ * (blocked by seccomp, kernel.io_uring_disabled, or a group restriction) or
+ * the kernel is older than the loop needs (no IORING_FEAT_EXT_ARG, 5.11).
+ * Resource errors (ENOMEM, EMFILE) are returned, not fallen back from.  The
+ * environment variable RAWRING_BACKEND=uring|epoll|auto overrides what an
+ * AUTO loop picks, for operators whose sandbox kills a process on a blocked
+ * system call; an invalid value is -EINVAL.  An explicitly requested
+ * backend never falls back: unavailable, it is an error.
+ *
+ * Returns 0 or -errno: -EINVAL for bad options, -ENOSYS or -EPERM when the
+ * requested backend is unavailable here, -EOPNOTSUPP when the kernel is too
+ * old for it, -ENOMEM, -EMFILE.
  */
 int rr_loop_init(struct rr_loop *loop, const struct rr_loop_options *options);
 
@@ -225,9 +244,14 @@ int rr_loop_init(struct rr_loop *loop, const struct rr_loop_options *options);
  */
 void rr_loop_deinit(struct rr_loop *loop);
 
-/* The backend the loop runs on, and its name ("io_uring", ...). */
+/* The backend the loop runs on, and its name ("io_uring", "epoll", ...). */
 enum rr_backend_kind rr_loop_backend(const struct rr_loop *loop);
 const char *rr_loop_backend_name(const struct rr_loop *loop);
+
+/* Why the loop runs on that backend, in words: "requested",
+ * "io_uring is available", "io_uring_setup failed with EPERM (...); fell
+ * back to epoll", "RAWRING_BACKEND=epoll". */
+const char *rr_loop_backend_reason(const struct rr_loop *loop);
 
 enum rr_run_mode {
 	RR_RUN_NOWAIT,      /* submit, run the callbacks that are due, return */

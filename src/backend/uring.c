@@ -427,6 +427,7 @@ const struct rr_backend rr__uring_backend = {
 	.version = RR_BACKEND_VERSION,
 	.name = "io_uring",
 	.kind = RR_BACKEND_URING,
+	.native_links = true,
 	.init = uring_init,
 	.room = uring_room,
 	.start = uring_start,

@@ -24,6 +24,10 @@ struct rr_backend {
 	unsigned version;
 	const char *name;
 	enum rr_backend_kind kind;
+	/* The backend runs linked chains itself (io_uring's IOSQE_IO_LINK).
+	 * Otherwise the core holds each linked op until its predecessor has
+	 * succeeded, and hands it to start only then. */
+	bool native_links;
 
 	/*
 	 * Called by rr_loop_init.  Set loop->backend_state.  Returns 0 or
@@ -95,5 +99,6 @@ static inline void rr__wake_seen(struct rr_loop *loop)
 }
 
 extern const struct rr_backend rr__uring_backend;
+extern const struct rr_backend rr__epoll_backend;
 
 #endif

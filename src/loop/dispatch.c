@@ -8,10 +8,72 @@
 #include "loop_internal.h"
 #include "timer_heap.h"
 
+/* ---- linked chains, for backends without native links ------------------ */
+
+/* Bytes a read/write-like op asked for; 0 when a short result is no failure. */
+static uint64_t expected_length(const struct rr_op *op)
+{
+	uint64_t total = 0;
+
+	switch ((enum rr_op_type)op->type) {
+	case RR_OP_READ:
+	case RR_OP_WRITE:
+		return op->args.rw.len;
+	case RR_OP_READV:
+	case RR_OP_WRITEV:
+		for (unsigned i = 0; i < op->args.rwv.iovcnt; i++)
+			total += op->args.rwv.iov[i].iov_len;
+		return total;
+	default:
+		return 0;
+	}
+}
+
+/* io_uring's rule: a chain goes on only if this op succeeded in full. */
+static bool chain_continues(const struct rr_op *op, int result)
+{
+	if (result < 0)
+		return false;
+	uint64_t expected = expected_length(op);
+	return expected == 0 || (uint64_t)result >= expected;
+}
+
+static void push_front(struct rr_loop *loop, struct rr_op *op)
+{
+	op->next = loop->queued_head;
+	loop->queued_head = op;
+	if (!loop->queued_tail)
+		loop->queued_tail = op;
+	loop->queued_count++;
+}
+
+/* `op` finished with `result`: release the op held behind it, or fail the
+ * rest of its chain. */
+static void release_chain(struct rr_loop *loop, struct rr_op *op, int result)
+{
+	struct rr_op *held = op->chain_next;
+
+	op->chain_next = NULL;
+	if (!held)
+		return;
+	if (chain_continues(op, result)) {
+		push_front(loop, held); /* starts on the next turn, in order */
+		return;
+	}
+	while (held) {
+		struct rr_op *next = held->chain_next;
+		held->chain_next = NULL;
+		rr__complete_later(loop, held, -ECANCELED);
+		held = next;
+	}
+}
+
 /* ---- completion --------------------------------------------------------- */
 
 static void run_callback(struct rr_loop *loop, struct rr_op *op, int result)
 {
+	if (op->chain_next)
+		release_chain(loop, op, result);
 	op->result = result;
 	op->state = RR_OP_IDLE;
 	op->flags &= (uint16_t)~RR_OP_PER_USE_FLAGS;
@@ -118,6 +180,25 @@ void rr__start_queued(struct rr_loop *loop)
 		if (length > loop->max_chain) {
 			fail_chain(loop, -EINVAL);
 			continue;
+		}
+		if (!loop->backend->native_links && length > 1) {
+			/* Hold the rest of the chain behind its head. */
+			struct rr_op *op = head;
+			for (unsigned i = 1; i < length; i++) {
+				op->chain_next = op->next;
+				op = op->next;
+			}
+			loop->queued_head = op->next;
+			if (!loop->queued_head)
+				loop->queued_tail = NULL;
+			loop->queued_count -= length;
+			head->next = op->next = NULL;
+			/* Released one at a time: each starts as a chain of one. */
+			for (op = head->chain_next; op; op = op->chain_next)
+				op->flags &= (uint16_t)~RR_OP_F_LINK;
+			head->flags &= (uint16_t)~RR_OP_F_LINK;
+			push_front(loop, head);
+			length = 1;
 		}
 		if (loop->backend->room(loop) < length)
 			break; /* the next flush makes room */

@@ -7,6 +7,8 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../common/clock.h"
@@ -30,15 +32,95 @@ bool rr_loop_asserts_enabled(void)
 #endif
 }
 
+/* The backend table for an explicit kind, or NULL where it is not built. */
 static const struct rr_backend *backend_for(enum rr_backend_kind kind)
 {
 	switch (kind) {
-	case RR_BACKEND_AUTO:
 	case RR_BACKEND_URING:
 		return &rr__uring_backend;
+	case RR_BACKEND_EPOLL:
+		return &rr__epoll_backend;
 	default:
 		return NULL;
 	}
+}
+
+static int init_backend(struct rr_loop *loop, const struct rr_backend *backend,
+			const struct rr_loop_options *options)
+{
+	loop->backend = backend;
+	loop->kind = backend->kind;
+	return backend->init(loop, options);
+}
+
+/* What RAWRING_BACKEND asks an AUTO loop for: AUTO when unset, or -1. */
+static int backend_from_environment(void)
+{
+	const char *name = getenv("RAWRING_BACKEND");
+
+	if (!name || !*name || strcmp(name, "auto") == 0)
+		return RR_BACKEND_AUTO;
+	if (strcmp(name, "uring") == 0 || strcmp(name, "io_uring") == 0)
+		return RR_BACKEND_URING;
+	if (strcmp(name, "epoll") == 0)
+		return RR_BACKEND_EPOLL;
+	if (strcmp(name, "kqueue") == 0)
+		return RR_BACKEND_KQUEUE;
+	return -1;
+}
+
+/* Whether an io_uring setup error means "not available here". */
+static bool uring_unavailable(int err)
+{
+	return err == -ENOSYS || err == -EPERM || err == -EOPNOTSUPP;
+}
+
+/* Words for why io_uring is unavailable, with the sysctl when it says. */
+static void explain_fallback(struct rr_loop *loop, int err)
+{
+	char disabled = '?';
+	FILE *sysctl = fopen("/proc/sys/kernel/io_uring_disabled", "re");
+
+	if (sysctl) {
+		int c = fgetc(sysctl);
+		if (c >= '0' && c <= '2')
+			disabled = (char)c;
+		fclose(sysctl);
+	}
+	const char *why = err == -ENOSYS    ? "ENOSYS: the kernel has no io_uring"
+			  : err == -EOPNOTSUPP ? "the kernel is older than 5.11"
+			  : disabled == '2'    ? "EPERM: kernel.io_uring_disabled=2"
+			  : disabled == '1'    ? "EPERM: kernel.io_uring_disabled=1 and not in io_uring_group"
+					       : "EPERM: blocked, e.g. by a seccomp filter";
+	snprintf(loop->backend_reason, sizeof(loop->backend_reason),
+		 "io_uring unavailable (%s); fell back to epoll", why);
+}
+
+/* RR_BACKEND_AUTO: io_uring, else epoll; or what the environment says. */
+static int init_auto(struct rr_loop *loop, const struct rr_loop_options *options)
+{
+	int forced = backend_from_environment();
+
+	if (forced < 0)
+		return -EINVAL;
+	if (forced != RR_BACKEND_AUTO) {
+		const struct rr_backend *backend = backend_for((enum rr_backend_kind)forced);
+		if (!backend)
+			return -ENOSYS;
+		snprintf(loop->backend_reason, sizeof(loop->backend_reason),
+			 "RAWRING_BACKEND=%s", backend->name);
+		return init_backend(loop, backend, options);
+	}
+	int ret = init_backend(loop, &rr__uring_backend, options);
+	if (ret == 0) {
+		snprintf(loop->backend_reason, sizeof(loop->backend_reason),
+			 "io_uring is available");
+		return 0;
+	}
+	if (!uring_unavailable(ret))
+		return ret;
+	explain_fallback(loop, ret);
+	return init_backend(loop, &rr__epoll_backend, options);
 }
 
 int rr_loop_init(struct rr_loop *loop, const struct rr_loop_options *options)
@@ -52,21 +134,30 @@ int rr_loop_init(struct rr_loop *loop, const struct rr_loop_options *options)
 		defaults.sqpoll_cpu = -1;
 		options = &defaults;
 	}
-	const struct rr_backend *backend = backend_for(options->backend);
-	if (!backend)
+	if ((unsigned)options->backend >= RR_BACKEND_COUNT)
 		return -EINVAL;
 
 	memset(loop, 0, sizeof(*loop));
 	atomic_init(&loop->async_pending, NULL);
-	loop->backend = backend;
-	loop->kind = backend->kind;
-	int ret = backend->init(loop, options);
+	int ret;
+	if (options->backend == RR_BACKEND_AUTO) {
+		ret = init_auto(loop, options);
+	} else {
+		const struct rr_backend *backend = backend_for(options->backend);
+		ret = backend ? init_backend(loop, backend, options) : -ENOSYS;
+		snprintf(loop->backend_reason, sizeof(loop->backend_reason), "requested");
+	}
 	if (ret < 0) {
 		memset(loop, 0, sizeof(*loop));
 		return ret;
 	}
 	loop->initialized = true;
 	return 0;
+}
+
+const char *rr_loop_backend_reason(const struct rr_loop *loop)
+{
+	return loop->backend_reason[0] ? loop->backend_reason : "not initialized";
 }
 
 enum rr_backend_kind rr_loop_backend(const struct rr_loop *loop)
@@ -163,13 +254,9 @@ int rr_loop_run_for_ns(struct rr_loop *loop, uint64_t timeout_ns)
 	return ret < 0 ? ret : (int)(loop->callbacks_run - start);
 }
 
-void rr_loop_deinit(struct rr_loop *loop)
+/* Complete every queued op and timer with -ECANCELED (deinit). */
+static void cancel_queued_and_timers(struct rr_loop *loop)
 {
-	if (!loop || !loop->initialized)
-		return;
-	loop->closing = true;
-
-	/* Ops the backend never saw, and timers, are the core's to cancel. */
 	while (loop->queued_head) {
 		struct rr_op *op = loop->queued_head;
 		loop->queued_head = op->next;
@@ -180,13 +267,25 @@ void rr_loop_deinit(struct rr_loop *loop)
 	struct rr_op *timer;
 	while ((timer = rr__timer_pop(&loop->timer_root)))
 		rr__complete_later(loop, timer, -ECANCELED);
-	rr__run_completed(loop);
+}
 
-	/* The rest are in flight: ask the backend to cancel them all, and reap
-	 * until every callback has run (re-asking, since an op that was just
-	 * being issued may miss the first request). */
+void rr_loop_deinit(struct rr_loop *loop)
+{
+	if (!loop || !loop->initialized)
+		return;
+	loop->closing = true;
+
+	/* Ops the backend never saw, and timers, are the core's to cancel;
+	 * the rest are in flight: ask the backend to cancel them all, and reap
+	 * until every callback has run.  Each round asks again, since an op
+	 * that was just being issued may miss a request, and a chain link held
+	 * by the core may have been released into the queue meanwhile. */
 	uint64_t give_up = rr__monotonic_ns() + DEINIT_GRACE_NS;
-	while (loop->in_flight && rr__monotonic_ns() < give_up) {
+	for (;;) {
+		cancel_queued_and_timers(loop);
+		rr__run_completed(loop);
+		if (!loop->in_flight || rr__monotonic_ns() >= give_up)
+			break;
 		loop->backend->cancel_all(loop);
 		loop->backend->flush_wait(loop, rr__monotonic_ns() + 100000000u);
 		rr__run_completed(loop);

@@ -13,6 +13,16 @@ static bool env_flag(const char *name)
 	return value && strcmp(value, "1") == 0;
 }
 
+bool testing_uring(void)
+{
+	return loop_options(0).backend == RR_BACKEND_URING;
+}
+
+const char *expected_backend_name(void)
+{
+	return testing_uring() ? "io_uring" : "epoll";
+}
+
 bool testing_iopoll(void)
 {
 	return env_flag("RR_TEST_IOPOLL");
@@ -25,7 +35,9 @@ struct rr_loop_options loop_options(unsigned entries)
 
 	memset(&options, 0, sizeof(options));
 	options.backend = RR_BACKEND_URING;
-	if (backend && strcmp(backend, "uring") != 0)
+	if (backend && strcmp(backend, "epoll") == 0)
+		options.backend = RR_BACKEND_EPOLL;
+	else if (backend && strcmp(backend, "uring") != 0)
 		cr_assert_fail("unknown RR_TEST_BACKEND %s", backend);
 	options.entries = entries;
 	options.sqpoll = env_flag("RR_TEST_SQPOLL");

@@ -2,7 +2,7 @@
  * The proactor conformance suite's fixtures.  The suite is written against
  * the public API only; which backend and flags it runs on comes from the
  * environment, so meson runs the same binary once per configuration:
- *   RR_TEST_BACKEND  uring (default)
+ *   RR_TEST_BACKEND  uring (default) or epoll
  *   RR_TEST_SQPOLL   1: SQPOLL loops
  *   RR_TEST_IOPOLL   1: IOPOLL loops
  */
@@ -22,6 +22,11 @@ void open_loop(struct rr_loop *loop, unsigned entries);
 struct rr_loop_options loop_options(unsigned entries);
 
 bool testing_iopoll(void);
+
+/* Whether the suite runs on io_uring (some checks are io_uring's only:
+ * system-call counts, MSG_RING), and the backend name it expects. */
+bool testing_uring(void);
+const char *expected_backend_name(void);
 
 /* Run the loop until *flag becomes true; fail after `timeout_ms`. */
 void run_until(struct rr_loop *loop, const bool *flag, unsigned timeout_ms);

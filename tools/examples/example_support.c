@@ -44,8 +44,22 @@ enum rr_backend_kind example_backend(const char *program, const char *name)
 		return RR_BACKEND_AUTO;
 	if (strcmp(name, "uring") == 0 || strcmp(name, "io_uring") == 0)
 		return RR_BACKEND_URING;
-	fprintf(stderr, "%s: unknown backend '%s' (auto, uring)\n", program, name);
+	if (strcmp(name, "epoll") == 0)
+		return RR_BACKEND_EPOLL;
+	if (strcmp(name, "kqueue") == 0)
+		return RR_BACKEND_KQUEUE;
+	fprintf(stderr, "%s: unknown backend '%s' (auto, uring, epoll, kqueue)\n",
+		program, name);
 	exit(2);
+}
+
+const char *example_backend_label(enum rr_backend_kind kind)
+{
+	static const char *const labels[RR_BACKEND_COUNT] = {
+		[RR_BACKEND_AUTO] = "auto", [RR_BACKEND_URING] = "uring",
+		[RR_BACKEND_EPOLL] = "epoll", [RR_BACKEND_KQUEUE] = "kqueue",
+	};
+	return (unsigned)kind < RR_BACKEND_COUNT ? labels[kind] : "unknown";
 }
 
 int example_serve(const char *program, int port, struct rr_loop *loop,
@@ -60,12 +74,13 @@ int example_serve(const char *program, int port, struct rr_loop *loop,
 	}
 	int ret = rr_loop_init(loop, options);
 	if (ret < 0) {
-		fprintf(stderr, "%s: loop: %s\n", program, strerror(-ret));
+		fprintf(stderr, "%s: loop on backend %s: %s\n", program,
+			example_backend_label(options->backend), strerror(-ret));
 		exit(1);
 	}
-	printf("%s: listening on 127.0.0.1:%u (backend %s%s)\n", program,
+	printf("%s: listening on 127.0.0.1:%u (backend %s%s: %s)\n", program,
 	       *bound_port, rr_loop_backend_name(loop),
-	       options->sqpoll ? ", SQPOLL" : "");
+	       options->sqpoll ? ", SQPOLL" : "", rr_loop_backend_reason(loop));
 	fflush(stdout);
 	return listener;
 }

@@ -15,8 +15,10 @@
  * or -errno.  *bound_port receives the port. */
 int example_listen(uint16_t port, uint16_t *bound_port);
 
-/* The backend named on a command line (auto, uring), or exit(2). */
+/* The backend named on a command line (auto, uring, epoll, kqueue), or
+ * exit(2); and the name back. */
 enum rr_backend_kind example_backend(const char *program, const char *name);
+const char *example_backend_label(enum rr_backend_kind kind);
 
 /*
  * Listen on 127.0.0.1:port and start `loop` with `options`, or exit(1) with

@@ -1,0 +1,311 @@
+/*
+ * The readiness emulation: per-fd queues of waiting ops, first tries,
+ * re-tries on readiness, cancellation.  Ops waiting on one fd complete in
+ * the order they were started, one side (read or write) at a time.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/clock.h"
+#include "readiness.h"
+#include "readiness_io.h"
+
+static struct rr_readiness *state_of(const struct rr_loop *loop)
+{
+	return loop->backend_state;
+}
+
+/* ---- op lists ------------------------------------------------------------ */
+
+static void append(struct rr_op **head, struct rr_op **tail, struct rr_op *op)
+{
+	op->next = NULL;
+	if (*tail)
+		(*tail)->next = op;
+	else
+		*head = op;
+	*tail = op;
+}
+
+static struct rr_op *pop(struct rr_op **head, struct rr_op **tail)
+{
+	struct rr_op *op = *head;
+
+	if (op) {
+		*head = op->next;
+		if (!*head)
+			*tail = NULL;
+		op->next = NULL;
+	}
+	return op;
+}
+
+/* Unlink `op` from a list; false if it is not there. */
+static bool unlink_op(struct rr_op **head, struct rr_op **tail, struct rr_op *op)
+{
+	struct rr_op *prev = NULL;
+
+	for (struct rr_op *it = *head; it; prev = it, it = it->next) {
+		if (it != op)
+			continue;
+		if (prev)
+			prev->next = op->next;
+		else
+			*head = op->next;
+		if (*tail == op)
+			*tail = prev;
+		op->next = NULL;
+		return true;
+	}
+	return false;
+}
+
+/* ---- the fd table --------------------------------------------------------- */
+
+/* The waiters of `fd`, growing the table when a higher fd first waits
+ * (never per operation).  NULL when memory runs out. */
+static struct rr_fd_waiters *waiters_of(struct rr_readiness *r, int fd)
+{
+	if (fd < 0)
+		return NULL;
+	if ((size_t)fd >= r->fds_len) {
+		size_t len = r->fds_len ? r->fds_len : 64;
+		while (len <= (size_t)fd)
+			len *= 2;
+		struct rr_fd_waiters *grown = realloc(r->fds, len * sizeof(*grown));
+		if (!grown)
+			return NULL;
+		memset(grown + r->fds_len, 0, (len - r->fds_len) * sizeof(*grown));
+		r->fds = grown;
+		r->fds_len = len;
+	}
+	return &r->fds[fd];
+}
+
+/* Ask the poller for what the fd's queues need, if that changed. */
+static int rearm(struct rr_readiness *r, int fd, struct rr_fd_waiters *w)
+{
+	unsigned want = (w->read_head ? RR_READY_IN : 0) |
+			(w->write_head ? RR_READY_OUT : 0);
+
+	if (!want || want == w->armed)
+		return 0;
+	int ret = r->poller->arm(r, fd, want, w->known);
+	if (ret < 0)
+		return ret;
+	w->known = true;
+	w->armed = want;
+	return 0;
+}
+
+/* ---- completing ---------------------------------------------------------- */
+
+static void report_cancelled(struct rr_readiness *r)
+{
+	struct rr_op *op;
+
+	while ((op = pop(&r->done_head, &r->done_tail)))
+		rr__op_complete(r->loop, op, -ECANCELED, false);
+}
+
+/*
+ * Retry the ops waiting on one side of `fd`, oldest first, until one has to
+ * wait again.  A multishot accept stays at the head after each connection.
+ */
+static void run_side(struct rr_readiness *r, struct rr_fd_waiters *w,
+		     bool read_side, unsigned ready)
+{
+	struct rr_op **head = read_side ? &w->read_head : &w->write_head;
+	struct rr_op **tail = read_side ? &w->read_tail : &w->write_tail;
+
+	while (*head) {
+		struct rr_op *op = *head;
+		int result = rr__attempt(r, op, ready);
+		if (result == RR_ATTEMPT_WAIT)
+			return;
+		if ((op->flags & RR_OP_F_MULTISHOT) && result >= 0) {
+			/* One accept per readiness report: the listener may be
+			 * blocking, and a second accept could block the loop. */
+			rr__op_complete(r->loop, op, result, true);
+			return;
+		}
+		pop(head, tail);
+		op->result = 0;
+		rr__op_complete(r->loop, op, result, false);
+	}
+}
+
+void rr__readiness_event(struct rr_readiness *r, int fd, unsigned events)
+{
+	if (fd < 0 || (size_t)fd >= r->fds_len)
+		return;
+	struct rr_fd_waiters *w = &r->fds[fd];
+
+	w->armed = 0; /* the interest was one-shot */
+	if (events & (RR_READY_IN | RR_READY_PRI | RR_READY_ERR | RR_READY_HUP))
+		run_side(r, w, true, events);
+	if (events & (RR_READY_OUT | RR_READY_ERR | RR_READY_HUP))
+		run_side(r, w, false, events);
+	if (rearm(r, fd, w) < 0) {
+		/* The fd is gone (closed under us): nothing will ever make its
+		 * ops ready.  They stay queued until cancelled. */
+		w->known = false;
+	}
+}
+
+/* First try of an op started this turn.  Returns true if it completed. */
+static bool try_fresh(struct rr_readiness *r, struct rr_op *op)
+{
+	int fd;
+	enum rr_wait_side side;
+	int result = rr__classify(r, op, &fd, &side);
+
+	if (result == 0 && side != RR_SIDE_NONE) {
+		struct rr_fd_waiters *w = waiters_of(r, fd);
+		if (!w) {
+			result = -ENOMEM;
+		} else {
+			bool reading = side == RR_SIDE_READ;
+			struct rr_op **head = reading ? &w->read_head : &w->write_head;
+			struct rr_op **tail = reading ? &w->read_tail : &w->write_tail;
+			/* Behind other waiters it waits its turn, in order. */
+			result = *head ? RR_ATTEMPT_WAIT : rr__attempt(r, op, 0);
+			if (result == RR_ATTEMPT_WAIT) {
+				append(head, tail, op);
+				int ret = rearm(r, fd, w);
+				if (ret == 0)
+					return false;
+				unlink_op(head, tail, op);
+				result = ret; /* e.g. -EBADF: not an fd the poller takes */
+			}
+		}
+	} else if (result == 0) {
+		result = rr__attempt(r, op, 0);
+	}
+	op->result = 0;
+	rr__op_complete(r->loop, op, result, false);
+	return true;
+}
+
+/* ---- the vtable entries ------------------------------------------------- */
+
+int rr__readiness_init(struct rr_loop *loop, const struct rr_poller *poller)
+{
+	struct rr_readiness *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return -ENOMEM;
+	r->poller = poller;
+	r->loop = loop;
+	r->poll_fd = -1;
+	r->wake_fd = -1;
+	atomic_init(&r->wake_writes, 0);
+	int ret = poller->open(r);
+	if (ret < 0) {
+		free(r);
+		return ret;
+	}
+	loop->backend_state = r;
+	loop->max_chain = UINT32_MAX;
+	return 0;
+}
+
+unsigned rr__readiness_room(struct rr_loop *loop)
+{
+	(void)loop;
+	return UINT32_MAX; /* ops wait in per-fd queues, not in a ring */
+}
+
+int rr__readiness_start(struct rr_loop *loop, struct rr_op *op)
+{
+	struct rr_readiness *r = state_of(loop);
+
+	op->result = 0;
+	append(&r->fresh_head, &r->fresh_tail, op);
+	return 0;
+}
+
+int rr__readiness_flush_wait(struct rr_loop *loop, uint64_t deadline_ns)
+{
+	struct rr_readiness *r = state_of(loop);
+	bool completed = r->done_head != NULL;
+	struct rr_op *op;
+
+	report_cancelled(r);
+	while ((op = pop(&r->fresh_head, &r->fresh_tail)))
+		completed |= try_fresh(r, op);
+	report_cancelled(r);
+
+	uint64_t timeout = 0;
+	if (!completed && deadline_ns) {
+		uint64_t now = rr__monotonic_ns();
+		timeout = deadline_ns == RR_DEADLINE_NONE ? UINT64_MAX
+			  : deadline_ns > now		  ? deadline_ns - now
+							  : 0;
+	}
+	int ret = r->poller->wait(r, timeout);
+	report_cancelled(r);
+	return ret < 0 ? ret : 0;
+}
+
+int rr__readiness_cancel(struct rr_loop *loop, struct rr_op *op)
+{
+	struct rr_readiness *r = state_of(loop);
+	int fd = rr__op_fd(op);
+	bool found = unlink_op(&r->fresh_head, &r->fresh_tail, op);
+
+	if (!found && fd >= 0 && (size_t)fd < r->fds_len) {
+		struct rr_fd_waiters *w = &r->fds[fd];
+		found = unlink_op(&w->read_head, &w->read_tail, op) ||
+			unlink_op(&w->write_head, &w->write_tail, op);
+	}
+	if (!found)
+		return -ENOENT;
+	append(&r->done_head, &r->done_tail, op);
+	return 0;
+}
+
+int rr__readiness_cancel_all(struct rr_loop *loop)
+{
+	struct rr_readiness *r = state_of(loop);
+	struct rr_op *op;
+
+	while ((op = pop(&r->fresh_head, &r->fresh_tail)))
+		append(&r->done_head, &r->done_tail, op);
+	for (size_t fd = 0; fd < r->fds_len; fd++) {
+		struct rr_fd_waiters *w = &r->fds[fd];
+		while ((op = pop(&w->read_head, &w->read_tail)))
+			append(&r->done_head, &r->done_tail, op);
+		while ((op = pop(&w->write_head, &w->write_tail)))
+			append(&r->done_head, &r->done_tail, op);
+	}
+	return 0;
+}
+
+int rr__readiness_wake(struct rr_loop *loop)
+{
+	struct rr_readiness *r = state_of(loop);
+
+	atomic_fetch_add_explicit(&r->wake_writes, 1, memory_order_relaxed);
+	return r->poller->wake(r);
+}
+
+uint64_t rr__readiness_syscalls(const struct rr_loop *loop)
+{
+	const struct rr_readiness *r = state_of(loop);
+
+	return r->syscalls +
+	       atomic_load_explicit(&((struct rr_readiness *)r)->wake_writes,
+				    memory_order_relaxed);
+}
+
+void rr__readiness_deinit(struct rr_loop *loop)
+{
+	struct rr_readiness *r = state_of(loop);
+
+	r->poller->close(r);
+	free(r->fds);
+	free(r);
+}

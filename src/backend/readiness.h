@@ -1,0 +1,85 @@
+/*
+ * The readiness→completion emulation shared by the epoll and kqueue
+ * backends.  The emulation keeps, per fd, a queue of ops waiting to read and
+ * one waiting to write; it tries each op's system call when the op starts
+ * and again whenever the poller reports the fd ready, and completes the op
+ * the way io_uring would.  A poller (epoll.c, kqueue.c) supplies only the
+ * readiness mechanism: one-shot interest in an fd, a wait, a wake-up.
+ */
+#ifndef RAWRING_BACKEND_READINESS_H
+#define RAWRING_BACKEND_READINESS_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../loop/backend.h"
+
+/* Readiness bits the poller reports and the emulation asks for. */
+enum {
+	RR_READY_IN = 1u << 0,
+	RR_READY_OUT = 1u << 1,
+	RR_READY_ERR = 1u << 2,
+	RR_READY_HUP = 1u << 3,
+	RR_READY_PRI = 1u << 4,
+};
+
+struct rr_readiness;
+
+struct rr_poller {
+	const char *name;
+	/* Create the poll object and the wake-up.  0 or -errno. */
+	int (*open)(struct rr_readiness *r);
+	void (*close)(struct rr_readiness *r);
+	/* One-shot interest in `fd` for RR_READY_IN and/or RR_READY_OUT,
+	 * replacing any earlier interest; `known` says the fd was registered
+	 * before (a hint: the poller must cope with a closed and reused fd).
+	 * 0 or -errno. */
+	int (*arm)(struct rr_readiness *r, int fd, unsigned interest, bool known);
+	/* Wait up to `timeout_ns` (0: poll; UINT64_MAX: no limit).  Report
+	 * each ready fd with rr__readiness_event and a consumed wake-up with
+	 * rr__wake_seen.  Returns the events reported or -errno. */
+	int (*wait)(struct rr_readiness *r, uint64_t timeout_ns);
+	/* Thread-safe: make a wait return. */
+	int (*wake)(struct rr_readiness *r);
+};
+
+/* The ops waiting on one fd. */
+struct rr_fd_waiters {
+	struct rr_op *read_head, *read_tail;
+	struct rr_op *write_head, *write_tail;
+	unsigned armed;         /* interest the poller holds now */
+	bool known;             /* registered with the poller before */
+};
+
+struct rr_readiness {
+	const struct rr_poller *poller;
+	struct rr_loop *loop;
+	int poll_fd;
+	int wake_fd;
+	void *poller_data;               /* the poller's own buffers */
+	struct rr_fd_waiters *fds;       /* indexed by fd */
+	size_t fds_len;
+	struct rr_op *fresh_head, *fresh_tail; /* started, not yet tried */
+	struct rr_op *done_head, *done_tail;   /* cancelled, to report */
+	uint64_t syscalls;
+	_Atomic uint64_t wake_writes;
+};
+
+/* Called by a poller's wait for each ready fd. */
+void rr__readiness_event(struct rr_readiness *r, int fd, unsigned events);
+
+/* The vtable entries every readiness backend shares; the poller's backend
+ * table points at these and passes its poller to init. */
+int rr__readiness_init(struct rr_loop *loop, const struct rr_poller *poller);
+unsigned rr__readiness_room(struct rr_loop *loop);
+int rr__readiness_start(struct rr_loop *loop, struct rr_op *op);
+int rr__readiness_flush_wait(struct rr_loop *loop, uint64_t deadline_ns);
+int rr__readiness_cancel(struct rr_loop *loop, struct rr_op *op);
+int rr__readiness_cancel_all(struct rr_loop *loop);
+int rr__readiness_wake(struct rr_loop *loop);
+uint64_t rr__readiness_syscalls(const struct rr_loop *loop);
+void rr__readiness_deinit(struct rr_loop *loop);
+
+#endif

@@ -1,0 +1,352 @@
+/*
+ * The system calls behind each op for the readiness backends.  Sockets are
+ * always used with MSG_DONTWAIT, so a first try costs one call and never
+ * blocks.  Pipes and other stream fds whose blocking mode rawring does not
+ * control are read or written only after the poller reported them ready.
+ * Regular files and block devices are always "ready": their ops run at once,
+ * synchronously, on the loop's thread (see the README: a cold-cache read
+ * stalls the loop for as long as the disk takes).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "readiness_io.h"
+
+/* Private op flags (bits 8-15 belong to the loop and its backends). */
+#define OPF_RUN_NOW    (1u << 12)  /* a regular file: no readiness needed */
+#define OPF_SOCKET     (1u << 13)  /* the fd is a socket: MSG_DONTWAIT works */
+#define OPF_CONNECTING (1u << 14)  /* a non-blocking connect is under way */
+
+#define NO_OFFSET ((uint64_t)-1)
+
+/* Op types that may wait for their fd to become ready. */
+static bool op_can_wait(const struct rr_op *op)
+{
+	switch ((enum rr_op_type)op->type) {
+	case RR_OP_READ:
+	case RR_OP_WRITE:
+	case RR_OP_READV:
+	case RR_OP_WRITEV:
+	case RR_OP_ACCEPT:
+	case RR_OP_CONNECT:
+	case RR_OP_RECV:
+	case RR_OP_SEND:
+	case RR_OP_RECVMSG:
+	case RR_OP_SENDMSG:
+	case RR_OP_POLL:
+		return true;
+	default:
+		return false;
+	}
+}
+
+int rr__op_fd(const struct rr_op *op)
+{
+	switch ((enum rr_op_type)op->type) {
+	case RR_OP_READ:
+	case RR_OP_WRITE:
+		return op->args.rw.fd;
+	case RR_OP_READV:
+	case RR_OP_WRITEV:
+		return op->args.rwv.fd;
+	case RR_OP_ACCEPT:
+		return op->args.accept.fd;
+	case RR_OP_CONNECT:
+		return op->args.connect.fd;
+	case RR_OP_RECV:
+	case RR_OP_SEND:
+		return op->args.xfer.fd;
+	case RR_OP_RECVMSG:
+	case RR_OP_SENDMSG:
+		return op->args.msg.fd;
+	case RR_OP_POLL:
+		return op->args.poll.fd;
+	default:
+		return -1;
+	}
+}
+
+/* -errno of the last failed call, with EAGAIN turned into "wait". */
+static int failed(void)
+{
+	return (errno == EAGAIN || errno == EWOULDBLOCK) ? RR_ATTEMPT_WAIT : -errno;
+}
+
+/* Count one system call and map its result (`ret` from the call, with
+ * errno still set by it). */
+static int counted(struct rr_readiness *r, long ret)
+{
+	r->syscalls++;
+	return ret < 0 ? failed() : (int)ret;
+}
+
+int rr__classify(struct rr_readiness *r, struct rr_op *op, int *fd,
+		 enum rr_wait_side *side)
+{
+	struct stat st;
+
+	*fd = rr__op_fd(op);
+	*side = RR_SIDE_NONE;
+	if (*fd < 0 && op_can_wait(op))
+		return -EBADF; /* what the kernel says of a negative fd */
+	switch ((enum rr_op_type)op->type) {
+	case RR_OP_READ:
+	case RR_OP_WRITE:
+	case RR_OP_READV:
+	case RR_OP_WRITEV:
+		r->syscalls++;
+		if (fstat(*fd, &st) < 0)
+			return -errno;
+		if (S_ISREG(st.st_mode) || S_ISBLK(st.st_mode)) {
+			op->flags |= OPF_RUN_NOW;
+			*fd = -1;
+			return 0;
+		}
+		if (S_ISSOCK(st.st_mode))
+			op->flags |= OPF_SOCKET;
+		*side = (op->type == RR_OP_READ || op->type == RR_OP_READV)
+				? RR_SIDE_READ : RR_SIDE_WRITE;
+		return 0;
+	case RR_OP_ACCEPT:
+	case RR_OP_RECV:
+	case RR_OP_RECVMSG:
+		op->flags |= OPF_SOCKET;
+		*side = RR_SIDE_READ;
+		return 0;
+	case RR_OP_SEND:
+	case RR_OP_SENDMSG:
+	case RR_OP_CONNECT:
+		op->flags |= OPF_SOCKET;
+		*side = RR_SIDE_WRITE;
+		return 0;
+	case RR_OP_POLL:
+		*side = (op->args.poll.events & (POLLIN | POLLPRI)) ? RR_SIDE_READ
+								    : RR_SIDE_WRITE;
+		return 0;
+	default:
+		*fd = -1;
+		return 0;
+	}
+}
+
+static int do_read(struct rr_readiness *r, struct rr_op *op, unsigned ready)
+{
+	int fd = op->args.rw.fd;
+	uint64_t offset = op->args.rw.offset;
+
+	if (op->flags & OPF_RUN_NOW)
+		return offset == NO_OFFSET
+			       ? counted(r, read(fd, op->args.rw.buf, op->args.rw.len))
+			       : counted(r, pread(fd, op->args.rw.buf, op->args.rw.len,
+						  (off_t)offset));
+	if (op->flags & OPF_SOCKET)
+		return counted(r, recv(fd, op->args.rw.buf, op->args.rw.len, MSG_DONTWAIT));
+	if (!ready)
+		return RR_ATTEMPT_WAIT;
+	return counted(r, read(fd, op->args.rw.buf, op->args.rw.len));
+}
+
+static int do_write(struct rr_readiness *r, struct rr_op *op, unsigned ready)
+{
+	int fd = op->args.rw.fd;
+	uint64_t offset = op->args.rw.offset;
+
+	if (op->flags & OPF_RUN_NOW)
+		return offset == NO_OFFSET
+			       ? counted(r, write(fd, op->args.rw.buf, op->args.rw.len))
+			       : counted(r, pwrite(fd, op->args.rw.buf, op->args.rw.len,
+						   (off_t)offset));
+	if (op->flags & OPF_SOCKET)
+		return counted(r, send(fd, op->args.rw.buf, op->args.rw.len, MSG_DONTWAIT));
+	if (!ready)
+		return RR_ATTEMPT_WAIT;
+	return counted(r, write(fd, op->args.rw.buf, op->args.rw.len));
+}
+
+static int do_vector(struct rr_readiness *r, struct rr_op *op, unsigned ready,
+		     bool reading)
+{
+	int fd = op->args.rwv.fd;
+	const struct iovec *iov = op->args.rwv.iov;
+	int count = (int)op->args.rwv.iovcnt;
+	uint64_t offset = op->args.rwv.offset;
+
+	if (op->flags & OPF_RUN_NOW) {
+		if (offset == NO_OFFSET)
+			return reading ? counted(r, readv(fd, iov, count))
+				       : counted(r, writev(fd, iov, count));
+		return reading ? counted(r, preadv(fd, iov, count, (off_t)offset))
+			       : counted(r, pwritev(fd, iov, count, (off_t)offset));
+	}
+	if (op->flags & OPF_SOCKET) {
+		struct msghdr msg = { .msg_iov = (struct iovec *)(uintptr_t)iov,
+				      .msg_iovlen = (size_t)count };
+		return reading ? counted(r, recvmsg(fd, &msg, MSG_DONTWAIT))
+			       : counted(r, sendmsg(fd, &msg, MSG_DONTWAIT));
+	}
+	if (!ready)
+		return RR_ATTEMPT_WAIT;
+	return reading ? counted(r, readv(fd, iov, count)) : counted(r, writev(fd, iov, count));
+}
+
+/*
+ * recv/send: with MSG_WAITALL, io_uring keeps going until the whole buffer
+ * is transferred (or EOF/error); the bytes done so far are kept in
+ * op->result meanwhile.
+ */
+static int do_transfer(struct rr_readiness *r, struct rr_op *op, bool receiving)
+{
+	int fd = op->args.xfer.fd;
+	int flags = op->args.xfer.flags;
+	char *buf = op->args.xfer.buf;
+	size_t len = op->args.xfer.len;
+	size_t done = (size_t)op->result;
+
+	for (;;) {
+		int ret = receiving
+				  ? counted(r, recv(fd, buf + done, len - done, flags | MSG_DONTWAIT))
+				  : counted(r, send(fd, buf + done, len - done, flags | MSG_DONTWAIT));
+		if (ret == RR_ATTEMPT_WAIT || ret < 0) {
+			if (ret == RR_ATTEMPT_WAIT || done == 0)
+				return ret;
+			return (int)done; /* an error after some data: report the data */
+		}
+		done += (size_t)ret;
+		if (!(flags & MSG_WAITALL) || done == len || ret == 0)
+			return (int)done;
+		op->result = (int)done;
+	}
+}
+
+static int do_connect(struct rr_readiness *r, struct rr_op *op, unsigned ready)
+{
+	int fd = op->args.connect.fd;
+
+	if (op->flags & OPF_CONNECTING) {
+		int error = 0;
+		socklen_t len = sizeof(error);
+		if (!ready)
+			return RR_ATTEMPT_WAIT;
+		r->syscalls++;
+		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len) < 0)
+			return -errno;
+		return error ? -error : 0;
+	}
+	/* The fd's blocking mode is the application's: set O_NONBLOCK for the
+	 * connect call only, then put it back (the connect goes on). */
+	r->syscalls += 2;
+	int fl = fcntl(fd, F_GETFL);
+	if (fl < 0)
+		return -errno;
+	if (!(fl & O_NONBLOCK)) {
+		r->syscalls++;
+		fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+	}
+	int ret = connect(fd, op->args.connect.addr, op->args.connect.addrlen);
+	int err = errno;
+	if (!(fl & O_NONBLOCK)) {
+		r->syscalls++;
+		fcntl(fd, F_SETFL, fl);
+	}
+	if (ret == 0)
+		return 0;
+	if (err == EINPROGRESS || err == EAGAIN) {
+		op->flags |= OPF_CONNECTING;
+		return RR_ATTEMPT_WAIT;
+	}
+	return -err;
+}
+
+static unsigned poll_bits(unsigned ready)
+{
+	unsigned revents = 0;
+
+	if (ready & RR_READY_IN)
+		revents |= POLLIN;
+	if (ready & RR_READY_OUT)
+		revents |= POLLOUT;
+	if (ready & RR_READY_ERR)
+		revents |= POLLERR;
+	if (ready & RR_READY_HUP)
+		revents |= POLLHUP;
+	if (ready & RR_READY_PRI)
+		revents |= POLLPRI;
+	return revents;
+}
+
+static int do_poll(struct rr_readiness *r, struct rr_op *op, unsigned ready)
+{
+	unsigned wanted = op->args.poll.events | POLLERR | POLLHUP;
+	unsigned revents = poll_bits(ready) & wanted;
+
+	if (revents)
+		return (int)revents;
+	struct pollfd pfd = { .fd = op->args.poll.fd, .events = (short)op->args.poll.events };
+	int ret = counted(r, poll(&pfd, 1, 0));
+	if (ret < 0)
+		return ret;
+	if (pfd.revents & POLLNVAL)
+		return -EBADF;
+	return ret > 0 ? (int)(unsigned short)pfd.revents : RR_ATTEMPT_WAIT;
+}
+
+int rr__attempt(struct rr_readiness *r, struct rr_op *op, unsigned ready)
+{
+	switch ((enum rr_op_type)op->type) {
+	case RR_OP_NOP:
+		return 0;
+	case RR_OP_READ:
+		return do_read(r, op, ready);
+	case RR_OP_WRITE:
+		return do_write(r, op, ready);
+	case RR_OP_READV:
+		return do_vector(r, op, ready, true);
+	case RR_OP_WRITEV:
+		return do_vector(r, op, ready, false);
+	case RR_OP_FSYNC:
+		return counted(r, fsync(op->args.fd_only.fd));
+	case RR_OP_FDATASYNC:
+		return counted(r, fdatasync(op->args.fd_only.fd));
+	case RR_OP_OPENAT:
+		return counted(r, openat(op->args.open.dfd, op->args.open.path,
+					 op->args.open.flags, op->args.open.mode));
+	case RR_OP_CLOSE:
+		/* close(2) is not retried on EINTR: the fd is gone either way. */
+		r->syscalls++;
+		return close(op->args.fd_only.fd) < 0 && errno != EINTR ? -errno : 0;
+	case RR_OP_STATX:
+		return counted(r, statx(op->args.statx.dfd, op->args.statx.path,
+					op->args.statx.flags, op->args.statx.mask,
+					op->args.statx.buf));
+	case RR_OP_SHUTDOWN:
+		return counted(r, shutdown(op->args.shutdown.fd, op->args.shutdown.how));
+	case RR_OP_ACCEPT:
+		/* Only after readiness: the listener may be in blocking mode. */
+		if (!ready)
+			return RR_ATTEMPT_WAIT;
+		return counted(r, accept4(op->args.accept.fd, op->args.accept.addr,
+					  op->args.accept.addrlen, op->args.accept.flags));
+	case RR_OP_CONNECT:
+		return do_connect(r, op, ready);
+	case RR_OP_RECV:
+		return do_transfer(r, op, true);
+	case RR_OP_SEND:
+		return do_transfer(r, op, false);
+	case RR_OP_RECVMSG:
+		return counted(r, recvmsg(op->args.msg.fd, op->args.msg.msg,
+					  op->args.msg.flags | MSG_DONTWAIT));
+	case RR_OP_SENDMSG:
+		return counted(r, sendmsg(op->args.msg.fd, op->args.msg.msg,
+					  op->args.msg.flags | MSG_DONTWAIT));
+	case RR_OP_POLL:
+		return do_poll(r, op, ready);
+	default:
+		return -EINVAL;
+	}
+}
