@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Run one example program for real and check what it did.
-#   run_examples.sh CHECK BUILD_DIR_OF_EXAMPLES
-# CHECK: ring-echo, ring-cp-cat, echo, cp, http
+#   run_examples.sh CHECK BUILD_DIR_OF_EXAMPLES [SECCOMP_BLOCK_PROGRAM]
+# CHECK: ring-echo, ring-cp-cat, echo, echo-epoll, echo-seccomp, cp, http
 set -euo pipefail
 what=$1
 bin=$2
@@ -53,8 +53,32 @@ echo)
 	echo "$out"
 	grep -q "all 16384000 bytes echoed intact" <<<"$out"
 	;;
+echo-epoll)
+	out=$(timeout 120 "$bin/rr-echo" 0 --backend epoll --demo --connections 1000 --messages 20 --size 512)
+	echo "$out"
+	grep -q "backend epoll" <<<"$out"
+	grep -q "all 10240000 bytes echoed intact" <<<"$out"
+	;;
+echo-seccomp)
+	# The same program, unchanged, where io_uring is blocked: AUTO falls
+	# back to epoll and says why.
+	block=$3
+	for errno_name in EPERM ENOSYS; do
+		out=$(timeout 60 "$block" "$errno_name" "$bin/rr-echo" 0 --demo --connections 100 --messages 20 --size 512)
+		echo "$out"
+		grep -q "backend epoll: io_uring unavailable ($errno_name" <<<"$out"
+		grep -q "all 1024000 bytes echoed intact" <<<"$out"
+		if timeout 60 "$block" "$errno_name" "$bin/rr-echo" 0 --backend uring --demo 2>"$work/err"; then
+			echo "an explicit io_uring request succeeded under the filter" >&2
+			exit 1
+		fi
+		cat "$work/err"
+	done
+	;;
 cp)
 	check_copy "$bin/rr-cp"
+	timeout 60 "$bin/rr-cp" --backend epoll "$work/src" "$work/dst.epoll"
+	cmp "$work/src" "$work/dst.epoll"
 	;;
 http)
 	"$bin/rr-http" 0 --max-seconds 60 >"$work/http.log" &
