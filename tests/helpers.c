@@ -110,7 +110,7 @@ int listen_loopback(uint16_t *port_out)
 	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	cr_assert_eq(bind(fd, (struct sockaddr *)&addr, sizeof(addr)), 0,
 		     "bind: %s", strerror(errno));
-	cr_assert_eq(listen(fd, 64), 0);
+	cr_assert_eq(listen(fd, SOMAXCONN), 0);
 	cr_assert_eq(getsockname(fd, (struct sockaddr *)&addr, &len), 0);
 	*port_out = ntohs(addr.sin_port);
 	return fd;
