@@ -118,7 +118,7 @@ static int epoll_wait_events(struct rr_readiness *r, uint64_t timeout_ns)
 			rr__wake_seen(r->loop);
 			continue;
 		}
-		rr__readiness_event(r, events[i].data.fd, ready_bits(events[i].events));
+		rr__readiness_event(r, events[i].data.fd, ready_bits(events[i].events), 0);
 	}
 	return n;
 }
@@ -142,26 +142,4 @@ static const struct rr_poller epoll_poller = {
 	.wake = epoll_wake,
 };
 
-static int epoll_backend_init(struct rr_loop *loop,
-			      const struct rr_loop_options *options)
-{
-	(void)options; /* entries, SQPOLL and IOPOLL are io_uring's */
-	return rr__readiness_init(loop, &epoll_poller);
-}
-
-const struct rr_backend rr__epoll_backend = {
-	.version = RR_BACKEND_VERSION,
-	.name = "epoll",
-	.kind = RR_BACKEND_EPOLL,
-	.native_links = false,
-	.init = epoll_backend_init,
-	.room = rr__readiness_room,
-	.start = rr__readiness_start,
-	.flush_wait = rr__readiness_flush_wait,
-	.cancel = rr__readiness_cancel,
-	.cancel_all = rr__readiness_cancel_all,
-	.wake = rr__readiness_wake,
-	.wake_from = NULL,
-	.syscalls = rr__readiness_syscalls,
-	.deinit = rr__readiness_deinit,
-};
+RR_DEFINE_READINESS_BACKEND(rr__epoll_backend, "epoll", RR_BACKEND_EPOLL, epoll_poller);

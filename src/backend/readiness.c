@@ -137,17 +137,20 @@ static void run_side(struct rr_readiness *r, struct rr_fd_waiters *w,
 	}
 }
 
-void rr__readiness_event(struct rr_readiness *r, int fd, unsigned events)
+void rr__readiness_event(struct rr_readiness *r, int fd, unsigned events,
+			 int error)
 {
 	if (fd < 0 || (size_t)fd >= r->fds_len)
 		return;
 	struct rr_fd_waiters *w = &r->fds[fd];
 
+	r->event_error = error;
 	w->armed = 0; /* the interest was one-shot */
 	if (events & (RR_READY_IN | RR_READY_PRI | RR_READY_ERR | RR_READY_HUP))
 		run_side(r, w, true, events);
 	if (events & (RR_READY_OUT | RR_READY_ERR | RR_READY_HUP))
 		run_side(r, w, false, events);
+	r->event_error = 0;
 	if (rearm(r, fd, w) < 0) {
 		/* The fd is gone (closed under us): nothing will ever make its
 		 * ops ready.  They stay queued until cancelled. */

@@ -65,10 +65,13 @@ struct rr_readiness {
 	struct rr_op *done_head, *done_tail;   /* cancelled, to report */
 	uint64_t syscalls;
 	_Atomic uint64_t wake_writes;
+	int event_error;                 /* error reported with the current event */
 };
 
-/* Called by a poller's wait for each ready fd. */
-void rr__readiness_event(struct rr_readiness *r, int fd, unsigned events);
+/* Called by a poller's wait for each ready fd.  `error` is a socket error
+ * the poller learned with the event (kqueue's EV_EOF fflags), else 0. */
+void rr__readiness_event(struct rr_readiness *r, int fd, unsigned events,
+			 int error);
 
 /* The vtable entries every readiness backend shares; the poller's backend
  * table points at these and passes its poller to init. */
@@ -81,5 +84,33 @@ int rr__readiness_cancel_all(struct rr_loop *loop);
 int rr__readiness_wake(struct rr_loop *loop);
 uint64_t rr__readiness_syscalls(const struct rr_loop *loop);
 void rr__readiness_deinit(struct rr_loop *loop);
+
+/*
+ * Define a readiness backend's vtable `table` (named `label`, of `kind`)
+ * over `poller`: every entry but init is the shared emulation's.
+ */
+#define RR_DEFINE_READINESS_BACKEND(table, label, backend_kind, poller)        \
+	static int table##_init(struct rr_loop *loop,                          \
+				const struct rr_loop_options *options)         \
+	{                                                                      \
+		(void)options; /* entries, SQPOLL and IOPOLL are io_uring's */ \
+		return rr__readiness_init(loop, &(poller));                    \
+	}                                                                      \
+	const struct rr_backend table = {                                      \
+		.version = RR_BACKEND_VERSION,                                 \
+		.name = (label),                                               \
+		.kind = (backend_kind),                                        \
+		.native_links = false,                                         \
+		.init = table##_init,                                          \
+		.room = rr__readiness_room,                                    \
+		.start = rr__readiness_start,                                  \
+		.flush_wait = rr__readiness_flush_wait,                        \
+		.cancel = rr__readiness_cancel,                                \
+		.cancel_all = rr__readiness_cancel_all,                        \
+		.wake = rr__readiness_wake,                                    \
+		.wake_from = NULL,                                             \
+		.syscalls = rr__readiness_syscalls,                            \
+		.deinit = rr__readiness_deinit,                                \
+	}
 
 #endif

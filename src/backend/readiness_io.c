@@ -236,6 +236,8 @@ static int do_connect(struct rr_readiness *r, struct rr_op *op, unsigned ready)
 		r->syscalls++;
 		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len) < 0)
 			return -errno;
+		if (!error)
+			error = r->event_error; /* the poller saw it first */
 		return error ? -error : 0;
 	}
 	/* The fd's blocking mode is the application's: set O_NONBLOCK for the

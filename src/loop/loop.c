@@ -40,6 +40,10 @@ static const struct rr_backend *backend_for(enum rr_backend_kind kind)
 		return &rr__uring_backend;
 	case RR_BACKEND_EPOLL:
 		return &rr__epoll_backend;
+#ifdef RR_HAVE_KQUEUE
+	case RR_BACKEND_KQUEUE:
+		return &rr__kqueue_backend;
+#endif
 	default:
 		return NULL;
 	}

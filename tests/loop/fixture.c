@@ -20,7 +20,14 @@ bool testing_uring(void)
 
 const char *expected_backend_name(void)
 {
-	return testing_uring() ? "io_uring" : "epoll";
+	switch (loop_options(0).backend) {
+	case RR_BACKEND_URING:
+		return "io_uring";
+	case RR_BACKEND_EPOLL:
+		return "epoll";
+	default:
+		return "kqueue";
+	}
 }
 
 bool testing_iopoll(void)
@@ -37,6 +44,8 @@ struct rr_loop_options loop_options(unsigned entries)
 	options.backend = RR_BACKEND_URING;
 	if (backend && strcmp(backend, "epoll") == 0)
 		options.backend = RR_BACKEND_EPOLL;
+	else if (backend && strcmp(backend, "kqueue") == 0)
+		options.backend = RR_BACKEND_KQUEUE;
 	else if (backend && strcmp(backend, "uring") != 0)
 		cr_assert_fail("unknown RR_TEST_BACKEND %s", backend);
 	options.entries = entries;
