@@ -13,12 +13,14 @@
 #ifndef RAWRING_H
 #define RAWRING_H
 
+#ifdef __linux__
 #include "rawring/abi.h"
 #include "rawring/barrier.h"
 #include "rawring/syscall.h"
 #include "rawring/ring.h"
 #include "rawring/prep.h"
 #include "rawring/register.h"
+#endif
 #include "rawring/loop.h"
 #include "rawring/file.h"
 

@@ -1,10 +1,10 @@
 /*
  * rawring/file.h - whole files as one scheduled operation.
  *
- * rr_read_file opens, sizes, reads all and closes a file; rr_write_file
+ * rr_read_file opens, reads to EOF and closes a file; rr_write_file
  * creates or truncates, writes all and closes.  Each is one call with one
- * callback, built from the loop's own ops (openat, statx, read/write,
- * close), so it runs on every backend and allocates nothing: the caller
+ * callback, built from the loop's own ops (openat, read/write, close), so
+ * it runs on every backend and allocates nothing: the caller
  * provides the struct rr_file_op and the buffer.  Zero a struct rr_file_op
  * before its first use (`struct rr_file_op f = {0};`); it may be reused from
  * its own callback.
@@ -43,15 +43,15 @@ struct rr_file_op {
 	unsigned mode;
 	int step;
 	bool writing;
-	unsigned char statx_buf[256]; /* a struct statx, kept opaque here */
+	char probe_byte;    /* rr_read_file: the EOF check past a full buffer */
 };
 
 /*
  * Read the whole file at `path` into `buf` (room for `capacity` bytes).
- * The callback gets the file's size in bytes, -EFBIG (nothing read) if the
- * file is larger than `capacity`, or the first error (-ENOENT, -EACCES,
- * -EISDIR, ...).  Returns 0, or -EINVAL / -EBUSY / -ESHUTDOWN without
- * scheduling anything.
+ * The callback gets the bytes read (the file's size), -EFBIG if the file is
+ * larger than `capacity` (the buffer then holds its first `capacity` bytes),
+ * or the first error (-ENOENT, -EACCES, -EISDIR, ...).  Returns 0, or
+ * -EINVAL / -EBUSY / -ESHUTDOWN without scheduling anything.
  */
 int rr_read_file(struct rr_loop *loop, struct rr_file_op *file,
 		 const char *path, void *buf, size_t capacity,

@@ -323,9 +323,13 @@ int rr__attempt(struct rr_readiness *r, struct rr_op *op, unsigned ready)
 		r->syscalls++;
 		return close(op->args.fd_only.fd) < 0 && errno != EINTR ? -errno : 0;
 	case RR_OP_STATX:
+#ifdef __linux__
 		return counted(r, statx(op->args.statx.dfd, op->args.statx.path,
 					op->args.statx.flags, op->args.statx.mask,
 					op->args.statx.buf));
+#else
+		return -ENOSYS; /* statx(2) is Linux's */
+#endif
 	case RR_OP_SHUTDOWN:
 		return counted(r, shutdown(op->args.shutdown.fd, op->args.shutdown.how));
 	case RR_OP_ACCEPT:

@@ -98,8 +98,9 @@ static inline void rr__wake_seen(struct rr_loop *loop)
 	loop->woken = true;
 }
 
+/* Each where its RR_HAVE_* is defined by the build. */
 extern const struct rr_backend rr__uring_backend;
 extern const struct rr_backend rr__epoll_backend;
-extern const struct rr_backend rr__kqueue_backend; /* where RR_HAVE_KQUEUE */
+extern const struct rr_backend rr__kqueue_backend;
 
 #endif

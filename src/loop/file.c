@@ -1,21 +1,20 @@
 /*
  * Whole-file reads and writes as a small state machine over the loop's ops:
- * open, (size), transfer until done, close, then one callback.  An error at
- * any step still closes what was opened before the callback runs.
+ * open, transfer until done, close, then one callback.  An error at any step
+ * still closes what was opened before the callback runs.  A read goes until
+ * EOF rather than trusting a size taken first, so it needs no statx (and
+ * runs on every platform) and a file that grows or shrinks meanwhile is
+ * read as it is.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <stddef.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "rawring/file.h"
 
-_Static_assert(sizeof(struct statx) <= sizeof(((struct rr_file_op *)0)->statx_buf),
-	       "rr_file_op.statx_buf must hold a struct statx");
-
-enum step { STEP_OPEN, STEP_SIZE, STEP_TRANSFER, STEP_CLOSE };
+enum step { STEP_OPEN, STEP_TRANSFER, STEP_PROBE_EOF, STEP_CLOSE };
 
 /* Largest single read or write (the kernel caps one at about 2 GiB). */
 #define MAX_CHUNK (1u << 30)
@@ -43,15 +42,22 @@ static void close_then_finish(struct rr_loop *loop, struct rr_file_op *file,
 		finish(loop, file); /* only during deinit: nothing more to do */
 }
 
+/* The next read or write; 1 when there is nothing left to do. */
 static int transfer_next(struct rr_loop *loop, struct rr_file_op *file)
 {
-	size_t left = file->size - file->done;
+	size_t left = (file->writing ? file->size : file->capacity) - file->done;
 	unsigned chunk = left > MAX_CHUNK ? MAX_CHUNK : (unsigned)left;
 
 	if (file->writing)
-		return rr_write(loop, &file->op, file->fd, file->buf + file->done,
-				chunk, (int64_t)file->done);
-	return rr_read(loop, &file->op, file->fd, file->buf + file->done, chunk,
+		return chunk ? rr_write(loop, &file->op, file->fd, file->buf + file->done,
+					chunk, (int64_t)file->done)
+			     : 1;
+	if (chunk)
+		return rr_read(loop, &file->op, file->fd, file->buf + file->done, chunk,
+			       (int64_t)file->done);
+	/* The buffer is full: one more byte says whether the file is larger. */
+	file->step = STEP_PROBE_EOF;
+	return rr_read(loop, &file->op, file->fd, &file->probe_byte, 1,
 		       (int64_t)file->done);
 }
 
@@ -68,44 +74,23 @@ static void step_done(struct rr_loop *loop, struct rr_op *op, int result)
 			return;
 		}
 		file->fd = result;
-		if (file->writing) {
-			file->step = STEP_TRANSFER;
-			ret = file->size ? transfer_next(loop, file) : 1;
-		} else {
-			file->step = STEP_SIZE;
-			ret = rr_statx(loop, op, file->fd, "", AT_EMPTY_PATH, STATX_SIZE,
-				       (struct statx *)file->statx_buf);
-		}
-		break;
-	case STEP_SIZE: {
-		if (result < 0) {
-			close_then_finish(loop, file, result);
-			return;
-		}
-		uint64_t size = ((struct statx *)file->statx_buf)->stx_size;
-		if (size > file->capacity) {
-			close_then_finish(loop, file, -EFBIG);
-			return;
-		}
-		file->size = (size_t)size;
 		file->step = STEP_TRANSFER;
-		ret = file->size ? transfer_next(loop, file) : 1;
+		ret = transfer_next(loop, file);
 		break;
-	}
 	case STEP_TRANSFER:
 		if (result < 0) {
 			close_then_finish(loop, file, result);
 			return;
 		}
 		file->done += (size_t)result;
-		if (result == 0 && !file->writing) {
-			/* EOF before the size statx saw: the file shrank. */
-			file->size = file->done;
-		} else if (result == 0) {
-			close_then_finish(loop, file, -EIO);
-			return;
-		}
-		ret = file->done < file->size ? transfer_next(loop, file) : 1;
+		if (result == 0)
+			/* A read at EOF is done; a write of 0 bytes made no progress. */
+			ret = file->writing ? -EIO : 1;
+		else
+			ret = transfer_next(loop, file);
+		break;
+	case STEP_PROBE_EOF:
+		ret = result < 0 ? result : result > 0 ? -EFBIG : 1;
 		break;
 	case STEP_CLOSE:
 		if (result < 0 && !file->error)

@@ -36,10 +36,14 @@ bool rr_loop_asserts_enabled(void)
 static const struct rr_backend *backend_for(enum rr_backend_kind kind)
 {
 	switch (kind) {
+#ifdef RR_HAVE_URING
 	case RR_BACKEND_URING:
 		return &rr__uring_backend;
+#endif
+#ifdef RR_HAVE_EPOLL
 	case RR_BACKEND_EPOLL:
 		return &rr__epoll_backend;
+#endif
 #ifdef RR_HAVE_KQUEUE
 	case RR_BACKEND_KQUEUE:
 		return &rr__kqueue_backend;
@@ -73,6 +77,7 @@ static int backend_from_environment(void)
 	return -1;
 }
 
+#if defined(RR_HAVE_URING) && defined(RR_HAVE_EPOLL)
 /* Whether an io_uring setup error means "not available here". */
 static bool uring_unavailable(int err)
 {
@@ -99,6 +104,7 @@ static void explain_fallback(struct rr_loop *loop, int err)
 	snprintf(loop->backend_reason, sizeof(loop->backend_reason),
 		 "io_uring unavailable (%s); fell back to epoll", why);
 }
+#endif
 
 /* RR_BACKEND_AUTO: io_uring, else epoll; or what the environment says. */
 static int init_auto(struct rr_loop *loop, const struct rr_loop_options *options)
@@ -115,6 +121,7 @@ static int init_auto(struct rr_loop *loop, const struct rr_loop_options *options
 			 "RAWRING_BACKEND=%s", backend->name);
 		return init_backend(loop, backend, options);
 	}
+#if defined(RR_HAVE_URING) && defined(RR_HAVE_EPOLL)
 	int ret = init_backend(loop, &rr__uring_backend, options);
 	if (ret == 0) {
 		snprintf(loop->backend_reason, sizeof(loop->backend_reason),
@@ -125,6 +132,14 @@ static int init_auto(struct rr_loop *loop, const struct rr_loop_options *options
 		return ret;
 	explain_fallback(loop, ret);
 	return init_backend(loop, &rr__epoll_backend, options);
+#elif defined(RR_HAVE_KQUEUE)
+	snprintf(loop->backend_reason, sizeof(loop->backend_reason),
+		 "kqueue is this platform's backend");
+	return init_backend(loop, &rr__kqueue_backend, options);
+#else
+	(void)options;
+	return -ENOSYS;
+#endif
 }
 
 int rr_loop_init(struct rr_loop *loop, const struct rr_loop_options *options)

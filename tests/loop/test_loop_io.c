@@ -250,10 +250,28 @@ Test(loop_io, whole_file_write_then_read)
 	cr_assert_eq(res.result, (ssize_t)SIZE);
 	cr_assert_eq(memcmp(data, back, SIZE), 0);
 
+	/* A buffer of exactly the file's size is enough. */
+	res.done = false;
+	memset(back, 0, SIZE);
+	cr_assert_eq(rr_read_file(&loop, &file, path, back, SIZE, file_cb, &res), 0);
+	run_until(&loop, &res.done, 10000);
+	cr_assert_eq(res.result, (ssize_t)SIZE);
+	cr_assert_eq(memcmp(data, back, SIZE), 0);
+
 	res.done = false;
 	cr_assert_eq(rr_read_file(&loop, &file, path, back, 100, file_cb, &res), 0);
 	run_until(&loop, &res.done, 10000);
 	cr_assert_eq(res.result, -EFBIG, "the buffer is too small");
+
+	/* An empty file reads as 0 bytes. */
+	res.done = false;
+	cr_assert_eq(rr_write_file(&loop, &file, path, data, 0, 0600, file_cb, &res), 0);
+	run_until(&loop, &res.done, 10000);
+	cr_assert_eq(res.result, 0);
+	res.done = false;
+	cr_assert_eq(rr_read_file(&loop, &file, path, back, 100, file_cb, &res), 0);
+	run_until(&loop, &res.done, 10000);
+	cr_assert_eq(res.result, 0);
 
 	unlink(path);
 	res.done = false;
