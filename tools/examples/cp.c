@@ -1,7 +1,7 @@
 /*
  * rr-cp: copy a file on the proactor loop with linked read→write chains.
  *
- *   rr-cp [--backend auto|uring|epoll] SRC DST
+ *   rr-cp [--backend auto|uring|epoll|kqueue] SRC DST
  *
  * Each block is a read op linked (rr_op_link) to the write of the same
  * buffer: the write starts only when the read has filled the buffer, and a
@@ -100,7 +100,7 @@ int main(int argc, char **argv)
 		arg = 3;
 	}
 	if (argc - arg != 2) {
-		fprintf(stderr, "usage: " PROGRAM " [--backend auto|uring|epoll] SRC DST\n");
+		fprintf(stderr, "usage: " PROGRAM " [--backend auto|uring|epoll|kqueue] SRC DST\n");
 		return 2;
 	}
 	const char *src_path = argv[arg], *dst_path = argv[arg + 1];

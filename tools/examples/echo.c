@@ -1,7 +1,7 @@
 /*
  * rr-echo: a TCP echo server on the proactor loop.
  *
- *   rr-echo PORT [--backend auto|uring|epoll] [--sqpoll] [--demo]
+ *   rr-echo PORT [--backend auto|uring|epoll|kqueue] [--sqpoll] [--demo]
  *                [--connections N] [--messages N] [--size BYTES]
  *
  * Listens on 127.0.0.1:PORT (0 lets the kernel pick).  One multishot accept
@@ -112,7 +112,7 @@ static void conn_step(struct rr_loop *loop, struct rr_op *op, int result)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: " PROGRAM " PORT [--backend auto|uring|epoll] [--sqpoll] "
+	fprintf(stderr, "usage: " PROGRAM " PORT [--backend auto|uring|epoll|kqueue] [--sqpoll] "
 			"[--demo] [--connections N] [--messages N] [--size BYTES]\n");
 	exit(2);
 }

@@ -1,7 +1,7 @@
 /*
  * rr-http: an HTTP/1.1 "hello" server on the proactor loop.
  *
- *   rr-http PORT [--backend auto|uring|epoll] [--sqpoll] [--max-seconds N]
+ *   rr-http PORT [--backend auto|uring|epoll|kqueue] [--sqpoll] [--max-seconds N]
  *
  * Every request gets "Hello, world!\n".  Connections are kept alive (HTTP/1.1
  * default; "Connection: close" is honoured), and pipelined requests are
@@ -184,7 +184,7 @@ int main(int argc, char **argv)
 			port = -2;
 	}
 	if (port < 0) {
-		fprintf(stderr, "usage: " PROGRAM " PORT [--backend auto|uring|epoll] "
+		fprintf(stderr, "usage: " PROGRAM " PORT [--backend auto|uring|epoll|kqueue] "
 				"[--sqpoll] [--max-seconds N]\n");
 		return 2;
 	}
