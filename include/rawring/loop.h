@@ -248,6 +248,10 @@ void rr_loop_deinit(struct rr_loop *loop);
 enum rr_backend_kind rr_loop_backend(const struct rr_loop *loop);
 const char *rr_loop_backend_name(const struct rr_loop *loop);
 
+/* The backend kind for a name ("auto", "uring" or "io_uring", "epoll",
+ * "kqueue"), or -EINVAL.  Whether it is built here is rr_loop_init's to say. */
+int rr_backend_from_name(const char *name);
+
 /* Why the loop runs on that backend, in words: "requested",
  * "io_uring is available", "io_uring_setup failed with EPERM (...); fell
  * back to epoll", "RAWRING_BACKEND=epoll". */

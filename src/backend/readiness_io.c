@@ -135,47 +135,16 @@ int rr__classify(struct rr_readiness *r, struct rr_op *op, int *fd,
 	}
 }
 
-static int do_read(struct rr_readiness *r, struct rr_op *op, unsigned ready)
-{
-	int fd = op->args.rw.fd;
-	uint64_t offset = op->args.rw.offset;
-
-	if (op->flags & OPF_RUN_NOW)
-		return offset == NO_OFFSET
-			       ? counted(r, read(fd, op->args.rw.buf, op->args.rw.len))
-			       : counted(r, pread(fd, op->args.rw.buf, op->args.rw.len,
-						  (off_t)offset));
-	if (op->flags & OPF_SOCKET)
-		return counted(r, recv(fd, op->args.rw.buf, op->args.rw.len, MSG_DONTWAIT));
-	if (!ready)
-		return RR_ATTEMPT_WAIT;
-	return counted(r, read(fd, op->args.rw.buf, op->args.rw.len));
-}
-
-static int do_write(struct rr_readiness *r, struct rr_op *op, unsigned ready)
-{
-	int fd = op->args.rw.fd;
-	uint64_t offset = op->args.rw.offset;
-
-	if (op->flags & OPF_RUN_NOW)
-		return offset == NO_OFFSET
-			       ? counted(r, write(fd, op->args.rw.buf, op->args.rw.len))
-			       : counted(r, pwrite(fd, op->args.rw.buf, op->args.rw.len,
-						   (off_t)offset));
-	if (op->flags & OPF_SOCKET)
-		return counted(r, send(fd, op->args.rw.buf, op->args.rw.len, MSG_DONTWAIT));
-	if (!ready)
-		return RR_ATTEMPT_WAIT;
-	return counted(r, write(fd, op->args.rw.buf, op->args.rw.len));
-}
-
+/*
+ * read/write and readv/writev: a single buffer is a vector of one.  Regular
+ * files run at once at their offset (or the file position); sockets take
+ * MSG_DONTWAIT; other stream fds wait for readiness first.
+ */
 static int do_vector(struct rr_readiness *r, struct rr_op *op, unsigned ready,
+		     const struct iovec *iov, int count, uint64_t offset,
 		     bool reading)
 {
-	int fd = op->args.rwv.fd;
-	const struct iovec *iov = op->args.rwv.iov;
-	int count = (int)op->args.rwv.iovcnt;
-	uint64_t offset = op->args.rwv.offset;
+	int fd = rr__op_fd(op);
 
 	if (op->flags & OPF_RUN_NOW) {
 		if (offset == NO_OFFSET)
@@ -193,6 +162,14 @@ static int do_vector(struct rr_readiness *r, struct rr_op *op, unsigned ready,
 	if (!ready)
 		return RR_ATTEMPT_WAIT;
 	return reading ? counted(r, readv(fd, iov, count)) : counted(r, writev(fd, iov, count));
+}
+
+static int do_buffer(struct rr_readiness *r, struct rr_op *op, unsigned ready,
+		     bool reading)
+{
+	struct iovec one = { op->args.rw.buf, op->args.rw.len };
+
+	return do_vector(r, op, ready, &one, 1, op->args.rw.offset, reading);
 }
 
 /*
@@ -304,13 +281,12 @@ int rr__attempt(struct rr_readiness *r, struct rr_op *op, unsigned ready)
 	case RR_OP_NOP:
 		return 0;
 	case RR_OP_READ:
-		return do_read(r, op, ready);
 	case RR_OP_WRITE:
-		return do_write(r, op, ready);
+		return do_buffer(r, op, ready, op->type == RR_OP_READ);
 	case RR_OP_READV:
-		return do_vector(r, op, ready, true);
 	case RR_OP_WRITEV:
-		return do_vector(r, op, ready, false);
+		return do_vector(r, op, ready, op->args.rwv.iov, (int)op->args.rwv.iovcnt,
+				 op->args.rwv.offset, op->type == RR_OP_READV);
 	case RR_OP_FSYNC:
 		return counted(r, fsync(op->args.fd_only.fd));
 	case RR_OP_FDATASYNC:

@@ -61,12 +61,11 @@ static int init_backend(struct rr_loop *loop, const struct rr_backend *backend,
 	return backend->init(loop, options);
 }
 
-/* What RAWRING_BACKEND asks an AUTO loop for: AUTO when unset, or -1. */
-static int backend_from_environment(void)
+int rr_backend_from_name(const char *name)
 {
-	const char *name = getenv("RAWRING_BACKEND");
-
-	if (!name || !*name || strcmp(name, "auto") == 0)
+	if (!name)
+		return -EINVAL;
+	if (strcmp(name, "auto") == 0)
 		return RR_BACKEND_AUTO;
 	if (strcmp(name, "uring") == 0 || strcmp(name, "io_uring") == 0)
 		return RR_BACKEND_URING;
@@ -74,7 +73,15 @@ static int backend_from_environment(void)
 		return RR_BACKEND_EPOLL;
 	if (strcmp(name, "kqueue") == 0)
 		return RR_BACKEND_KQUEUE;
-	return -1;
+	return -EINVAL;
+}
+
+/* What RAWRING_BACKEND asks an AUTO loop for: AUTO when unset, or -EINVAL. */
+static int backend_from_environment(void)
+{
+	const char *name = getenv("RAWRING_BACKEND");
+
+	return name && *name ? rr_backend_from_name(name) : RR_BACKEND_AUTO;
 }
 
 #if defined(RR_HAVE_URING) && defined(RR_HAVE_EPOLL)

@@ -85,6 +85,17 @@ Test(fallback, auto_uses_io_uring_where_it_works)
 	rr_loop_deinit(&loop);
 }
 
+Test(fallback, backend_names)
+{
+	cr_assert_eq(rr_backend_from_name("auto"), RR_BACKEND_AUTO);
+	cr_assert_eq(rr_backend_from_name("uring"), RR_BACKEND_URING);
+	cr_assert_eq(rr_backend_from_name("io_uring"), RR_BACKEND_URING);
+	cr_assert_eq(rr_backend_from_name("epoll"), RR_BACKEND_EPOLL);
+	cr_assert_eq(rr_backend_from_name("kqueue"), RR_BACKEND_KQUEUE);
+	cr_assert_eq(rr_backend_from_name("iocp?"), -EINVAL);
+	cr_assert_eq(rr_backend_from_name(NULL), -EINVAL);
+}
+
 Test(fallback, the_environment_overrides_auto_only)
 {
 	struct rr_loop loop;

@@ -40,17 +40,14 @@ int example_listen(uint16_t port, uint16_t *bound_port)
 
 enum rr_backend_kind example_backend(const char *program, const char *name)
 {
-	if (strcmp(name, "auto") == 0)
-		return RR_BACKEND_AUTO;
-	if (strcmp(name, "uring") == 0 || strcmp(name, "io_uring") == 0)
-		return RR_BACKEND_URING;
-	if (strcmp(name, "epoll") == 0)
-		return RR_BACKEND_EPOLL;
-	if (strcmp(name, "kqueue") == 0)
-		return RR_BACKEND_KQUEUE;
-	fprintf(stderr, "%s: unknown backend '%s' (auto, uring, epoll, kqueue)\n",
-		program, name);
-	exit(2);
+	int kind = rr_backend_from_name(name);
+
+	if (kind < 0) {
+		fprintf(stderr, "%s: unknown backend '%s' (auto, uring, epoll, kqueue)\n",
+			program, name);
+		exit(2);
+	}
+	return (enum rr_backend_kind)kind;
 }
 
 const char *example_backend_label(enum rr_backend_kind kind)
