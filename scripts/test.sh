@@ -1,42 +1,64 @@
 #!/usr/bin/env bash
-# The whole test suite: build with gcc and run every test (Criterion suites,
-# the examples run for real, the linkage check), then build once more with
-# clang; both builds use warning_level=3 with warnings as errors.
-set -euo pipefail
+# The whole test suite:
+#  1. build with gcc (warning_level=3, warnings are errors) and run every test:
+#     the Criterion suites, the examples run for real, the linkage check;
+#  2. build with AddressSanitizer + UndefinedBehaviorSanitizer and run the
+#     Criterion suites and the examples again (LeakSanitizer cannot run under
+#     Criterion's forking runner, so leaks are checked in the examples only);
+#  3. build with clang, warnings as errors.
+# Ends with one line: "N passed, N failed".
+set -uo pipefail
 cd "$(dirname "$0")/.."
-scripts/deps.sh
-
-meson setup --wipe build-test -Dwerror=true -Dtests=enabled >/dev/null 2>&1 ||
-	meson setup build-test -Dwerror=true -Dtests=enabled
-meson compile -C build-test
+scripts/deps.sh || exit 1
 
 status=0
-meson test -C build-test --print-errorlogs -v || status=$?
+setup() { # setup DIR [meson options...]: a fresh build directory
+	local dir=$1
+	shift
+	meson setup --wipe "$dir" "$@" >/dev/null 2>&1 || meson setup "$dir" "$@"
+}
+
+echo "== gcc build: every test"
+setup build-test -Dwerror=true -Dtests=enabled || exit 1
+meson compile -C build-test || exit 1
+meson test -C build-test --print-errorlogs -v || status=1
+
+echo "== AddressSanitizer + UndefinedBehaviorSanitizer build"
+setup build-sanitize -Dtests=enabled -Db_sanitize=address,undefined -Db_lundef=false || exit 1
+meson compile -C build-sanitize || exit 1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+ASAN_OPTIONS=detect_leaks=0 meson test -C build-sanitize --suite criterion --print-errorlogs -v || status=1
+ASAN_OPTIONS=detect_leaks=1 meson test -C build-sanitize --suite examples --print-errorlogs -v || status=1
 
 echo "== clang build (warnings are errors)"
-CC=clang meson setup --wipe build-clang -Dwerror=true -Dtests=enabled >/dev/null 2>&1 ||
-	CC=clang meson setup build-clang -Dwerror=true -Dtests=enabled
+CC=clang setup build-clang -Dwerror=true -Dtests=enabled || status=1
 meson compile -C build-clang || status=1
 
 # One closing line for the whole run: the Criterion cases plus the other
-# meson tests (examples, linkage).
-python3 - build-test/meson-logs/testlog.json "$status" <<'PY'
+# meson tests (examples, linkage), from both test runs.
+python3 - "$status" build-test/meson-logs/testlog.json build-sanitize/meson-logs/testlog.json <<'PY'
 import json, re, sys
 passed = failed = 0
-for line in open(sys.argv[1]):
-    t = json.loads(line)
-    m = re.search(r"Synthesis: Tested: (\d+) \| Passing: (\d+) \| Failing: (\d+) \| Crashing: (\d+)",
-                  t.get("stdout", "") + t.get("stderr", ""))
-    if m:
-        passed += int(m.group(2))
-        failed += int(m.group(3)) + int(m.group(4))
-        if t["result"] != "OK" and int(m.group(3)) + int(m.group(4)) == 0:
-            failed += 1
-    elif t["result"] in ("OK", "SKIP"):
-        passed += 1
-    else:
+for path in sys.argv[2:]:
+    try:
+        lines = open(path).readlines()
+    except OSError:
         failed += 1
-if sys.argv[2] != "0" and failed == 0:
+        continue
+    for line in lines:
+        t = json.loads(line)
+        out = t.get("stdout", "") + t.get("stderr", "")
+        m = re.search(r"Synthesis: Tested: (\d+) \| Passing: (\d+) \| Failing: (\d+) \| Crashing: (\d+)", out)
+        if m:
+            passed += int(m.group(2))
+            failed += int(m.group(3)) + int(m.group(4))
+            if t["result"] != "OK" and int(m.group(3)) + int(m.group(4)) == 0:
+                failed += 1
+        elif t["result"] in ("OK", "SKIP"):
+            passed += 1
+        else:
+            failed += 1
+if sys.argv[1] != "0" and failed == 0:
     failed = 1
 print(f"{passed} passed, {failed} failed")
 PY
