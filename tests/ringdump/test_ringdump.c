@@ -1,0 +1,197 @@
+/* ringdump's layout, probe and pid views against what the ring layer and a
+ * child process with a known ring state say. */
+#define _GNU_SOURCE
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "layout.h"
+#include "names.h"
+#include "pid.h"
+#include "probe.h"
+
+TestSuite(ringdump, .timeout = 30);
+
+/* Render with `fn` into a string (JSON). */
+static char *render_layout(const struct rr_ring *ring)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *file = open_memstream(&text, &len);
+	struct rd_out out;
+
+	rd_out_init(&out, file, true);
+	rd_layout_describe(ring, &out);
+	rd_out_finish(&out);
+	fclose(file);
+	return text;
+}
+
+static void expect_json(const char *text, const char *key, unsigned long long value)
+{
+	char needle[96];
+
+	snprintf(needle, sizeof(needle), "\"%s\": %llu", key, value);
+	cr_assert_not_null(strstr(text, needle), "%s not in\n%s", needle, text);
+}
+
+Test(ringdump, layout_matches_the_ring_layer)
+{
+	struct rr_ring ring;
+	struct io_uring_params params;
+
+	memset(&params, 0, sizeof(params));
+	params.flags = IORING_SETUP_CQSIZE;
+	params.cq_entries = 64;
+	int ret = rr_ring_init_params(16, &ring, &params);
+	if (ret == -ENOSYS || ret == -EPERM)
+		cr_skip_test("io_uring unavailable");
+	cr_assert_eq(ret, 0);
+	char *text = render_layout(&ring);
+	expect_json(text, "sq_entries", ring.sq.ring_entries);
+	expect_json(text, "cq_entries", ring.cq.ring_entries);
+	expect_json(text, "bytes", rd_layout_bytes(&ring));
+	char needle[128];
+	snprintf(needle, sizeof(needle), "\"tail\": {\n      \"offset\": %u",
+		 ring.params.sq_off.tail);
+	cr_assert_not_null(strstr(text, needle), "SQ tail offset: %s", text);
+	snprintf(needle, sizeof(needle), "\"cqes\": \"0x%x\"", ring.params.cq_off.cqes);
+	cr_assert_not_null(strstr(text, needle));
+	cr_assert_not_null(strstr(text, "\"flag_names\": \"CQSIZE\""));
+	free(text);
+	rr_ring_exit(&ring);
+}
+
+Test(ringdump, probe_agrees_with_the_ring_layer)
+{
+	struct rr_probe probe;
+
+	int ret = rr_probe_kernel(&probe);
+	if (ret == -ENOSYS || ret == -EPERM)
+		cr_skip_test("io_uring unavailable");
+	cr_assert_eq(ret, 0);
+	cr_assert_eq(rd_setup_flag_supported(1 /* SQPOLL */), 1);
+	cr_assert_eq(rd_setup_flag_supported(4 /* CLAMP */), 1);
+	cr_assert_eq(rd_setup_flag_supported(5 /* ATTACH_WQ */), -1);
+	for (unsigned i = 0; i < rd_opcode_count; i++)
+		cr_assert_eq(rd_opcodes[i].value, i, "the opcode table is indexed by number");
+	cr_assert_str_eq(rd_opcode_name(IORING_OP_READ), "READ");
+	cr_assert_str_eq(rd_opcode_name(IORING_OP_SEND_ZC), "SEND_ZC");
+
+	/* The human and JSON renderings list every supported opcode. */
+	char *text = NULL;
+	size_t len = 0;
+	FILE *file = open_memstream(&text, &len);
+	struct rd_out out;
+	rd_out_init(&out, file, true);
+	cr_assert_eq(rd_probe_run(&out), 0);
+	rd_out_finish(&out);
+	fclose(file);
+	char needle[64];
+	snprintf(needle, sizeof(needle), "\"last_op\": %u", probe.last_op);
+	cr_assert_not_null(strstr(text, needle));
+	free(text);
+}
+
+/* A child holding a ring with 3 unreaped CQEs, 2 published but unsubmitted
+ * SQEs, and (on an 8-CQE ring) a 12-CQE overflow backlog. */
+static pid_t child_with_ring(int ready_pipe[2], int *ring_fd)
+{
+	int fd_pipe[2];
+	cr_assert_eq(pipe(fd_pipe), 0);
+	pid_t child = fork();
+	cr_assert_geq(child, 0);
+	if (child == 0) {
+		struct rr_ring ring;
+		close(ready_pipe[0]);
+		if (rr_ring_init(4, &ring, 0) < 0)
+			_exit(1);
+		for (int round = 0; round < 5; round++) {
+			for (int i = 0; i < 4; i++) {
+				struct io_uring_sqe *sqe = rr_get_sqe(&ring);
+				if (!sqe)
+					_exit(1);
+				rr_prep_nop(sqe);
+				rr_sqe_set_data64(sqe, (uint64_t)(round * 4 + i));
+			}
+			rr_submit(&ring);
+		}
+		for (int i = 0; i < 2; i++) {
+			struct io_uring_sqe *sqe = rr_get_sqe(&ring);
+			if (!sqe)
+				_exit(1);
+			rr_prep_read(sqe, 7, NULL, 0, 4096);
+			rr_sqe_set_data64(sqe, 500 + (uint64_t)i);
+		}
+		/* Publish the tail without entering: the kernel sees them only
+		 * at the next enter, which never comes. */
+		rr_store_release(ring.sq.ktail, ring.sq.sqe_tail);
+		if (write(fd_pipe[1], &ring.ring_fd, sizeof(int)) != sizeof(int) ||
+		    write(ready_pipe[1], "r", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	close(ready_pipe[1]);
+	char c;
+	cr_assert_eq(read(ready_pipe[0], &c, 1), 1);
+	cr_assert_eq(read(fd_pipe[0], ring_fd, sizeof(int)), (ssize_t)sizeof(int));
+	close(fd_pipe[0]);
+	close(fd_pipe[1]);
+	return child;
+}
+
+Test(ringdump, pid_reports_a_child_s_ring_exactly)
+{
+	int ready[2], ring_fd, fds[8];
+	struct rd_fdinfo info;
+	struct rd_live live;
+	static char raw[65536];
+
+	struct rr_ring probe_ring;
+	if (rr_ring_init(2, &probe_ring, 0) < 0)
+		cr_skip_test("io_uring unavailable");
+	rr_ring_exit(&probe_ring);
+	cr_assert_eq(pipe(ready), 0);
+	pid_t child = child_with_ring(ready, &ring_fd);
+
+	cr_assert_eq(rd_pid_rings(child, fds, 8), 1);
+	cr_assert_eq(fds[0], ring_fd);
+	cr_assert_eq(rd_pid_fdinfo(child, ring_fd, &info, raw, sizeof(raw)), 0);
+	cr_assert(info.is_ring);
+	cr_assert_eq(info.value[RD_SQ_MASK], 3);
+	cr_assert_eq(info.value[RD_CQ_MASK], 7);
+	cr_assert_eq(info.overflow_lines, 12u);
+	cr_assert_eq(info.sqe_lines, 2u);
+
+	int ret = rd_live_snapshot(child, ring_fd, &info, &live);
+	if (ret == -EPERM)
+		cr_skip_test("no ptrace rights here");
+	cr_assert_eq(ret, 0, "%s", strerror(-ret));
+	cr_assert_eq(live.pending_count, 2u);
+	cr_assert_eq(live.pending[0].opcode, IORING_OP_READ);
+	cr_assert_eq(live.pending[0].fd, 7);
+	cr_assert_eq(live.pending[0].off, 4096u);
+	cr_assert_eq(live.pending[1].user_data, 501u);
+	cr_assert_eq(live.unreaped_count, 8u, "the CQ ring is full");
+	for (unsigned i = 0; i < 8; i++)
+		cr_assert_eq(live.unreaped[i].user_data, i);
+	cr_assert(live.sq_flags & IORING_SQ_CQ_OVERFLOW, "the backlog is flagged");
+
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	close(ready[0]);
+}
+
+Test(ringdump, pid_errors_are_clear)
+{
+	int fds[4];
+
+	cr_assert_eq(rd_pid_rings(999999999, fds, 4), -ESRCH);
+	cr_assert_eq(rd_pid_rings(getpid(), fds, 4), 0, "this process has no ring");
+}

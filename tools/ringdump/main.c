@@ -1,0 +1,166 @@
+/*
+ * ringdump: see inside an io_uring.
+ *
+ *   ringdump layout [--entries N] [--cq-entries N] [--flags SQPOLL,IOPOLL,...] [--json]
+ *   ringdump probe [--json]
+ *   ringdump pid PID [--fdinfo-only] [--json]
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "layout.h"
+#include "names.h"
+#include "output.h"
+#include "pid.h"
+#include "probe.h"
+#include "rawring.h"
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: ringdump layout [--entries N] [--cq-entries N] [--flags A,B,...] [--json]\n"
+		"       ringdump probe [--json]\n"
+		"       ringdump pid PID [--fdinfo-only] [--json]\n"
+		"flags: setup flag names without IORING_SETUP_ (SQPOLL, IOPOLL, CQSIZE,\n"
+		"       NO_SQARRAY, SQE128, CQE32, DEFER_TASKRUN, SINGLE_ISSUER, ...)\n");
+	exit(2);
+}
+
+static unsigned long number(const char *text, unsigned long max)
+{
+	char *end;
+	unsigned long value = strtoul(text, &end, 10);
+
+	if (!*text || *end || value > max) {
+		fprintf(stderr, "ringdump: '%s' is not a number up to %lu\n", text, max);
+		exit(2);
+	}
+	return value;
+}
+
+/* "SQPOLL,CQE32" to setup flag bits, or exit(2) naming the unknown one. */
+static unsigned parse_flags(const char *list)
+{
+	unsigned flags = 0;
+	char copy[512];
+
+	snprintf(copy, sizeof(copy), "%s", list);
+	for (char *name = strtok(copy, ","); name; name = strtok(NULL, ",")) {
+		if (strncasecmp(name, "IORING_SETUP_", 13) == 0)
+			name += 13;
+		bool found = false;
+		for (unsigned i = 0; i < rd_setup_flag_count; i++) {
+			if (strcasecmp(name, rd_setup_flags[i].name) == 0) {
+				flags |= 1u << rd_setup_flags[i].value;
+				found = true;
+			}
+		}
+		if (!found) {
+			fprintf(stderr, "ringdump: unknown setup flag '%s'\n", name);
+			exit(2);
+		}
+	}
+	return flags;
+}
+
+static int cmd_layout(int argc, char **argv, bool json)
+{
+	struct io_uring_params params;
+	unsigned entries = 8;
+	struct rr_ring ring;
+	struct rd_out out;
+
+	memset(&params, 0, sizeof(params));
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--entries") == 0 && i + 1 < argc)
+			entries = (unsigned)number(argv[++i], 1u << 20);
+		else if (strcmp(argv[i], "--cq-entries") == 0 && i + 1 < argc) {
+			params.cq_entries = (unsigned)number(argv[++i], 1u << 21);
+			params.flags |= IORING_SETUP_CQSIZE;
+		} else if (strcmp(argv[i], "--flags") == 0 && i + 1 < argc)
+			params.flags |= parse_flags(argv[++i]);
+		else
+			usage();
+	}
+	if (params.flags & IORING_SETUP_SQPOLL)
+		params.sq_thread_idle = 1000;
+	int ret = rr_ring_init_params(entries, &ring, &params);
+	if (ret < 0) {
+		fprintf(stderr, "ringdump: io_uring_setup(%u entries, flags 0x%x): %s%s\n",
+			entries, params.flags, strerror(-ret),
+			ret == -EINVAL ? " (a flag this kernel does not know, or a bad combination)" : "");
+		return 1;
+	}
+	rd_out_init(&out, stdout, json);
+	rd_layout_describe(&ring, &out);
+	rd_out_finish(&out);
+	rr_ring_exit(&ring);
+	return 0;
+}
+
+static int cmd_probe(int argc, bool json)
+{
+	struct rd_out out;
+
+	if (argc)
+		usage();
+	rd_out_init(&out, stdout, json);
+	int ret = rd_probe_run(&out);
+	rd_out_finish(&out);
+	if (ret < 0) {
+		fprintf(stderr, "ringdump: io_uring is unavailable here: %s\n", strerror(-ret));
+		return 1;
+	}
+	return 0;
+}
+
+static int cmd_pid(int argc, char **argv, bool json)
+{
+	bool live = true;
+	long pid = -1;
+	struct rd_out out;
+
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--fdinfo-only") == 0)
+			live = false;
+		else if (pid < 0)
+			pid = (long)number(argv[i], 1u << 30);
+		else
+			usage();
+	}
+	if (pid < 0)
+		usage();
+	rd_out_init(&out, stdout, json);
+	int ret = rd_pid_run(&out, (pid_t)pid, live);
+	rd_out_finish(&out);
+	return ret < 0 ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	bool json = false;
+	int kept = 1;
+
+	/* --json may stand anywhere. */
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			json = true;
+		else
+			argv[kept++] = argv[i];
+	}
+	argc = kept;
+	if (argc < 2)
+		usage();
+	if (strcmp(argv[1], "layout") == 0)
+		return cmd_layout(argc - 2, argv + 2, json);
+	if (strcmp(argv[1], "probe") == 0)
+		return cmd_probe(argc - 2, json);
+	if (strcmp(argv[1], "pid") == 0)
+		return cmd_pid(argc - 2, argv + 2, json);
+	usage();
+}

@@ -1,0 +1,324 @@
+/*
+ * A live process's rings.  /proc/PID/fd names each io_uring as
+ * "anon_inode:[io_uring]"; /proc/PID/fdinfo/FD carries the kernel's view
+ * (which it omits while the ring is busy).  For a view that needs no lock,
+ * the ring fd is duplicated into this process with pidfd_getfd(2) and the
+ * rings are mapped read-only, at the offsets a ring of the same sizes has
+ * on this kernel (the layout of struct io_rings depends only on the sizes).
+ */
+#define _GNU_SOURCE
+#include "pid.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "names.h"
+#include "rawring.h"
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef SYS_pidfd_getfd
+#define SYS_pidfd_getfd 438
+#endif
+
+int rd_pid_rings(pid_t pid, int *fds, int max)
+{
+	char path[64], target[64];
+	int count = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	DIR *dir = opendir(path);
+	if (!dir)
+		return errno == ENOENT ? -ESRCH : -errno;
+	struct dirent *entry;
+	while ((entry = readdir(dir))) {
+		char link[384];
+		if (entry->d_name[0] == '.')
+			continue;
+		snprintf(link, sizeof(link), "%s/%s", path, entry->d_name);
+		ssize_t n = readlink(link, target, sizeof(target) - 1);
+		if (n < 0)
+			continue;
+		target[n] = '\0';
+		if (strcmp(target, "anon_inode:[io_uring]") == 0 && count < max)
+			fds[count++] = atoi(entry->d_name);
+	}
+	closedir(dir);
+	return count;
+}
+
+int rd_pid_fdinfo(pid_t pid, int fd, struct rd_fdinfo *info, char *raw,
+		  size_t raw_size)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", (int)pid, fd);
+	int file = open(path, O_RDONLY | O_CLOEXEC);
+	if (file < 0)
+		return -errno;
+	size_t len = 0;
+	ssize_t n;
+	while (len + 1 < raw_size && (n = read(file, raw + len, raw_size - 1 - len)) > 0)
+		len += (size_t)n;
+	close(file);
+	raw[len] = '\0';
+	return rd_fdinfo_parse(raw, len, info);
+}
+
+static unsigned word_at(const void *base, unsigned offset)
+{
+	return rr_load_acquire((const unsigned *)((const char *)base + offset));
+}
+
+int rd_live_snapshot(pid_t pid, int fd, const struct rd_fdinfo *info,
+		     struct rd_live *live)
+{
+	memset(live, 0, sizeof(*live));
+	if (!rd_has(info, RD_SQ_MASK) || !rd_has(info, RD_CQ_MASK))
+		return -EINVAL;
+	live->sq_entries = (unsigned)info->value[RD_SQ_MASK] + 1;
+	live->cq_entries = (unsigned)info->value[RD_CQ_MASK] + 1;
+
+	/* Offsets: those of a ring of the same sizes on this kernel. */
+	struct rr_ring reference;
+	struct io_uring_params params;
+	memset(&params, 0, sizeof(params));
+	params.flags = IORING_SETUP_CQSIZE;
+	params.cq_entries = live->cq_entries;
+	int ret = rr_ring_init_params(live->sq_entries, &reference, &params);
+	if (ret < 0)
+		return ret;
+	rr_ring_exit(&reference);
+	if (params.sq_entries != live->sq_entries || params.cq_entries != live->cq_entries)
+		return -EINVAL;
+
+	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (pidfd < 0)
+		return -errno;
+	int ring_fd = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+	int err = errno;
+	close(pidfd);
+	if (ring_fd < 0)
+		return -err;
+
+	/* With the SQ index array first; a NO_SQARRAY ring is smaller and
+	 * refuses that size, so try again without it. */
+	size_t cq_end = params.cq_off.cqes + live->cq_entries * sizeof(struct io_uring_cqe);
+	size_t with_array = params.sq_off.array + live->sq_entries * sizeof(unsigned);
+	size_t size = with_array > cq_end ? with_array : cq_end;
+	void *rings = mmap(NULL, size, PROT_READ, MAP_SHARED, ring_fd, IORING_OFF_SQ_RING);
+	live->has_sq_array = rings != MAP_FAILED;
+	if (rings == MAP_FAILED) {
+		size = cq_end;
+		rings = mmap(NULL, size, PROT_READ, MAP_SHARED, ring_fd, IORING_OFF_SQ_RING);
+	}
+	size_t sqes_size = live->sq_entries * sizeof(struct io_uring_sqe);
+	void *sqes = rings == MAP_FAILED ? MAP_FAILED
+		     : mmap(NULL, sqes_size, PROT_READ, MAP_SHARED, ring_fd, IORING_OFF_SQES);
+	err = errno;
+	close(ring_fd);
+	if (rings == MAP_FAILED || sqes == MAP_FAILED) {
+		if (rings != MAP_FAILED)
+			munmap(rings, size);
+		return -err;
+	}
+
+	/* Acquire loads: the tails are published by store-release on the
+	 * other side; a snapshot of a running process may still move. */
+	live->sq_head = word_at(rings, params.sq_off.head);
+	live->sq_tail = word_at(rings, params.sq_off.tail);
+	live->sq_flags = word_at(rings, params.sq_off.flags);
+	live->sq_dropped = word_at(rings, params.sq_off.dropped);
+	live->cq_head = word_at(rings, params.cq_off.head);
+	live->cq_tail = word_at(rings, params.cq_off.tail);
+	live->cq_overflow = word_at(rings, params.cq_off.overflow);
+
+	unsigned sq_mask = live->sq_entries - 1, cq_mask = live->cq_entries - 1;
+	live->pending_count = live->sq_tail - live->sq_head;
+	for (unsigned i = 0; i < live->pending_count && i < RD_LIVE_MAX &&
+			     i < live->sq_entries; i++) {
+		unsigned pos = (live->sq_head + i) & sq_mask;
+		unsigned slot = live->has_sq_array
+					? word_at(rings, params.sq_off.array + pos * 4u) & sq_mask
+					: pos;
+		const struct io_uring_sqe *sqe = (const struct io_uring_sqe *)sqes + slot;
+		struct rd_live_sqe *out = &live->pending[i];
+		out->slot = slot;
+		out->opcode = sqe->opcode;
+		out->flags = sqe->flags;
+		out->fd = sqe->fd;
+		out->off = sqe->off;
+		out->addr = sqe->addr;
+		out->len = sqe->len;
+		out->user_data = sqe->user_data;
+	}
+	live->unreaped_count = live->cq_tail - live->cq_head;
+	const struct io_uring_cqe *cqes =
+		(const struct io_uring_cqe *)((const char *)rings + params.cq_off.cqes);
+	for (unsigned i = 0; i < live->unreaped_count && i < RD_LIVE_MAX &&
+			     i < live->cq_entries; i++) {
+		const struct io_uring_cqe *cqe = &cqes[(live->cq_head + i) & cq_mask];
+		live->unreaped[i].user_data = cqe->user_data;
+		live->unreaped[i].res = cqe->res;
+		live->unreaped[i].flags = cqe->flags;
+	}
+	munmap(sqes, sqes_size);
+	munmap(rings, size);
+	return 0;
+}
+
+static void print_fdinfo(struct rd_out *out, const struct rd_fdinfo *info,
+			 const char *raw)
+{
+	rd_out_begin(out, "fdinfo", "fdinfo (the kernel's view)");
+	rd_out_bool(out, "has_ring_fields", "io_uring fields", info->is_ring,
+		    info->is_ring ? NULL : "none: the ring was busy, or fdinfo changed");
+	for (int f = 0; f < RD_FIELD_COUNT; f++)
+		if (rd_has(info, (enum rd_field)f))
+			rd_out_int(out, rd_fields[f].json, rd_fields[f].key, info->value[f],
+				   rd_fields[f].meaning);
+	rd_out_uint(out, "sqe_lines", "SQE lines", info->sqe_lines, NULL);
+	rd_out_uint(out, "cqe_lines", "CQE lines", info->cqe_lines, NULL);
+	rd_out_uint(out, "overflow_lines", "overflow backlog", info->overflow_lines,
+		    "CQEs the kernel holds until the CQ has room");
+	if (info->unknown_lines || !info->is_ring)
+		rd_out_str(out, "raw", "raw fdinfo", raw, "shown as is");
+	rd_out_end(out);
+}
+
+static void print_live(struct rd_out *out, const struct rd_live *live)
+{
+	char flags[96];
+
+	rd_out_begin(out, "live", "Ring memory (pidfd_getfd + read-only mmap, no lock)");
+	rd_out_uint(out, "sq_head", "SQ head", live->sq_head, NULL);
+	rd_out_uint(out, "sq_tail", "SQ tail", live->sq_tail, NULL);
+	snprintf(flags, sizeof(flags), "%s%s%s%s",
+		 live->sq_flags & IORING_SQ_NEED_WAKEUP ? "NEED_WAKEUP " : "",
+		 live->sq_flags & IORING_SQ_CQ_OVERFLOW ? "CQ_OVERFLOW " : "",
+		 live->sq_flags & IORING_SQ_TASKRUN ? "TASKRUN " : "",
+		 live->sq_flags ? "" : "none");
+	rd_out_hex(out, "sq_flags", "SQ flags", live->sq_flags, flags);
+	rd_out_uint(out, "sq_dropped", "SQ dropped", live->sq_dropped, NULL);
+	rd_out_uint(out, "cq_head", "CQ head", live->cq_head, NULL);
+	rd_out_uint(out, "cq_tail", "CQ tail", live->cq_tail, NULL);
+	rd_out_uint(out, "cq_overflow", "CQ overflow", live->cq_overflow, "CQEs dropped");
+	rd_out_begin_array(out, "pending_sqes", "Pending SQEs (published, not consumed)");
+	for (unsigned i = 0; i < live->pending_count && i < RD_LIVE_MAX; i++) {
+		const struct rd_live_sqe *s = &live->pending[i];
+		const char *name = rd_opcode_name(s->opcode);
+		char text[160];
+		rd_out_begin_item(out);
+		if (out->json) {
+			rd_out_uint(out, "slot", "slot", s->slot, NULL);
+			rd_out_str(out, "opcode", "opcode", name ? name : "?", NULL);
+			rd_out_int(out, "fd", "fd", s->fd, NULL);
+			rd_out_uint(out, "off", "off", s->off, NULL);
+			rd_out_hex(out, "addr", "addr", s->addr, NULL);
+			rd_out_uint(out, "len", "len", s->len, NULL);
+			rd_out_uint(out, "user_data", "user_data", s->user_data, NULL);
+		} else {
+			snprintf(text, sizeof(text), "%s fd %d off %llu addr 0x%llx len %u",
+				 name ? name : "?", s->fd, s->off, s->addr, s->len);
+			char label[32];
+			snprintf(label, sizeof(label), "slot %u", s->slot);
+			char note[48];
+			snprintf(note, sizeof(note), "user_data %llu", s->user_data);
+			rd_out_str(out, "sqe", label, text, note);
+		}
+		rd_out_end(out);
+	}
+	rd_out_end_array(out);
+	rd_out_begin_array(out, "unreaped_cqes", "Unreaped CQEs");
+	for (unsigned i = 0; i < live->unreaped_count && i < RD_LIVE_MAX; i++) {
+		const struct rd_live_cqe *c = &live->unreaped[i];
+		rd_out_begin_item(out);
+		if (out->json) {
+			rd_out_uint(out, "user_data", "user_data", c->user_data, NULL);
+			rd_out_int(out, "res", "res", c->res, NULL);
+			rd_out_hex(out, "flags", "flags", c->flags, NULL);
+		} else {
+			char label[32], text[64];
+			snprintf(label, sizeof(label), "CQ %u", (live->cq_head + i) & (live->cq_entries - 1));
+			snprintf(text, sizeof(text), "res %d flags 0x%x", c->res, c->flags);
+			char note[48];
+			snprintf(note, sizeof(note), "user_data %llu", c->user_data);
+			rd_out_str(out, "cqe", label, text, note);
+		}
+		rd_out_end(out);
+	}
+	rd_out_end_array(out);
+	rd_out_end(out);
+}
+
+static const char *live_error(int err)
+{
+	switch (-err) {
+	case ENOSYS:
+		return "the kernel has no pidfd_getfd (5.6)";
+	case EPERM:
+	case EACCES:
+		return "not permitted: needs ptrace rights over the process "
+		       "(CAP_SYS_PTRACE, or the same user under ptrace_scope 0)";
+	default:
+		return strerror(-err);
+	}
+}
+
+int rd_pid_run(struct rd_out *out, pid_t pid, bool live)
+{
+	int fds[64];
+	int count = rd_pid_rings(pid, fds, 64);
+
+	if (count == -ESRCH) {
+		fprintf(stderr, "ringdump: no such process: %d\n", (int)pid);
+		return count;
+	}
+	if (count < 0) {
+		fprintf(stderr, "ringdump: cannot read /proc/%d/fd: %s (needs the same "
+				"user or CAP_SYS_PTRACE)\n", (int)pid, strerror(-count));
+		return count;
+	}
+	if (count == 0) {
+		fprintf(stderr, "ringdump: process %d has no io_uring instances\n", (int)pid);
+		return -ENOENT;
+	}
+	static char raw[65536];
+	rd_out_uint(out, "pid", "process", (unsigned long long)pid, NULL);
+	rd_out_begin_array(out, "rings", NULL);
+	for (int i = 0; i < count; i++) {
+		struct rd_fdinfo info;
+		char heading[64];
+		snprintf(heading, sizeof(heading), "io_uring on fd %d", fds[i]);
+		rd_out_begin_item(out);
+		if (!out->json)
+			fprintf(out->file, "\n%s\n", heading);
+		rd_out_int(out, "fd", "fd", fds[i], NULL);
+		int ret = rd_pid_fdinfo(pid, fds[i], &info, raw, sizeof(raw));
+		if (ret < 0) {
+			rd_out_str(out, "fdinfo_error", "fdinfo", strerror(-ret), NULL);
+		} else {
+			print_fdinfo(out, &info, raw);
+			if (live) {
+				struct rd_live snapshot;
+				ret = rd_live_snapshot(pid, fds[i], &info, &snapshot);
+				if (ret < 0)
+					rd_out_str(out, "live_error", "live view",
+						   live_error(ret), NULL);
+				else
+					print_live(out, &snapshot);
+			}
+		}
+		rd_out_end(out);
+	}
+	rd_out_end_array(out);
+	return 0;
+}

@@ -1,0 +1,64 @@
+/* `ringdump pid PID`: every io_uring of a live process, from fdinfo and,
+ * with ptrace rights, from the ring memory itself. */
+#ifndef RINGDUMP_PID_H
+#define RINGDUMP_PID_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "fdinfo.h"
+#include "output.h"
+
+#define RD_LIVE_MAX 64  /* pending SQEs / unreaped CQEs decoded */
+
+struct rd_live_sqe {
+	unsigned slot;                 /* index into the SQE array */
+	unsigned char opcode;
+	unsigned char flags;
+	int fd;
+	unsigned long long off, addr, user_data;
+	unsigned len;
+};
+
+struct rd_live_cqe {
+	unsigned long long user_data;
+	int res;
+	unsigned flags;
+};
+
+/* A lock-free snapshot of a foreign ring's shared memory. */
+struct rd_live {
+	unsigned sq_entries, cq_entries;
+	unsigned sq_head, sq_tail, sq_flags, sq_dropped;
+	unsigned cq_head, cq_tail, cq_overflow;
+	bool has_sq_array;
+	unsigned pending_count;        /* sq_tail - sq_head */
+	struct rd_live_sqe pending[RD_LIVE_MAX];
+	unsigned unreaped_count;       /* cq_tail - cq_head */
+	struct rd_live_cqe unreaped[RD_LIVE_MAX];
+};
+
+/* The fds of `pid` that are io_uring instances; the count or -errno
+ * (-ESRCH no such process, -EACCES not permitted). */
+int rd_pid_rings(pid_t pid, int *fds, int max);
+
+/* Read and parse /proc/PID/fdinfo/FD.  Keeps the raw text in `raw` (NUL
+ * terminated, truncated to raw_size).  0 or -errno. */
+int rd_pid_fdinfo(pid_t pid, int fd, struct rd_fdinfo *info, char *raw,
+		  size_t raw_size);
+
+/*
+ * Duplicate the ring fd with pidfd_getfd (needs ptrace rights over `pid`),
+ * map its rings read-only, and take a snapshot.  `info` supplies the
+ * ring sizes (SqMask, CqMask).  0 or -errno: -ENOSYS (kernel without
+ * pidfd_getfd, before 5.6), -EPERM (no ptrace rights), -EINVAL (sizes
+ * unknown or the mapping did not fit).
+ */
+int rd_live_snapshot(pid_t pid, int fd, const struct rd_fdinfo *info,
+		     struct rd_live *live);
+
+/* `ringdump pid`: print everything; `live` asks for the memory view.
+ * 0, or -errno with a message printed on stderr. */
+int rd_pid_run(struct rd_out *out, pid_t pid, bool live);
+
+#endif
