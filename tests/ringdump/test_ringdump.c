@@ -195,3 +195,50 @@ Test(ringdump, pid_errors_are_clear)
 	cr_assert_eq(rd_pid_rings(999999999, fds, 4), -ESRCH);
 	cr_assert_eq(rd_pid_rings(getpid(), fds, 4), 0, "this process has no ring");
 }
+
+#include "trace.h"
+
+static char *render_trace(enum rd_trace_kind kind)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *file = open_memstream(&text, &len);
+	struct rd_out out;
+
+	rd_out_init(&out, file, true);
+	int ret = rd_trace_run(&out, kind);
+	rd_out_finish(&out);
+	fclose(file);
+	if (ret == -ENOSYS || ret == -EPERM)
+		cr_skip_test("io_uring unavailable");
+	cr_assert_eq(ret, 0);
+	return text;
+}
+
+Test(ringdump, trace_walks_a_submission_and_completion)
+{
+	char *text = render_trace(RD_TRACE_SIMPLE);
+
+	/* The tail moves at the publish step, the head and the CQ tail at
+	 * the enter, the CQ head at the reap. */
+	cr_assert_not_null(strstr(text, "\"title\": \"publish the SQ tail\""));
+	cr_assert_not_null(strstr(text, "\"sq_tail\": {\n        \"before\": 0,\n        \"after\": 1"), "%s", text);
+	cr_assert_not_null(strstr(text, "\"cq_tail\": {\n        \"before\": 0,\n        \"after\": 1"));
+	cr_assert_not_null(strstr(text, "\"user_data\": 4660"));
+	free(text);
+}
+
+Test(ringdump, trace_shows_a_chain_failing_as_a_unit_and_an_overflow)
+{
+	char *link = render_trace(RD_TRACE_LINK);
+	cr_assert_not_null(strstr(link, "\"res\": -9"), "the read fails with -EBADF");
+	cr_assert_not_null(strstr(link, "\"res\": -125"), "the NOP is cancelled");
+	free(link);
+
+	char *over = render_trace(RD_TRACE_OVERFLOW);
+	/* IORING_SQ_CQ_OVERFLOW (2) appears, and the flush brings the CQ
+	 * tail from 8 to 12. */
+	cr_assert_not_null(strstr(over, "\"sq_flags\": {\n        \"before\": 0,\n        \"after\": 2"));
+	cr_assert_not_null(strstr(over, "\"cq_tail\": {\n        \"before\": 8,\n        \"after\": 12"));
+	free(over);
+}

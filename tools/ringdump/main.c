@@ -3,6 +3,7 @@
  *
  *   ringdump layout [--entries N] [--cq-entries N] [--flags SQPOLL,IOPOLL,...] [--json]
  *   ringdump probe [--json]
+ *   ringdump trace [--link | --overflow | --sqpoll] [--json]
  *   ringdump pid PID [--fdinfo-only] [--json]
  */
 #define _GNU_SOURCE
@@ -18,6 +19,7 @@
 #include "output.h"
 #include "pid.h"
 #include "probe.h"
+#include "trace.h"
 #include "rawring.h"
 
 static void usage(void)
@@ -25,6 +27,7 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: ringdump layout [--entries N] [--cq-entries N] [--flags A,B,...] [--json]\n"
 		"       ringdump probe [--json]\n"
+		"       ringdump trace [--link | --overflow | --sqpoll] [--json]\n"
 		"       ringdump pid PID [--fdinfo-only] [--json]\n"
 		"flags: setup flag names without IORING_SETUP_ (SQPOLL, IOPOLL, CQSIZE,\n"
 		"       NO_SQARRAY, SQE128, CQE32, DEFER_TASKRUN, SINGLE_ISSUER, ...)\n");
@@ -119,6 +122,33 @@ static int cmd_probe(int argc, bool json)
 	return 0;
 }
 
+static int cmd_trace(int argc, char **argv, bool json)
+{
+	enum rd_trace_kind kind = RD_TRACE_SIMPLE;
+	struct rd_out out;
+
+	if (argc > 1)
+		usage();
+	if (argc == 1) {
+		if (strcmp(argv[0], "--link") == 0)
+			kind = RD_TRACE_LINK;
+		else if (strcmp(argv[0], "--overflow") == 0)
+			kind = RD_TRACE_OVERFLOW;
+		else if (strcmp(argv[0], "--sqpoll") == 0)
+			kind = RD_TRACE_SQPOLL;
+		else
+			usage();
+	}
+	rd_out_init(&out, stdout, json);
+	int ret = rd_trace_run(&out, kind);
+	rd_out_finish(&out);
+	if (ret < 0) {
+		fprintf(stderr, "ringdump: cannot set up a ring: %s\n", strerror(-ret));
+		return 1;
+	}
+	return 0;
+}
+
 static int cmd_pid(int argc, char **argv, bool json)
 {
 	bool live = true;
@@ -160,6 +190,8 @@ int main(int argc, char **argv)
 		return cmd_layout(argc - 2, argv + 2, json);
 	if (strcmp(argv[1], "probe") == 0)
 		return cmd_probe(argc - 2, json);
+	if (strcmp(argv[1], "trace") == 0)
+		return cmd_trace(argc - 2, argv + 2, json);
 	if (strcmp(argv[1], "pid") == 0)
 		return cmd_pid(argc - 2, argv + 2, json);
 	usage();
