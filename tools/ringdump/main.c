@@ -5,6 +5,8 @@
  *   ringdump probe [--json]
  *   ringdump trace [--link | --overflow | --sqpoll] [--json]
  *   ringdump pid PID [--fdinfo-only] [--json]
+ *   ringdump watch PID [--interval MS] [--count N] [--json]
+ *   ringdump top [--interval MS] [--count N] [--json]
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -19,6 +21,7 @@
 #include "output.h"
 #include "pid.h"
 #include "probe.h"
+#include "top.h"
 #include "trace.h"
 #include "rawring.h"
 
@@ -29,6 +32,8 @@ static void usage(void)
 		"       ringdump probe [--json]\n"
 		"       ringdump trace [--link | --overflow | --sqpoll] [--json]\n"
 		"       ringdump pid PID [--fdinfo-only] [--json]\n"
+		"       ringdump watch PID [--interval MS] [--count N] [--json]\n"
+		"       ringdump top [--interval MS] [--count N] [--json]\n"
 		"flags: setup flag names without IORING_SETUP_ (SQPOLL, IOPOLL, CQSIZE,\n"
 		"       NO_SQARRAY, SQE128, CQE32, DEFER_TASKRUN, SINGLE_ISSUER, ...)\n");
 	exit(2);
@@ -171,6 +176,47 @@ static int cmd_pid(int argc, char **argv, bool json)
 	return ret < 0 ? 1 : 0;
 }
 
+/* watch (a PID required) and top (every process). */
+static int cmd_top(int argc, char **argv, bool json, bool need_pid)
+{
+	unsigned interval_ms = 1000, count = 0;
+	long pid = 0;
+	struct rd_out out;
+
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--interval") == 0 && i + 1 < argc)
+			interval_ms = (unsigned)number(argv[++i], 3600000);
+		else if (strcmp(argv[i], "--count") == 0 && i + 1 < argc)
+			count = (unsigned)number(argv[++i], 1000000);
+		else if (need_pid && pid == 0)
+			pid = (long)number(argv[i], 1u << 30);
+		else
+			usage();
+	}
+	if ((need_pid && pid <= 0) || interval_ms == 0)
+		usage();
+	if (need_pid) {
+		int fds[1];
+		int rings = rd_pid_rings((pid_t)pid, fds, 1);
+		if (rings == -ESRCH) {
+			fprintf(stderr, "ringdump: no such process: %ld\n", pid);
+			return 1;
+		}
+		if (rings == 0) {
+			fprintf(stderr, "ringdump: process %ld has no io_uring instances\n", pid);
+			return 1;
+		}
+	}
+	rd_out_init(&out, stdout, json);
+	int ret = rd_top_run(&out, (pid_t)pid, interval_ms, count);
+	rd_out_finish(&out);
+	if (ret < 0) {
+		fprintf(stderr, "ringdump: %s\n", strerror(-ret));
+		return 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	bool json = false;
@@ -190,6 +236,10 @@ int main(int argc, char **argv)
 		return cmd_layout(argc - 2, argv + 2, json);
 	if (strcmp(argv[1], "probe") == 0)
 		return cmd_probe(argc - 2, json);
+	if (strcmp(argv[1], "watch") == 0)
+		return cmd_top(argc - 2, argv + 2, json, true);
+	if (strcmp(argv[1], "top") == 0)
+		return cmd_top(argc - 2, argv + 2, json, false);
 	if (strcmp(argv[1], "trace") == 0)
 		return cmd_trace(argc - 2, argv + 2, json);
 	if (strcmp(argv[1], "pid") == 0)

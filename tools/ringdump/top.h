@@ -1,0 +1,42 @@
+/* `ringdump top` and `ringdump watch PID`: the rings of the machine (or of
+ * one process) refreshed at an interval, sorted by activity. */
+#ifndef RINGDUMP_TOP_H
+#define RINGDUMP_TOP_H
+
+#include <sys/types.h>
+
+#include "fdinfo.h"
+#include "output.h"
+
+struct rd_ring_sample {
+	pid_t pid;
+	int fd;
+	char comm[32];
+	struct rd_fdinfo info;
+};
+
+/* Every io_uring of `pid` (0: of every process this user can see), with
+ * its fdinfo.  The count of samples filled (at most `max`). */
+int rd_top_sample(pid_t pid, struct rd_ring_sample *samples, int max);
+
+/* One activity row: the ring's depths now and its rates since `before`
+ * (NULL: no earlier sample). */
+struct rd_activity {
+	pid_t pid;
+	int fd;
+	const char *comm;
+	unsigned sq_depth, cq_depth, overflow;
+	double submitted_per_s, completed_per_s, sqpoll_cpu_percent;
+	bool busy;                        /* fdinfo printed no ring fields */
+};
+
+void rd_top_activity(const struct rd_ring_sample *now,
+		     const struct rd_ring_sample *before, double seconds,
+		     struct rd_activity *row);
+
+/* Refresh `count` times (0: until interrupted) every `interval_ms`.
+ * 0 or -errno. */
+int rd_top_run(struct rd_out *out, pid_t pid, unsigned interval_ms,
+	       unsigned count);
+
+#endif
