@@ -2,10 +2,12 @@
  * The submission path: publish prepared SQEs and decide whether the kernel
  * has to be entered to see them.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
 
 #include "ring_internal.h"
+#include "syscall_inline.h"
 
 unsigned rr__flush_sq(struct rr_ring *ring)
 {
@@ -46,11 +48,11 @@ int rr__enter(struct rr_ring *ring, unsigned to_submit, unsigned min_complete,
 {
 	ring->enter_calls++;
 	flags |= ring->enter_flags;
-	if (arg)
-		return rr_io_uring_enter2(ring->enter_fd, to_submit, min_complete,
-					  flags, arg, arg_size);
-	return rr_io_uring_enter(ring->enter_fd, to_submit, min_complete, flags,
-				 NULL);
+	/* No signal mask: the size the kernel expects is still its sigset's. */
+	if (!arg)
+		arg_size = KERNEL_SIGSET_SIZE;
+	return rr__sys_enter(ring->enter_fd, to_submit, min_complete, flags, arg,
+			     arg_size);
 }
 
 static int submit(struct rr_ring *ring, unsigned to_submit, unsigned wait_nr)
