@@ -243,8 +243,12 @@ static int uring_start(struct rr_loop *loop, struct rr_op *op)
 {
 	struct uring_state *st = state_of(loop);
 	bool polled = goes_to_polled_ring(st, op);
-	struct io_uring_sqe *sqe = rr_get_sqe(polled ? &st->polled : &st->ring);
 
+	/* Leave the last slot for re-arming the wake read, or a wake-up from
+	 * another thread could go unseen during the next wait. */
+	if (!st->wake_armed && !polled && rr_sq_space_left(&st->ring) <= 1)
+		return -EAGAIN;
+	struct io_uring_sqe *sqe = rr_get_sqe(polled ? &st->polled : &st->ring);
 	if (!sqe)
 		return -EAGAIN;
 	if (prep_op(sqe, op) < 0) {

@@ -172,6 +172,23 @@ void rr__start_queued(struct rr_loop *loop)
 	while (loop->queued_head) {
 		struct rr_op *head = loop->queued_head;
 
+		if (!(head->flags & (RR_OP_F_LINK | RR_OP_F_CANCELING))) {
+			/* The common case, an op on its own: the backend says
+			 * itself when it has no room. */
+			struct rr_op *op = dequeue(loop);
+			int ret = loop->backend->start(loop, op);
+			if (ret == -EAGAIN) {
+				push_front(loop, op);
+				break; /* the next flush makes room */
+			}
+			if (ret < 0) {
+				rr__complete_later(loop, op, ret);
+				continue;
+			}
+			op->state = RR_OP_IN_FLIGHT;
+			loop->stats.ops_submitted++;
+			continue;
+		}
 		if (head->flags & RR_OP_F_CANCELING) {
 			fail_chain(loop, -ECANCELED);
 			continue;

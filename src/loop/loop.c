@@ -219,7 +219,8 @@ static bool async_waiting(struct rr_loop *loop)
 static int tick(struct rr_loop *loop, uint64_t deadline_ns)
 {
 	rr__start_queued(loop);
-	rr__fire_timers(loop, rr__monotonic_ns());
+	if (loop->timer_root) /* no clock read when there are no timers */
+		rr__fire_timers(loop, rr__monotonic_ns());
 
 	uint64_t wait_until = deadline_ns;
 	if (loop->completed_head || async_waiting(loop))
@@ -231,7 +232,8 @@ static int tick(struct rr_loop *loop, uint64_t deadline_ns)
 	int ret = loop->backend->flush_wait(loop, wait_until);
 	loop->stats.loop_iterations++;
 
-	rr__fire_timers(loop, rr__monotonic_ns());
+	if (loop->timer_root)
+		rr__fire_timers(loop, rr__monotonic_ns());
 	rr__run_completed(loop);
 	rr__run_async(loop);
 	return ret < 0 && ret != -ETIME ? ret : 0;
