@@ -222,8 +222,10 @@ static int tick(struct rr_loop *loop, uint64_t deadline_ns)
 	if (loop->timer_root) /* no clock read when there are no timers */
 		rr__fire_timers(loop, rr__monotonic_ns());
 
+	/* Ops still queued for want of SQ room must not wait for a completion
+	 * that may never come (idle receives): submit now, go round again. */
 	uint64_t wait_until = deadline_ns;
-	if (loop->completed_head || async_waiting(loop))
+	if (loop->completed_head || loop->queued_head || async_waiting(loop))
 		wait_until = 0;
 	else if (loop->timer_root &&
 		 loop->timer_root->args.timer.deadline_ns < wait_until)

@@ -208,3 +208,34 @@ Test(loop_cancel, a_loop_leaves_no_fd_behind)
 	}
 	cr_assert(fds_back_to(before), "%d fds open, %d before", count_open_fds(), before);
 }
+
+Test(loop_cancel, ops_beyond_the_ring_size_are_all_submitted_while_others_idle)
+{
+	struct rr_loop loop;
+	enum { IDLE = 300 };
+	static struct rr_op ops[IDLE];
+	static struct recorder recs[IDLE];
+	static int pairs[IDLE][2];
+	char buf[IDLE][4];
+
+	/* 300 receives that will not complete on a 16-entry ring: the loop
+	 * must still hand every one to the kernel, and the last one must see
+	 * its data. */
+	open_loop(&loop, 16);
+	for (int i = 0; i < IDLE; i++) {
+		stream_pair(pairs[i]);
+		memset(&recs[i], 0, sizeof(recs[i]));
+		rr_op_init(&ops[i], record_cb, &recs[i]);
+		cr_assert_eq(rr_recv(&loop, &ops[i], pairs[i][0], buf[i], sizeof(buf[i]), 0), 0);
+	}
+	cr_assert_eq(write(pairs[IDLE - 1][1], "last", 4), 4);
+	run_until(&loop, &recs[IDLE - 1].done, 10000);
+	cr_assert_eq(recs[IDLE - 1].result, 4);
+	cr_assert_eq(rr_loop_stats(&loop).ops_submitted, (uint64_t)IDLE);
+	rr_loop_deinit(&loop);
+	for (int i = 0; i < IDLE; i++) {
+		cr_assert_eq(recs[i].calls, 1);
+		close(pairs[i][0]);
+		close(pairs[i][1]);
+	}
+}
