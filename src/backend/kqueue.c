@@ -1,10 +1,11 @@
 /*
  * The kqueue backend (FreeBSD, macOS; elsewhere through a kqueue
  * compatibility library): the readiness emulation over kevent.  Interest is
- * EV_ONESHOT per filter (EVFILT_READ, EVFILT_WRITE); interest changes are
- * batched into the next kevent call instead of costing a call each, and an
- * error in one (a closed fd) comes back as an EV_ERROR event, which the
- * emulation turns into a failed attempt.  Wake-ups are an EVFILT_USER
+ * EV_ONESHOT per filter (EVFILT_READ, EVFILT_WRITE).  The first interest
+ * in an fd is registered at once (a bad fd fails its op there); later
+ * changes are batched into the next kevent call instead of costing a call
+ * each, and an error in one (a fd closed meanwhile) comes back as an
+ * EV_ERROR event, which the emulation turns into a failed attempt.  Wake-ups are an EVFILT_USER
  * event.
  */
 #define _GNU_SOURCE
@@ -85,11 +86,15 @@ static int kqueue_arm(struct rr_readiness *r, int fd, unsigned interest, bool kn
 {
 	int ret = 0;
 
-	(void)known; /* EV_ADD adds or updates: a reused fd needs nothing else */
 	if (interest & RR_READY_IN)
 		ret = queue_change(r, fd, EVFILT_READ, EV_ADD | EV_ONESHOT, 0);
 	if (ret == 0 && (interest & RR_READY_OUT))
 		ret = queue_change(r, fd, EVFILT_WRITE, EV_ADD | EV_ONESHOT, 0);
+	/* The first interest in an fd goes to the kernel at once, so a bad fd
+	 * fails its op now (as epoll_ctl would); later changes (EV_ADD adds or
+	 * updates, a reused fd included) ride on the next wait. */
+	if (ret == 0 && !known)
+		ret = flush_changes(r, r->poller_data);
 	return ret;
 }
 
