@@ -331,7 +331,10 @@ int rr_async_send_from(struct rr_loop *from, struct rr_async *async);
 /* ---- operations ----------------------------------------------------------
  *
  * Each call schedules one op and returns 0, or returns -errno without
- * scheduling it (the callback will not run): -EBUSY when the op is still in
+ * scheduling it (the callback will not run).  Scheduling makes no system
+ * call: the op is prepared for the backend (on io_uring, an SQE) or queued
+ * behind ops waiting for room, and goes out with the next turn's batch.
+ * Errors: -EBUSY when the op is still in
  * flight, -EINVAL for a NULL op/callback or bad arguments, -ESHUTDOWN during
  * deinit.  Errors of the operation itself (a bad fd, a refused connection)
  * arrive in the callback's result.

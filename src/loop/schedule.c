@@ -7,6 +7,7 @@
 #include <assert.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <sys/uio.h>
 
 #include "../common/clock.h"
@@ -38,13 +39,29 @@ static int enqueue(struct rr_loop *loop, struct rr_op *op,
 	op->state = RR_OP_QUEUED;
 	op->result = 0;
 	op->next = NULL;
+	loop->in_flight++;
+	/* Nothing waiting ahead of it and not part of a chain: hand it to the
+	 * backend now.  The backend only prepares it (an SQE, a list entry);
+	 * the system call still waits for the loop's next turn, with the rest
+	 * of the batch. */
+	if (!loop->queued_head && !(op->flags & RR_OP_F_LINK)) {
+		int ret = loop->backend->start(loop, op);
+		if (ret == 0) {
+			op->state = RR_OP_IN_FLIGHT;
+			loop->stats.ops_submitted++;
+			return 0;
+		}
+		if (ret != -EAGAIN) {
+			rr__complete_later(loop, op, ret);
+			return 0;
+		}
+	}
 	if (loop->queued_tail)
 		loop->queued_tail->next = op;
 	else
 		loop->queued_head = op;
 	loop->queued_tail = op;
 	loop->queued_count++;
-	loop->in_flight++;
 	return 0;
 }
 
@@ -163,8 +180,9 @@ int rr_statx(struct rr_loop *loop, struct rr_op *op, int dfd, const char *path,
 	return enqueue(loop, op, RR_OP_STATX);
 }
 
-int rr_accept(struct rr_loop *loop, struct rr_op *op, int fd,
-	      struct sockaddr *addr, socklen_t *addrlen, int flags)
+static int schedule_accept(struct rr_loop *loop, struct rr_op *op, int fd,
+			   struct sockaddr *addr, socklen_t *addrlen, int flags,
+			   bool multishot)
 {
 	CLAIM(loop, op);
 	if (addr && !addrlen)
@@ -173,17 +191,22 @@ int rr_accept(struct rr_loop *loop, struct rr_op *op, int fd,
 	op->args.accept.addr = addr;
 	op->args.accept.addrlen = addrlen;
 	op->args.accept.flags = flags;
+	/* Before enqueue: the backend may prepare the op right away. */
+	if (multishot)
+		op->flags |= RR_OP_F_MULTISHOT;
 	return enqueue(loop, op, RR_OP_ACCEPT);
+}
+
+int rr_accept(struct rr_loop *loop, struct rr_op *op, int fd,
+	      struct sockaddr *addr, socklen_t *addrlen, int flags)
+{
+	return schedule_accept(loop, op, fd, addr, addrlen, flags, false);
 }
 
 int rr_accept_multishot(struct rr_loop *loop, struct rr_op *op, int fd,
 			int flags)
 {
-	int ret = rr_accept(loop, op, fd, NULL, NULL, flags);
-
-	if (ret == 0)
-		op->flags |= RR_OP_F_MULTISHOT;
-	return ret;
+	return schedule_accept(loop, op, fd, NULL, NULL, flags, true);
 }
 
 int rr_connect(struct rr_loop *loop, struct rr_op *op, int fd,
