@@ -4,8 +4,8 @@
 #define _GNU_SOURCE
 #include <errno.h>
 
-#include "bench_clock.h"
 #include "nop_bench.h"
+#include "rawring/loop.h"
 
 #ifdef HAVE_LIBURING
 #include <liburing.h>
@@ -21,7 +21,7 @@ double nop_liburing(uint64_t ops, unsigned batch)
 
 	if (io_uring_queue_init(256, &ring, 0) < 0)
 		return -ENOSYS;
-	uint64_t start = bench_now_ns();
+	uint64_t start = rr_now_ns();
 	for (uint64_t done = 0; done < ops; done += batch) {
 		for (unsigned i = 0; i < batch; i++) {
 			struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
@@ -32,7 +32,7 @@ double nop_liburing(uint64_t ops, unsigned batch)
 		io_uring_submit_and_wait(&ring, batch);
 		io_uring_cq_advance(&ring, io_uring_cq_ready(&ring));
 	}
-	uint64_t elapsed = bench_now_ns() - start;
+	uint64_t elapsed = rr_now_ns() - start;
 	io_uring_queue_exit(&ring);
 	return (double)ops / ((double)elapsed / 1e9);
 }

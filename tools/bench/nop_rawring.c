@@ -2,7 +2,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 
-#include "bench_clock.h"
 #include "nop_bench.h"
 #include "rawring.h"
 
@@ -14,7 +13,7 @@ double nop_rawring(uint64_t ops, unsigned batch)
 
 	if (rr_ring_init(RING_ENTRIES, &ring, 0) < 0)
 		return -ENOSYS;
-	uint64_t start = bench_now_ns();
+	uint64_t start = rr_now_ns();
 	for (uint64_t done = 0; done < ops; done += batch) {
 		for (unsigned i = 0; i < batch; i++) {
 			struct io_uring_sqe *sqe = rr_get_sqe(&ring);
@@ -25,7 +24,7 @@ double nop_rawring(uint64_t ops, unsigned batch)
 		rr_submit_and_wait(&ring, batch);
 		rr_cq_advance(&ring, rr_cq_ready(&ring));
 	}
-	uint64_t elapsed = bench_now_ns() - start;
+	uint64_t elapsed = rr_now_ns() - start;
 	rr_ring_exit(&ring);
 	return (double)ops / ((double)elapsed / 1e9);
 }
@@ -55,14 +54,14 @@ double nop_loop(uint64_t ops, unsigned batch)
 
 	if (rr_loop_init(&loop, &options) < 0)
 		return -ENOSYS;
-	uint64_t start = bench_now_ns();
+	uint64_t start = rr_now_ns();
 	/* `batch` ops in flight; each callback schedules its op again. */
 	for (unsigned i = 0; i < batch; i++) {
 		rr_op_init(&op_pool[i], nop_done, &state);
 		rr_nop(&loop, &op_pool[i]);
 	}
 	rr_loop_run(&loop, RR_RUN_UNTIL_DONE);
-	uint64_t elapsed = bench_now_ns() - start;
+	uint64_t elapsed = rr_now_ns() - start;
 	rr_loop_deinit(&loop);
 	return (double)ops / ((double)elapsed / 1e9);
 }

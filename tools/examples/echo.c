@@ -124,20 +124,16 @@ int main(int argc, char **argv)
 	int connections = 50, messages = 200, size = 512, port = -1;
 
 	for (int i = 1; i < argc; i++) {
+		if (example_server_option(PROGRAM, argc, argv, &i, &options, &port))
+			continue;
 		if (strcmp(argv[i], "--demo") == 0)
 			demo = true;
-		else if (strcmp(argv[i], "--sqpoll") == 0)
-			options.sqpoll = true;
-		else if (strcmp(argv[i], "--backend") == 0 && i + 1 < argc)
-			options.backend = example_backend(PROGRAM, argv[++i]);
 		else if (strcmp(argv[i], "--connections") == 0 && i + 1 < argc)
 			connections = example_parse_int(PROGRAM, argv[++i], 1, MAX_CONNS - 1);
 		else if (strcmp(argv[i], "--messages") == 0 && i + 1 < argc)
 			messages = example_parse_int(PROGRAM, argv[++i], 1, 1000000);
 		else if (strcmp(argv[i], "--size") == 0 && i + 1 < argc)
 			size = example_parse_int(PROGRAM, argv[++i], 1, 1 << 20);
-		else if (port < 0 && argv[i][0] != '-')
-			port = example_parse_int(PROGRAM, argv[i], 0, 65535);
 		else
 			usage();
 	}

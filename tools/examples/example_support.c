@@ -55,6 +55,26 @@ enum rr_backend_kind example_backend(const char *program, const char *name)
 	return (enum rr_backend_kind)kind;
 }
 
+bool example_server_option(const char *program, int argc, char **argv, int *i,
+			   struct rr_loop_options *options, int *port)
+{
+	const char *arg = argv[*i];
+
+	if (strcmp(arg, "--sqpoll") == 0) {
+		options->sqpoll = true;
+		return true;
+	}
+	if (strcmp(arg, "--backend") == 0 && *i + 1 < argc) {
+		options->backend = example_backend(program, argv[++*i]);
+		return true;
+	}
+	if (*port < 0 && arg[0] != '-') {
+		*port = example_parse_int(program, arg, 0, 65535);
+		return true;
+	}
+	return false;
+}
+
 const char *example_backend_label(enum rr_backend_kind kind)
 {
 	static const char *const labels[RR_BACKEND_COUNT] = {
@@ -82,7 +102,9 @@ int example_serve(const char *program, int port, struct rr_loop *loop,
 	}
 	printf("%s: listening on 127.0.0.1:%u (backend %s%s: %s)\n", program,
 	       *bound_port, rr_loop_backend_name(loop),
-	       options->sqpoll ? ", SQPOLL" : "", rr_loop_backend_reason(loop));
+	       options->sqpoll && rr_loop_backend(loop) == RR_BACKEND_URING
+		       ? ", SQPOLL" : "",
+	       rr_loop_backend_reason(loop));
 	fflush(stdout);
 	return listener;
 }

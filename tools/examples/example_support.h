@@ -5,6 +5,7 @@
 #ifndef RAWRING_EXAMPLE_SUPPORT_H
 #define RAWRING_EXAMPLE_SUPPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -19,6 +20,14 @@ int example_listen(uint16_t port, uint16_t *bound_port);
  * exit(2); and the name back. */
 enum rr_backend_kind example_backend(const char *program, const char *name);
 const char *example_backend_label(enum rr_backend_kind kind);
+
+/*
+ * The options every server example shares: PORT (the first bare word),
+ * --sqpoll and --backend NAME.  Consumes argv[*i] (and its value, moving *i)
+ * and returns true when it is one of them.
+ */
+bool example_server_option(const char *program, int argc, char **argv, int *i,
+			   struct rr_loop_options *options, int *port);
 
 /*
  * Listen on 127.0.0.1:port and start `loop` with `options`, or exit(1) with

@@ -172,14 +172,10 @@ int main(int argc, char **argv)
 	int port = -1, max_seconds = 0;
 
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--sqpoll") == 0)
-			options.sqpoll = true;
-		else if (strcmp(argv[i], "--backend") == 0 && i + 1 < argc)
-			options.backend = example_backend(PROGRAM, argv[++i]);
-		else if (strcmp(argv[i], "--max-seconds") == 0 && i + 1 < argc)
+		if (example_server_option(PROGRAM, argc, argv, &i, &options, &port))
+			continue;
+		if (strcmp(argv[i], "--max-seconds") == 0 && i + 1 < argc)
 			max_seconds = example_parse_int(PROGRAM, argv[++i], 1, 86400);
-		else if (port < 0 && argv[i][0] != '-')
-			port = example_parse_int(PROGRAM, argv[i], 0, 65535);
 		else
 			port = -2;
 	}
