@@ -103,7 +103,8 @@ enum {
 	RR_OP_F_POLLED = 1u << 3,
 	/* Timeout: the deadline is absolute CLOCK_MONOTONIC nanoseconds. */
 	RR_OP_F_ABSOLUTE = 1u << 4,
-	/* Private to the loop. */
+	/* Bits 8-15 are private to the loop and its backends, and cleared
+	 * when the op completes. */
 	RR_OP_F_CANCELING = 1u << 8,
 };
 

@@ -4,10 +4,12 @@
 
 #include "backend.h"
 
-/* Flags that describe one scheduling of an op; cleared when it completes. */
+/* Flags that describe one scheduling of an op, cleared when it completes:
+ * the caller's marks and every private bit (8-15), which the loop and the
+ * backends use for what they learned about this use of the op. */
 #define RR_OP_PER_USE_FLAGS                                                    \
 	(RR_OP_F_LINK | RR_OP_F_MULTISHOT | RR_OP_F_MORE | RR_OP_F_POLLED |     \
-	 RR_OP_F_ABSOLUTE | RR_OP_F_CANCELING)
+	 RR_OP_F_ABSOLUTE | 0xff00u)
 
 /* Record a result found by the core itself (a timer, a cancelled queued
  * op); the callback runs from the loop, never from the calling function. */

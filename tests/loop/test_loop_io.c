@@ -340,3 +340,31 @@ Test(loop_io, a_polled_direct_read_reports_the_kernel_result)
 	close(fd);
 	rr_loop_deinit(&loop);
 }
+
+Test(loop_io, an_op_reused_across_fd_kinds_keeps_no_stale_state)
+{
+	struct rr_loop loop;
+	struct rr_op op;
+	struct recorder rec = { 0 };
+	int pipefd[2];
+	char buf[8];
+
+	/* File, then pipe, with the same op: what the backend learned about
+	 * the first fd (on epoll: "a regular file, run it at once") must not
+	 * carry over, or the pipe read would block the loop. */
+	open_loop(&loop, 0);
+	rr_op_init(&op, record_cb, &rec);
+	int file = temp_file(8, 32, NULL, 0);
+	cr_assert_eq(run_op(&loop, &op, rr_read(&loop, &op, file, buf, sizeof(buf), 0)), 8);
+	cr_assert_eq(pipe(pipefd), 0);
+	cr_assert_eq(rr_read(&loop, &op, pipefd[0], buf, sizeof(buf), -1), 0);
+	rec.done = false;
+	cr_assert_eq(rr_loop_run(&loop, RR_RUN_NOWAIT), 0, "the pipe has no data yet");
+	cr_assert_eq(write(pipefd[1], "pipe", 4), 4);
+	run_until(&loop, &rec.done, 5000);
+	cr_assert_eq(rec.result, 4);
+	close(pipefd[0]);
+	close(pipefd[1]);
+	close(file);
+	rr_loop_deinit(&loop);
+}
