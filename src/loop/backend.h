@@ -42,8 +42,10 @@ struct rr_backend {
 	unsigned (*room)(struct rr_loop *loop);
 
 	/*
-	 * Take one op (its type and args are set, state RR_OP_QUEUED).  The
-	 * backend may defer the system call to flush_wait.  Returns 0, or
+	 * Take one op (its type and args are set, state RR_OP_QUEUED): right
+	 * when it is scheduled if nothing is queued ahead of it, else from the
+	 * queue on a later turn.  It must not make the system call or run a
+	 * callback: those wait for flush_wait.  Returns 0, or
 	 * -EAGAIN when it has no room (the core keeps the op queued), or
 	 * another -errno, which the core delivers as the op's result.
 	 */
