@@ -9,6 +9,8 @@
  *
  * Layer 2, the proactor: rawring/loop.h (one callback per operation) and
  * rawring/file.h (whole files in one operation).
+ *
+ * For tests: rawring/fault.h (fault injection at the system-call boundary).
  */
 #ifndef RAWRING_H
 #define RAWRING_H
@@ -23,5 +25,6 @@
 #endif
 #include "rawring/loop.h"
 #include "rawring/file.h"
+#include "rawring/fault.h"
 
 #endif /* RAWRING_H */

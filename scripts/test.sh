@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The whole test suite:
-#  1. build with gcc (warning_level=3, warnings are errors) and run every test:
-#     the Criterion suites, the examples run for real, the linkage check;
+#  1. build with gcc (warning_level=3, warnings are errors, fault injection
+#     compiled in) and run every test: the Criterion suites, the fault walks,
+#     the examples run for real, the linkage check;
 #  2. build with AddressSanitizer + UndefinedBehaviorSanitizer and run the
 #     Criterion suites and the examples again (LeakSanitizer cannot run under
 #     Criterion's forking runner, so leaks are checked in the examples only);
-#  3. build with clang, warnings as errors.
+#  3. build with clang, warnings as errors (fault injection left out, as in a
+#     release).
 # Ends with one line: "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -19,12 +21,12 @@ setup() { # setup DIR [meson options...]: a fresh build directory
 }
 
 echo "== gcc build: every test"
-setup build-test -Dwerror=true -Dtests=enabled || exit 1
+setup build-test -Dwerror=true -Dtests=enabled -Dfault_injection=true || exit 1
 meson compile -C build-test || exit 1
 meson test -C build-test --print-errorlogs -v || status=1
 
 echo "== AddressSanitizer + UndefinedBehaviorSanitizer build"
-setup build-sanitize -Dtests=enabled -Db_sanitize=address,undefined -Db_lundef=false || exit 1
+setup build-sanitize -Dtests=enabled -Dfault_injection=true -Db_sanitize=address,undefined -Db_lundef=false || exit 1
 meson compile -C build-sanitize || exit 1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 ASAN_OPTIONS=detect_leaks=0 meson test -C build-sanitize --suite criterion --print-errorlogs -v || status=1

@@ -11,6 +11,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include "../common/fault.h"
 #include "readiness.h"
 
 #define MAX_EVENTS 256
@@ -19,18 +20,21 @@ static int epoll_open(struct rr_readiness *r)
 {
 	struct epoll_event wake = { .events = EPOLLIN };
 
-	r->poller_data = calloc(MAX_EVENTS, sizeof(struct epoll_event));
+	r->poller_data = RR_FAULTABLE(RR_FAULT_ALLOC, NULL,
+				      calloc(MAX_EVENTS, sizeof(struct epoll_event)));
 	if (!r->poller_data)
 		return -ENOMEM;
-	r->poll_fd = epoll_create1(EPOLL_CLOEXEC);
+	r->poll_fd = RR_FAULTABLE(RR_FAULT_EPOLL_CREATE, -1, epoll_create1(EPOLL_CLOEXEC));
 	if (r->poll_fd < 0)
 		goto fail;
-	r->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	r->wake_fd = RR_FAULTABLE(RR_FAULT_EVENTFD, -1,
+				  eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
 	if (r->wake_fd < 0)
 		goto fail;
 	/* The wake-up stays registered, level-triggered. */
 	wake.data.fd = r->wake_fd;
-	if (epoll_ctl(r->poll_fd, EPOLL_CTL_ADD, r->wake_fd, &wake) < 0)
+	if (RR_FAULTABLE(RR_FAULT_EPOLL_CTL, -1,
+			 epoll_ctl(r->poll_fd, EPOLL_CTL_ADD, r->wake_fd, &wake)) < 0)
 		goto fail;
 	return 0;
 fail:;
@@ -62,15 +66,15 @@ static int epoll_arm(struct rr_readiness *r, int fd, unsigned interest, bool kno
 
 	int first = known ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
 	r->syscalls++;
-	if (epoll_ctl(r->poll_fd, first, fd, &ev) == 0)
+	if (RR_FAULTABLE(RR_FAULT_EPOLL_CTL, -1, epoll_ctl(r->poll_fd, first, fd, &ev)) == 0)
 		return 0;
 	/* A closed and reused fd is new to epoll; a known one is not. */
 	if ((first == EPOLL_CTL_MOD && errno == ENOENT) ||
 	    (first == EPOLL_CTL_ADD && errno == EEXIST)) {
 		r->syscalls++;
-		if (epoll_ctl(r->poll_fd, first == EPOLL_CTL_MOD ? EPOLL_CTL_ADD
-								 : EPOLL_CTL_MOD,
-			      fd, &ev) == 0)
+		int second = first == EPOLL_CTL_MOD ? EPOLL_CTL_ADD : EPOLL_CTL_MOD;
+		if (RR_FAULTABLE(RR_FAULT_EPOLL_CTL, -1,
+				 epoll_ctl(r->poll_fd, second, fd, &ev)) == 0)
 			return 0;
 	}
 	return -errno;
@@ -106,14 +110,17 @@ static int epoll_wait_events(struct rr_readiness *r, uint64_t timeout_ns)
 		timeout_ms = (int)((timeout_ns + 999999u) / 1000000u);
 
 	r->syscalls++;
-	int n = epoll_wait(r->poll_fd, events, MAX_EVENTS, timeout_ms);
+	int n = RR_FAULTABLE(RR_FAULT_EPOLL_WAIT, -1,
+			     epoll_wait(r->poll_fd, events, MAX_EVENTS, timeout_ms));
 	if (n < 0)
 		return -errno;
 	for (int i = 0; i < n; i++) {
 		if (events[i].data.fd == r->wake_fd) {
 			uint64_t count;
 			r->syscalls++;
-			while (read(r->wake_fd, &count, sizeof(count)) < 0 && errno == EINTR)
+			while (RR_FAULTABLE(RR_FAULT_READ, -1,
+					    read(r->wake_fd, &count, sizeof(count))) < 0 &&
+			       errno == EINTR)
 				;
 			rr__wake_seen(r->loop);
 			continue;
@@ -128,7 +135,8 @@ static int epoll_wake(struct rr_readiness *r)
 	uint64_t one = 1;
 
 	/* write(2) on an eventfd is async-signal-safe and thread-safe. */
-	if (write(r->wake_fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+	if (RR_FAULTABLE(RR_FAULT_WRITE, -1, write(r->wake_fd, &one, sizeof(one))) < 0 &&
+	    errno != EAGAIN)
 		return -errno;
 	return 0;
 }

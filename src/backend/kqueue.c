@@ -15,6 +15,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "../common/fault.h"
 #include "readiness.h"
 
 #define MAX_EVENTS 256
@@ -31,7 +32,8 @@ struct kqueue_buffers {
 static int flush_changes(struct rr_readiness *r, struct kqueue_buffers *kb)
 {
 	r->syscalls++;
-	int ret = kevent(r->poll_fd, kb->changes, kb->change_count, NULL, 0, NULL);
+	int ret = RR_FAULTABLE(RR_FAULT_KEVENT, -1,
+			       kevent(r->poll_fd, kb->changes, kb->change_count, NULL, 0, NULL));
 	kb->change_count = 0;
 	return ret < 0 ? -errno : 0;
 }
@@ -53,12 +55,12 @@ static int queue_change(struct rr_readiness *r, int fd, short filter,
 
 static int kqueue_open(struct rr_readiness *r)
 {
-	struct kqueue_buffers *kb = calloc(1, sizeof(*kb));
+	struct kqueue_buffers *kb = RR_FAULTABLE(RR_FAULT_ALLOC, NULL, calloc(1, sizeof(*kb)));
 
 	if (!kb)
 		return -ENOMEM;
 	r->poller_data = kb;
-	r->poll_fd = kqueue();
+	r->poll_fd = RR_FAULTABLE(RR_FAULT_KQUEUE, -1, kqueue());
 	if (r->poll_fd < 0) {
 		int err = -errno;
 		free(kb);
@@ -67,7 +69,7 @@ static int kqueue_open(struct rr_readiness *r)
 	/* The wake-up: a user event that rr_loop_wake triggers. */
 	struct kevent wake;
 	EV_SET(&wake, WAKE_IDENT, EVFILT_USER, EV_ADD | EV_CLEAR, 0, 0, NULL);
-	if (kevent(r->poll_fd, &wake, 1, NULL, 0, NULL) < 0) {
+	if (RR_FAULTABLE(RR_FAULT_KEVENT, -1, kevent(r->poll_fd, &wake, 1, NULL, 0, NULL)) < 0) {
 		int err = -errno;
 		close(r->poll_fd);
 		free(kb);
@@ -120,8 +122,9 @@ static int kqueue_wait(struct rr_readiness *r, uint64_t timeout_ns)
 		timeout = &ts;
 	}
 	r->syscalls++;
-	int n = kevent(r->poll_fd, kb->changes, kb->change_count, kb->events,
-		       MAX_EVENTS, timeout);
+	int n = RR_FAULTABLE(RR_FAULT_KEVENT, -1,
+			     kevent(r->poll_fd, kb->changes, kb->change_count,
+				    kb->events, MAX_EVENTS, timeout));
 	if (n < 0)
 		return -errno;
 	kb->change_count = 0;
@@ -147,7 +150,10 @@ static int kqueue_wake(struct rr_readiness *r)
 
 	/* kevent(2) is thread-safe; the trigger coalesces until reported. */
 	EV_SET(&trigger, WAKE_IDENT, EVFILT_USER, 0, NOTE_TRIGGER, 0, NULL);
-	return kevent(r->poll_fd, &trigger, 1, NULL, 0, NULL) < 0 ? -errno : 0;
+	return RR_FAULTABLE(RR_FAULT_KEVENT, -1,
+			    kevent(r->poll_fd, &trigger, 1, NULL, 0, NULL)) < 0
+		       ? -errno
+		       : 0;
 }
 
 static const struct rr_poller kqueue_poller = {

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../common/clock.h"
+#include "../common/fault.h"
 #include "readiness.h"
 #include "readiness_io.h"
 
@@ -74,7 +75,8 @@ static struct rr_fd_waiters *waiters_of(struct rr_readiness *r, int fd)
 		size_t len = r->fds_len ? r->fds_len : 64;
 		while (len <= (size_t)fd)
 			len *= 2;
-		struct rr_fd_waiters *grown = realloc(r->fds, len * sizeof(*grown));
+		struct rr_fd_waiters *grown = RR_FAULTABLE(
+			RR_FAULT_ALLOC, NULL, realloc(r->fds, len * sizeof(*grown)));
 		if (!grown)
 			return NULL;
 		memset(grown + r->fds_len, 0, (len - r->fds_len) * sizeof(*grown));
@@ -137,6 +139,18 @@ static void run_side(struct rr_readiness *r, struct rr_fd_waiters *w,
 	}
 }
 
+/* Complete every op waiting on `w` with `error`. */
+static void fail_waiters(struct rr_readiness *r, struct rr_fd_waiters *w, int error)
+{
+	struct rr_op *op;
+
+	while ((op = pop(&w->read_head, &w->read_tail)) ||
+	       (op = pop(&w->write_head, &w->write_tail))) {
+		op->result = 0;
+		rr__op_complete(r->loop, op, error, false);
+	}
+}
+
 void rr__readiness_event(struct rr_readiness *r, int fd, unsigned events,
 			 int error)
 {
@@ -151,10 +165,16 @@ void rr__readiness_event(struct rr_readiness *r, int fd, unsigned events,
 	if (events & (RR_READY_OUT | RR_READY_ERR | RR_READY_HUP))
 		run_side(r, w, false, events);
 	r->event_error = 0;
-	if (rearm(r, fd, w) < 0) {
+	int ret = rearm(r, fd, w);
+	if (ret == -EBADF) {
 		/* The fd is gone (closed under us): nothing will ever make its
-		 * ops ready.  They stay queued until cancelled. */
+		 * ops ready.  They stay queued until cancelled, as on io_uring,
+		 * where an op holds its own reference to the file. */
 		w->known = false;
+	} else if (ret < 0) {
+		/* The poller could not take the interest (ENOMEM, ENOSPC): the
+		 * ops would never be woken, so they fail with its error. */
+		fail_waiters(r, w, ret);
 	}
 }
 
@@ -186,6 +206,9 @@ static bool try_fresh(struct rr_readiness *r, struct rr_op *op)
 		}
 	} else if (result == 0) {
 		result = rr__attempt(r, op, 0);
+		/* Nothing to wait on (a regular file that said "would block"). */
+		if (result == RR_ATTEMPT_WAIT)
+			result = -EAGAIN;
 	}
 	op->result = 0;
 	rr__op_complete(r->loop, op, result, false);
@@ -196,7 +219,7 @@ static bool try_fresh(struct rr_readiness *r, struct rr_op *op)
 
 int rr__readiness_init(struct rr_loop *loop, const struct rr_poller *poller)
 {
-	struct rr_readiness *r = calloc(1, sizeof(*r));
+	struct rr_readiness *r = RR_FAULTABLE(RR_FAULT_ALLOC, NULL, calloc(1, sizeof(*r)));
 
 	if (!r)
 		return -ENOMEM;

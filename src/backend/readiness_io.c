@@ -16,6 +16,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "../common/fault.h"
 #include "readiness_io.h"
 
 /* Private op flags (bits 8-15 belong to the loop and its backends). */
@@ -24,6 +25,15 @@
 #define OPF_CONNECTING (1u << 14)  /* a non-blocking connect is under way */
 
 #define NO_OFFSET ((uint64_t)-1)
+
+/* io_uring's send ops never raise SIGPIPE; neither do the emulated ones.
+ * (Where MSG_NOSIGNAL is missing, as on macOS, the application has to
+ * ignore SIGPIPE.) */
+#ifdef MSG_NOSIGNAL
+#define SEND_FLAGS (MSG_DONTWAIT | MSG_NOSIGNAL)
+#else
+#define SEND_FLAGS MSG_DONTWAIT
+#endif
 
 /* Op types that may wait for their fd to become ready. */
 static bool op_can_wait(const struct rr_op *op)
@@ -72,9 +82,15 @@ int rr__op_fd(const struct rr_op *op)
 	}
 }
 
-/* -errno of the last failed call, with EAGAIN turned into "wait". */
+/* Returned by a call interrupted by a signal: rr__attempt makes it again. */
+#define RR_ATTEMPT_RETRY (INT_MIN + 1)
+
+/* -errno of the last failed call, with EAGAIN turned into "wait" and EINTR
+ * into "try again". */
 static int failed(void)
 {
+	if (errno == EINTR)
+		return RR_ATTEMPT_RETRY;
 	return (errno == EAGAIN || errno == EWOULDBLOCK) ? RR_ATTEMPT_WAIT : -errno;
 }
 
@@ -101,7 +117,7 @@ int rr__classify(struct rr_readiness *r, struct rr_op *op, int *fd,
 	case RR_OP_READV:
 	case RR_OP_WRITEV:
 		r->syscalls++;
-		if (fstat(*fd, &st) < 0)
+		if (RR_FAULTABLE(RR_FAULT_FSTAT, -1, fstat(*fd, &st)) < 0)
 			return -errno;
 		if (S_ISREG(st.st_mode) || S_ISBLK(st.st_mode)) {
 			op->flags |= OPF_RUN_NOW;
@@ -146,22 +162,24 @@ static int do_vector(struct rr_readiness *r, struct rr_op *op, unsigned ready,
 {
 	int fd = rr__op_fd(op);
 
-	if (op->flags & OPF_RUN_NOW) {
-		if (offset == NO_OFFSET)
-			return reading ? counted(r, readv(fd, iov, count))
-				       : counted(r, writev(fd, iov, count));
-		return reading ? counted(r, preadv(fd, iov, count, (off_t)offset))
-			       : counted(r, pwritev(fd, iov, count, (off_t)offset));
-	}
 	if (op->flags & OPF_SOCKET) {
 		struct msghdr msg = { .msg_iov = (struct iovec *)(uintptr_t)iov,
 				      .msg_iovlen = (size_t)count };
-		return reading ? counted(r, recvmsg(fd, &msg, MSG_DONTWAIT))
-			       : counted(r, sendmsg(fd, &msg, MSG_DONTWAIT));
+		return reading ? counted(r, RR_FAULTABLE(RR_FAULT_RECV, -1,
+							 recvmsg(fd, &msg, MSG_DONTWAIT)))
+			       : counted(r, RR_FAULTABLE(RR_FAULT_SEND, -1,
+							 sendmsg(fd, &msg, MSG_DONTWAIT)));
 	}
-	if (!ready)
+	if (!(op->flags & OPF_RUN_NOW) && !ready)
 		return RR_ATTEMPT_WAIT;
-	return reading ? counted(r, readv(fd, iov, count)) : counted(r, writev(fd, iov, count));
+	/* A stream fd has no offset: only a regular file takes one. */
+	if (!(op->flags & OPF_RUN_NOW) || offset == NO_OFFSET)
+		return reading ? counted(r, RR_FAULTABLE(RR_FAULT_READ, -1, readv(fd, iov, count)))
+			       : counted(r, RR_FAULTABLE(RR_FAULT_WRITE, -1, writev(fd, iov, count)));
+	return reading ? counted(r, RR_FAULTABLE(RR_FAULT_READ, -1,
+						 preadv(fd, iov, count, (off_t)offset)))
+		       : counted(r, RR_FAULTABLE(RR_FAULT_WRITE, -1,
+						 pwritev(fd, iov, count, (off_t)offset)));
 }
 
 static int do_buffer(struct rr_readiness *r, struct rr_op *op, unsigned ready,
@@ -187,8 +205,14 @@ static int do_transfer(struct rr_readiness *r, struct rr_op *op, bool receiving)
 
 	for (;;) {
 		int ret = receiving
-				  ? counted(r, recv(fd, buf + done, len - done, flags | MSG_DONTWAIT))
-				  : counted(r, send(fd, buf + done, len - done, flags | MSG_DONTWAIT));
+				  ? counted(r, RR_FAULTABLE(RR_FAULT_RECV, -1,
+							    recv(fd, buf + done, len - done,
+								 flags | MSG_DONTWAIT)))
+				  : counted(r, RR_FAULTABLE(RR_FAULT_SEND, -1,
+							    send(fd, buf + done, len - done,
+								 flags | SEND_FLAGS)));
+		if (ret == RR_ATTEMPT_RETRY)
+			continue;
 		if (ret == RR_ATTEMPT_WAIT || ret < 0) {
 			if (ret == RR_ATTEMPT_WAIT || done == 0)
 				return ret;
@@ -201,33 +225,60 @@ static int do_transfer(struct rr_readiness *r, struct rr_op *op, bool receiving)
 	}
 }
 
+/*
+ * A connect that was left waiting, now that the socket is writable: its
+ * error, 0 once connected, or RR_ATTEMPT_RETRY when the socket is not
+ * connecting at all (the connect said EAGAIN: a full listen backlog on a
+ * Unix socket, no free port for TCP), so the call is made again, as
+ * io_uring does.
+ */
+static int connect_outcome(struct rr_readiness *r, int fd, unsigned ready)
+{
+	struct sockaddr_storage peer;
+	socklen_t peer_len = sizeof(peer);
+	int error = 0;
+	socklen_t len = sizeof(error);
+
+	if (!ready)
+		return RR_ATTEMPT_WAIT;
+	r->syscalls++;
+	if (RR_FAULTABLE(RR_FAULT_GETSOCKOPT, -1,
+			 getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len)) < 0)
+		return -errno;
+	if (!error)
+		error = r->event_error; /* the poller saw it first */
+	if (error)
+		return -error;
+	r->syscalls++;
+	if (RR_FAULTABLE(RR_FAULT_GETSOCKOPT, -1,
+			 getpeername(fd, (struct sockaddr *)&peer, &peer_len)) == 0)
+		return 0;
+	return errno == ENOTCONN ? RR_ATTEMPT_RETRY : -errno;
+}
+
 static int do_connect(struct rr_readiness *r, struct rr_op *op, unsigned ready)
 {
 	int fd = op->args.connect.fd;
 
 	if (op->flags & OPF_CONNECTING) {
-		int error = 0;
-		socklen_t len = sizeof(error);
-		if (!ready)
-			return RR_ATTEMPT_WAIT;
-		r->syscalls++;
-		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len) < 0)
-			return -errno;
-		if (!error)
-			error = r->event_error; /* the poller saw it first */
-		return error ? -error : 0;
+		int ret = connect_outcome(r, fd, ready);
+		if (ret != RR_ATTEMPT_RETRY)
+			return ret;
+		op->flags &= ~OPF_CONNECTING; /* it never started: connect again */
 	}
 	/* The fd's blocking mode is the application's: set O_NONBLOCK for the
 	 * connect call only, then put it back (the connect goes on). */
 	r->syscalls += 2;
-	int fl = fcntl(fd, F_GETFL);
+	int fl = RR_FAULTABLE(RR_FAULT_FCNTL, -1, fcntl(fd, F_GETFL));
 	if (fl < 0)
 		return -errno;
 	if (!(fl & O_NONBLOCK)) {
 		r->syscalls++;
-		fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+		if (RR_FAULTABLE(RR_FAULT_FCNTL, -1, fcntl(fd, F_SETFL, fl | O_NONBLOCK)) < 0)
+			return -errno; /* a blocking connect would stall the loop */
 	}
-	int ret = connect(fd, op->args.connect.addr, op->args.connect.addrlen);
+	int ret = RR_FAULTABLE(RR_FAULT_CONNECT, -1,
+			       connect(fd, op->args.connect.addr, op->args.connect.addrlen));
 	int err = errno;
 	if (!(fl & O_NONBLOCK)) {
 		r->syscalls++;
@@ -235,7 +286,8 @@ static int do_connect(struct rr_readiness *r, struct rr_op *op, unsigned ready)
 	}
 	if (ret == 0)
 		return 0;
-	if (err == EINPROGRESS || err == EAGAIN) {
+	/* EINTR: the connection goes on asynchronously, as if EINPROGRESS. */
+	if (err == EINPROGRESS || err == EAGAIN || err == EINTR) {
 		op->flags |= OPF_CONNECTING;
 		return RR_ATTEMPT_WAIT;
 	}
@@ -267,7 +319,7 @@ static int do_poll(struct rr_readiness *r, struct rr_op *op, unsigned ready)
 	if (revents)
 		return (int)revents;
 	struct pollfd pfd = { .fd = op->args.poll.fd, .events = (short)op->args.poll.events };
-	int ret = counted(r, poll(&pfd, 1, 0));
+	int ret = counted(r, RR_FAULTABLE(RR_FAULT_POLL, -1, poll(&pfd, 1, 0)));
 	if (ret < 0)
 		return ret;
 	if (pfd.revents & POLLNVAL)
@@ -275,7 +327,7 @@ static int do_poll(struct rr_readiness *r, struct rr_op *op, unsigned ready)
 	return ret > 0 ? (int)(unsigned short)pfd.revents : RR_ATTEMPT_WAIT;
 }
 
-int rr__attempt(struct rr_readiness *r, struct rr_op *op, unsigned ready)
+static int attempt_once(struct rr_readiness *r, struct rr_op *op, unsigned ready)
 {
 	switch ((enum rr_op_type)op->type) {
 	case RR_OP_NOP:
@@ -288,32 +340,41 @@ int rr__attempt(struct rr_readiness *r, struct rr_op *op, unsigned ready)
 		return do_vector(r, op, ready, op->args.rwv.iov, (int)op->args.rwv.iovcnt,
 				 op->args.rwv.offset, op->type == RR_OP_READV);
 	case RR_OP_FSYNC:
-		return counted(r, fsync(op->args.fd_only.fd));
+		return counted(r, RR_FAULTABLE(RR_FAULT_FSYNC, -1, fsync(op->args.fd_only.fd)));
 	case RR_OP_FDATASYNC:
-		return counted(r, fdatasync(op->args.fd_only.fd));
+		return counted(r, RR_FAULTABLE(RR_FAULT_FSYNC, -1,
+					       fdatasync(op->args.fd_only.fd)));
 	case RR_OP_OPENAT:
-		return counted(r, openat(op->args.open.dfd, op->args.open.path,
-					 op->args.open.flags, op->args.open.mode));
+		return counted(r, RR_FAULTABLE(RR_FAULT_OPENAT, -1,
+					       openat(op->args.open.dfd, op->args.open.path,
+						      op->args.open.flags,
+						      op->args.open.mode)));
 	case RR_OP_CLOSE:
 		/* close(2) is not retried on EINTR: the fd is gone either way. */
 		r->syscalls++;
 		return close(op->args.fd_only.fd) < 0 && errno != EINTR ? -errno : 0;
 	case RR_OP_STATX:
 #ifdef __linux__
-		return counted(r, statx(op->args.statx.dfd, op->args.statx.path,
-					op->args.statx.flags, op->args.statx.mask,
-					op->args.statx.buf));
+		return counted(r, RR_FAULTABLE(RR_FAULT_STATX, -1,
+					       statx(op->args.statx.dfd, op->args.statx.path,
+						     op->args.statx.flags,
+						     op->args.statx.mask,
+						     op->args.statx.buf)));
 #else
 		return -ENOSYS; /* statx(2) is Linux's */
 #endif
 	case RR_OP_SHUTDOWN:
-		return counted(r, shutdown(op->args.shutdown.fd, op->args.shutdown.how));
+		return counted(r, RR_FAULTABLE(RR_FAULT_SHUTDOWN, -1,
+					       shutdown(op->args.shutdown.fd,
+							op->args.shutdown.how)));
 	case RR_OP_ACCEPT:
 		/* Only after readiness: the listener may be in blocking mode. */
 		if (!ready)
 			return RR_ATTEMPT_WAIT;
-		return counted(r, accept4(op->args.accept.fd, op->args.accept.addr,
-					  op->args.accept.addrlen, op->args.accept.flags));
+		return counted(r, RR_FAULTABLE(RR_FAULT_ACCEPT, -1,
+					       accept4(op->args.accept.fd, op->args.accept.addr,
+						       op->args.accept.addrlen,
+						       op->args.accept.flags)));
 	case RR_OP_CONNECT:
 		return do_connect(r, op, ready);
 	case RR_OP_RECV:
@@ -321,14 +382,27 @@ int rr__attempt(struct rr_readiness *r, struct rr_op *op, unsigned ready)
 	case RR_OP_SEND:
 		return do_transfer(r, op, false);
 	case RR_OP_RECVMSG:
-		return counted(r, recvmsg(op->args.msg.fd, op->args.msg.msg,
-					  op->args.msg.flags | MSG_DONTWAIT));
+		return counted(r, RR_FAULTABLE(RR_FAULT_RECV, -1,
+					       recvmsg(op->args.msg.fd, op->args.msg.msg,
+						       op->args.msg.flags | MSG_DONTWAIT)));
 	case RR_OP_SENDMSG:
-		return counted(r, sendmsg(op->args.msg.fd, op->args.msg.msg,
-					  op->args.msg.flags | MSG_DONTWAIT));
+		return counted(r, RR_FAULTABLE(RR_FAULT_SEND, -1,
+					       sendmsg(op->args.msg.fd, op->args.msg.msg,
+						       op->args.msg.flags | SEND_FLAGS)));
 	case RR_OP_POLL:
 		return do_poll(r, op, ready);
 	default:
 		return -EINVAL;
 	}
+}
+
+int rr__attempt(struct rr_readiness *r, struct rr_op *op, unsigned ready)
+{
+	int result;
+
+	/* A call a signal interrupted is made again, as io_uring would. */
+	do {
+		result = attempt_once(r, op, ready);
+	} while (result == RR_ATTEMPT_RETRY);
+	return result;
 }

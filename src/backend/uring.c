@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "../common/clock.h"
+#include "../common/fault.h"
 #include "../loop/backend.h"
 #include "rawring.h"
 
@@ -97,7 +98,7 @@ static void arm_wake(struct uring_state *st)
 
 static int uring_init(struct rr_loop *loop, const struct rr_loop_options *options)
 {
-	struct uring_state *st = calloc(1, sizeof(*st));
+	struct uring_state *st = RR_FAULTABLE(RR_FAULT_ALLOC, NULL, calloc(1, sizeof(*st)));
 	int ret;
 
 	if (!st)
@@ -113,7 +114,8 @@ static int uring_init(struct rr_loop *loop, const struct rr_loop_options *option
 			goto fail_ring;
 		st->has_polled = true;
 	}
-	st->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	st->wake_fd = RR_FAULTABLE(RR_FAULT_EVENTFD, -1,
+				  eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
 	if (st->wake_fd < 0) {
 		ret = -errno;
 		goto fail_polled;
@@ -385,7 +387,8 @@ static int uring_wake(struct rr_loop *loop)
 
 	/* write(2) on an eventfd is async-signal-safe and thread-safe. */
 	atomic_fetch_add_explicit(&st->wake_writes, 1, memory_order_relaxed);
-	if (write(st->wake_fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+	if (RR_FAULTABLE(RR_FAULT_WRITE, -1, write(st->wake_fd, &one, sizeof(one))) < 0 &&
+	    errno != EAGAIN)
 		return -errno;
 	return 0;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "../common/fault.h"
 #include "rawring/register.h"
 
 #define BUF_RING_MAX_ENTRIES 32768u
@@ -24,8 +25,9 @@ int rr_register_buf_ring(struct rr_ring *ring, struct rr_buf_ring *br,
 	memset(br, 0, sizeof(*br));
 	br->size = entries * sizeof(struct io_uring_buf);
 	/* The kernel wants page-aligned memory; an anonymous mapping is. */
-	void *mem = mmap(NULL, br->size, PROT_READ | PROT_WRITE,
-			 MAP_ANONYMOUS | MAP_PRIVATE, -1, 0);
+	void *mem = RR_FAULTABLE(RR_FAULT_MMAP, MAP_FAILED,
+				 mmap(NULL, br->size, PROT_READ | PROT_WRITE,
+				      MAP_ANONYMOUS | MAP_PRIVATE, -1, 0));
 	if (mem == MAP_FAILED)
 		return -ENOMEM;
 

@@ -11,6 +11,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "../common/fault.h"
 #include "rawring/register.h"
 #include "rawring/ring.h"
 
@@ -18,8 +19,9 @@ static void *map_region(int ring_fd, size_t size, off_t offset)
 {
 	/* MAP_POPULATE: the rings are touched on every operation; fault them
 	 * in now rather than on the first submission. */
-	return mmap(NULL, size, PROT_READ | PROT_WRITE,
-		    MAP_SHARED | MAP_POPULATE, ring_fd, offset);
+	return RR_FAULTABLE(RR_FAULT_MMAP, MAP_FAILED,
+			    mmap(NULL, size, PROT_READ | PROT_WRITE,
+				 MAP_SHARED | MAP_POPULATE, ring_fd, offset));
 }
 
 static void unmap_rings(struct rr_ring *ring)

@@ -10,6 +10,10 @@
 
 int rr_io_uring_setup(unsigned entries, struct io_uring_params *params)
 {
+	int fault = RR_FAULT_RAW(RR_FAULT_IO_URING_SETUP);
+
+	if (fault)
+		return fault;
 	return (int)raw_syscall6(__NR_io_uring_setup, (long)entries,
 				 (long)params, 0, 0, 0, 0);
 }
@@ -30,6 +34,10 @@ int rr_io_uring_enter(int ring_fd, unsigned to_submit, unsigned min_complete,
 int rr_io_uring_register(int ring_fd, unsigned opcode, const void *arg,
 			 unsigned nr_args)
 {
+	int fault = RR_FAULT_RAW(RR_FAULT_IO_URING_REGISTER);
+
+	if (fault)
+		return fault;
 	return (int)raw_syscall6(__NR_io_uring_register, ring_fd, (long)opcode,
 				 (long)arg, (long)nr_args, 0, 0);
 }

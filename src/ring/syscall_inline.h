@@ -13,6 +13,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "../common/fault.h"
+
 /* The numbers are the same on every architecture with the generic table. */
 #ifndef __NR_io_uring_setup
 #define __NR_io_uring_setup 425
@@ -82,6 +84,10 @@ static inline int rr__sys_enter(int ring_fd, unsigned to_submit,
 				unsigned min_complete, unsigned flags,
 				const void *arg, size_t arg_size)
 {
+	int fault = RR_FAULT_RAW(RR_FAULT_IO_URING_ENTER);
+
+	if (fault)
+		return fault;
 	return (int)raw_syscall6(__NR_io_uring_enter, ring_fd, (long)to_submit,
 				 (long)min_complete, (long)flags, (long)arg,
 				 (long)arg_size);

@@ -103,6 +103,33 @@ Test(loop_net, peer_reset_and_refused_connect_are_kernel_errors)
 	rr_loop_deinit(&loop);
 }
 
+/* rr_send/rr_sendmsg on a socket that was shut down give -EPIPE in the
+ * callback and no SIGPIPE: io_uring's send ops never raise it, and the
+ * emulation must not either (the default action kills the process).
+ * (rr_write/rr_writev on a socket do raise it, on io_uring too: the
+ * kernel's write path does.) */
+Test(loop_net, send_after_shutdown_is_epipe_not_sigpipe)
+{
+	struct rr_loop loop;
+	struct rr_op op;
+	struct recorder rec = { 0 };
+	struct msghdr msg = { 0 };
+	struct iovec iov = { "x", 1 };
+	int pair[2];
+
+	open_loop(&loop, 0);
+	stream_pair(pair);
+	cr_assert_eq(shutdown(pair[0], SHUT_WR), 0);
+	rr_op_init(&op, record_cb, &rec);
+	cr_assert_eq(run_op(&loop, &op, rr_send(&loop, &op, pair[0], "x", 1, 0)), -EPIPE);
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	cr_assert_eq(run_op(&loop, &op, rr_sendmsg(&loop, &op, pair[0], &msg, 0)), -EPIPE);
+	close(pair[0]);
+	close(pair[1]);
+	rr_loop_deinit(&loop);
+}
+
 Test(loop_net, sendmsg_recvmsg_and_poll)
 {
 	struct rr_loop loop;
