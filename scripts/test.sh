@@ -6,7 +6,9 @@
 #  2. build with AddressSanitizer + UndefinedBehaviorSanitizer and run the
 #     Criterion suites and the examples again (LeakSanitizer cannot run under
 #     Criterion's forking runner, so leaks are checked in the examples only);
-#  3. build with clang, warnings as errors (fault injection left out, as in a
+#  3. build with ThreadSanitizer and run the conformance suite through the
+#     project's own driver (Criterion's runner cannot run under it);
+#  4. build with clang, warnings as errors (fault injection left out, as in a
 #     release).
 # Ends with one line: "N passed, N failed".
 set -uo pipefail
@@ -32,13 +34,19 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 ASAN_OPTIONS=detect_leaks=0 meson test -C build-sanitize --suite criterion --print-errorlogs -v || status=1
 ASAN_OPTIONS=detect_leaks=1 meson test -C build-sanitize --suite examples --print-errorlogs -v || status=1
 
+echo "== ThreadSanitizer build: the conformance suite through the own driver"
+setup build-tsan -Dtests=enabled -Db_sanitize=thread -Db_lundef=false || exit 1
+meson compile -C build-tsan || exit 1
+meson test -C build-tsan --suite tsan --print-errorlogs -v || status=1
+
 echo "== clang build (warnings are errors)"
 CC=clang setup build-clang -Dwerror=true -Dtests=enabled || status=1
 meson compile -C build-clang || status=1
 
-# One closing line for the whole run: the Criterion cases plus the other
-# meson tests (examples, linkage), from both test runs.
-python3 - "$status" build-test/meson-logs/testlog.json build-sanitize/meson-logs/testlog.json <<'PY'
+# One closing line for the whole run: the Criterion (and own driver) cases
+# plus the other meson tests (examples, linkage), from the three test runs.
+python3 - "$status" build-test/meson-logs/testlog.json build-sanitize/meson-logs/testlog.json \
+	build-tsan/meson-logs/testlog.json <<'PY'
 import json, re, sys
 passed = failed = 0
 for path in sys.argv[2:]:

@@ -2,7 +2,7 @@
 #include "helpers.h"
 
 #include <arpa/inet.h>
-#include <criterion/criterion.h>
+#include "driver/rr_test.h"
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

@@ -1,7 +1,7 @@
 #define _GNU_SOURCE
 #include "fixture.h"
 
-#include <criterion/criterion.h>
+#include "../driver/rr_test.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 /* What only the epoll backend has to get right. */
 #define _GNU_SOURCE
-#include <criterion/criterion.h>
+#include "../driver/rr_test.h"
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>

@@ -5,7 +5,7 @@
  * installed here blocks io_uring for that test alone.
  */
 #define _GNU_SOURCE
-#include <criterion/criterion.h>
+#include "../driver/rr_test.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

@@ -4,7 +4,7 @@
  * trips over loopback TCP after warm-up.
  */
 #define _GNU_SOURCE
-#include <criterion/criterion.h>
+#include "../driver/rr_test.h"
 #include <stdatomic.h>
 #include <stddef.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* Bad input at the public API: a documented error, a callback exactly once,
  * never a crash. */
 #define _GNU_SOURCE
-#include <criterion/criterion.h>
+#include "../driver/rr_test.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>

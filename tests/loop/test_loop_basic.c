@@ -1,7 +1,7 @@
 /* The loop's contract: callbacks once, never inside scheduling; run modes;
  * op reuse; caller errors. */
 #define _GNU_SOURCE
-#include <criterion/criterion.h>
+#include "../driver/rr_test.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>

@@ -1,6 +1,6 @@
 /* Cancellation and teardown: every callback exactly once. */
 #define _GNU_SOURCE
-#include <criterion/criterion.h>
+#include "../driver/rr_test.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>

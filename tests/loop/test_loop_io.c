@@ -1,7 +1,7 @@
 /* File operations through the loop: data byte for byte, EOF, short reads,
  * kernel errors, linked chains, whole-file helpers, IOPOLL. */
 #define _GNU_SOURCE
-#include <criterion/criterion.h>
+#include "../driver/rr_test.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>

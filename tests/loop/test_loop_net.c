@@ -2,7 +2,7 @@
  * multishot accept, readiness. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
-#include <criterion/criterion.h>
+#include "../driver/rr_test.h"
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>

@@ -1,6 +1,6 @@
 /* Waking a loop and handing it work from other threads. */
 #define _GNU_SOURCE
-#include <criterion/criterion.h>
+#include "../driver/rr_test.h"
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>

@@ -1,6 +1,6 @@
 /* Timers from the loop's heap. */
 #define _GNU_SOURCE
-#include <criterion/criterion.h>
+#include "../driver/rr_test.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
