@@ -4,8 +4,9 @@
 #     compiled in) and run every test: the Criterion suites, the fault walks,
 #     the examples run for real, the linkage check;
 #  2. build with AddressSanitizer + UndefinedBehaviorSanitizer and run the
-#     Criterion suites and the examples again (LeakSanitizer cannot run under
-#     Criterion's forking runner, so leaks are checked in the examples only);
+#     Criterion suites, the examples, the fuzzer's replay and the short soak
+#     again (LeakSanitizer cannot run under Criterion's forking runner, so
+#     leaks are checked in the others only);
 #  3. build with ThreadSanitizer and run the conformance suite through the
 #     project's own driver (Criterion's runner cannot run under it);
 #  4. build with clang, warnings as errors (fault injection left out, as in a
@@ -32,7 +33,8 @@ setup build-sanitize -Dtests=enabled -Dfault_injection=true -Db_sanitize=address
 meson compile -C build-sanitize || exit 1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 ASAN_OPTIONS=detect_leaks=0 meson test -C build-sanitize --suite criterion --print-errorlogs -v || status=1
-ASAN_OPTIONS=detect_leaks=1 meson test -C build-sanitize --suite examples --print-errorlogs -v || status=1
+ASAN_OPTIONS=detect_leaks=1 meson test -C build-sanitize --suite examples --suite fuzz --suite soak \
+	--print-errorlogs -v || status=1
 
 echo "== ThreadSanitizer build: the conformance suite through the own driver"
 setup build-tsan -Dtests=enabled -Db_sanitize=thread -Db_lundef=false || exit 1
