@@ -33,8 +33,9 @@ setup build-sanitize -Dtests=enabled -Dfault_injection=true -Db_sanitize=address
 meson compile -C build-sanitize || exit 1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 ASAN_OPTIONS=detect_leaks=0 meson test -C build-sanitize --suite criterion --print-errorlogs -v || status=1
+# (its own log name: a second run would overwrite the first one's log)
 ASAN_OPTIONS=detect_leaks=1 meson test -C build-sanitize --suite examples --suite fuzz --suite soak \
-	--print-errorlogs -v || status=1
+	--logbase testlog-leaks --print-errorlogs -v || status=1
 
 echo "== ThreadSanitizer build: the conformance suite through the own driver"
 setup build-tsan -Dtests=enabled -Db_sanitize=thread -Db_lundef=false || exit 1
@@ -46,9 +47,9 @@ CC=clang setup build-clang -Dwerror=true -Dtests=enabled || status=1
 meson compile -C build-clang || status=1
 
 # One closing line for the whole run: the Criterion (and own driver) cases
-# plus the other meson tests (examples, linkage), from the three test runs.
+# plus the other meson tests (examples, linkage, ...), from the four test runs.
 python3 - "$status" build-test/meson-logs/testlog.json build-sanitize/meson-logs/testlog.json \
-	build-tsan/meson-logs/testlog.json <<'PY'
+	build-sanitize/meson-logs/testlog-leaks.json build-tsan/meson-logs/testlog.json <<'PY'
 import json, re, sys
 passed = failed = 0
 for path in sys.argv[2:]:

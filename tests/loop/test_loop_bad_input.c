@@ -103,6 +103,15 @@ Test(bad_input, caller_errors_are_refused_before_anything_is_scheduled)
 	cr_assert_eq(rr_accept(&loop, &op, 0, (struct sockaddr *)&stx, NULL, 0), -EINVAL,
 		     "an address without a length");
 	cr_assert_eq(rr_recvmsg(&loop, &op, 0, NULL, 0), -EINVAL);
+	/* A NULL buffer with a length, a NULL vector with a count, more
+	 * vectors than IOV_MAX. */
+	struct iovec iov[2] = { { NULL, 0 }, { NULL, 0 } };
+	cr_assert_eq(rr_read(&loop, &op, 0, NULL, 16, 0), -EINVAL);
+	cr_assert_eq(rr_write(&loop, &op, 0, NULL, 16, 0), -EINVAL);
+	cr_assert_eq(rr_recv(&loop, &op, 0, NULL, 16, 0), -EINVAL);
+	cr_assert_eq(rr_send(&loop, &op, 0, NULL, 16, 0), -EINVAL);
+	cr_assert_eq(rr_readv(&loop, &op, 0, NULL, 2, 0), -EINVAL);
+	cr_assert_eq(rr_writev(&loop, &op, 0, iov, 1025u * 1024u, 0), -EINVAL);
 	cr_assert_eq(rr_cancel(&loop, NULL), -EINVAL);
 	cr_assert_eq(rr_loop_wake(NULL), -EINVAL);
 	cr_assert_eq(rr_async_send(NULL), -EINVAL);
