@@ -135,7 +135,7 @@ int main(int argc, char **argv)
 			i++;
 		else if (strcmp(argv[i], "--list") == 0)
 			list = true;
-		else if (strncmp(argv[i], "--jobs=", 7) != 0 && strcmp(argv[i], "-j") != 0) {
+		else if (strncmp(argv[i], "--jobs=", 7) != 0) {
 			fprintf(stderr, "usage: %s [--filter SUITE/NAME-GLOB] [--list]\n", argv[0]);
 			return 2;
 		}

@@ -52,6 +52,8 @@ _Noreturn void rr_test_skip(const char *fmt, ...);
 #define RR_TEST_CONCAT_(a, b) a##b
 #define RR_TEST_CONCAT(a, b) RR_TEST_CONCAT_(a, b)
 
+/* `.unused = 0` gives the variadic part at least one argument when the
+ * caller passes no options (C11 requires one). */
 #define Test(...) RR_TEST_(__VA_ARGS__, .unused = 0)
 #define RR_TEST_(suite_id, test_id, ...)                                       \
 	static void suite_id##_##test_id##_body(void);                         \

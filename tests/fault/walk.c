@@ -5,7 +5,6 @@
 #define _GNU_SOURCE
 #include "walk.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <malloc.h>
 #include <stdarg.h>
@@ -14,6 +13,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include "../helpers.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define WALK_ASAN 1
@@ -65,19 +66,6 @@ struct snapshot {
 	size_t heap;
 };
 
-static int count_fds(void)
-{
-	DIR *dir = opendir("/proc/self/fd");
-	int count = 0;
-
-	if (!dir)
-		return -1;
-	while (readdir(dir))
-		count++;
-	closedir(dir);
-	return count;
-}
-
 static int count_ring_maps(void)
 {
 	FILE *maps = fopen("/proc/self/maps", "re");
@@ -98,7 +86,9 @@ static size_t heap_in_use(void)
 #ifdef WALK_ASAN
 	return __sanitizer_get_current_allocated_bytes();
 #else
-	return mallinfo2().uordblks;
+	struct mallinfo2 info = mallinfo2();
+
+	return info.uordblks + info.hblkhd; /* small blocks and mmapped ones */
 #endif
 }
 
@@ -106,7 +96,7 @@ static struct snapshot take_snapshot(void)
 {
 	struct snapshot s;
 
-	s.fds = count_fds();
+	s.fds = count_open_fds();
 	s.ring_maps = count_ring_maps();
 	s.heap = heap_in_use();
 	return s;

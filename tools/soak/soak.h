@@ -38,7 +38,6 @@ struct soak_server {
 	uint16_t port;
 	atomic_bool stop;
 	struct rr_async stop_async;
-	uint64_t accepted;
 	int error;                     /* a scheduling or loop error, -errno */
 };
 

@@ -29,7 +29,7 @@ struct client {
 	uint64_t seq;
 	unsigned len;
 	uint64_t rng;
-	bool probe_pending, timer_pending;
+	bool timer_pending;
 	unsigned char out[SOAK_MAX_MESSAGE], in[SOAK_MAX_MESSAGE];
 	unsigned char probe_byte;
 };
@@ -43,7 +43,6 @@ struct clients {
 	int active;
 	struct soak_totals *totals;
 	struct rr_op sampler;
-	uint64_t started;
 };
 
 static unsigned next_random(struct client *c, unsigned bound)
@@ -149,7 +148,6 @@ static void io_step(struct rr_loop *loop, struct rr_op *op, int result)
 		totals->connects++;
 		if (next_random(c, 16) == 0) { /* an idle recv, cancelled at once */
 			c->phase = PROBING;
-			c->probe_pending = true;
 			must(c, rr_recv(loop, &c->probe, c->fd, &c->probe_byte, 1, 0), "rr_recv(probe)");
 			must(c, rr_cancel(loop, &c->probe), "rr_cancel(probe)");
 			return;
@@ -221,7 +219,6 @@ static void probe_step(struct rr_loop *loop, struct rr_op *op, int result)
 	struct client *c = op->context;
 
 	(void)loop;
-	c->probe_pending = false;
 	if (result != -ECANCELED)
 		bad(c, "a cancelled idle recv", result);
 	else

@@ -56,7 +56,6 @@ static void on_accept(struct rr_loop *loop, struct rr_op *op, int result)
 	struct soak_server *server = op->context;
 
 	if (result >= 0) {
-		server->accepted++;
 		if (!idle_count || atomic_load(&server->stop)) {
 			close(result);
 		} else {
@@ -84,14 +83,13 @@ static void *serve(void *arg)
 {
 	struct soak_server *server = arg;
 
-	while (!atomic_load(&server->stop) || rr_loop_pending(&server->loop)) {
+	/* What is left in flight at the stop is deinit's to cancel. */
+	while (!atomic_load(&server->stop)) {
 		int ret = rr_loop_run(&server->loop, RR_RUN_ONCE);
 		if (ret < 0 && ret != -EINTR) {
 			server_error(server, ret);
 			break;
 		}
-		if (atomic_load(&server->stop))
-			break;
 	}
 	return NULL;
 }
