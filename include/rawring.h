@@ -8,7 +8,9 @@
  * (kernel ABI constants newer than the build host's headers).
  *
  * Layer 2, the proactor: rawring/loop.h (one callback per operation) and
- * rawring/file.h (whole files in one operation).
+ * rawring/file.h (whole files in one operation), on Linux, the BSDs and
+ * Windows alike; rawring/platform.h gives them the same types everywhere
+ * (rr_fd_t, struct iovec, struct msghdr).
  *
  * For tests: rawring/fault.h (fault injection at the system-call boundary).
  */

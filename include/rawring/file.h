@@ -13,7 +13,6 @@
 #define RAWRING_FILE_H
 
 #include <stddef.h>
-#include <sys/types.h>
 
 #include "loop.h"
 
@@ -38,7 +37,7 @@ struct rr_file_op {
 	size_t size;        /* bytes to transfer */
 	size_t capacity;    /* rr_read_file: room in buf */
 	size_t done;
-	int fd;
+	rr_fd_t fd;
 	int error;
 	unsigned mode;
 	int step;

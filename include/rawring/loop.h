@@ -38,9 +38,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/socket.h>
-#include <sys/types.h>
-#include <sys/uio.h>
+
+#include "platform.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -122,17 +121,17 @@ struct rr_op {
 	uint8_t state;             /* enum rr_op_state */
 	uint16_t flags;            /* RR_OP_F_* */
 	union {
-		struct { int fd; void *buf; unsigned len; uint64_t offset; } rw;
-		struct { int fd; const struct iovec *iov; unsigned iovcnt; uint64_t offset; } rwv;
-		struct { int fd; } fd_only;
-		struct { int dfd; const char *path; int flags; unsigned mode; } open;
-		struct { int dfd; const char *path; int flags; unsigned mask; struct statx *buf; } statx;
-		struct { int fd; struct sockaddr *addr; socklen_t *addrlen; int flags; } accept;
-		struct { int fd; const struct sockaddr *addr; socklen_t addrlen; } connect;
-		struct { int fd; void *buf; size_t len; int flags; } xfer;
-		struct { int fd; struct msghdr *msg; int flags; } msg;
-		struct { int fd; int how; } shutdown;
-		struct { int fd; unsigned events; } poll;
+		struct { rr_fd_t fd; void *buf; unsigned len; uint64_t offset; } rw;
+		struct { rr_fd_t fd; const struct iovec *iov; unsigned iovcnt; uint64_t offset; } rwv;
+		struct { rr_fd_t fd; } fd_only;
+		struct { rr_fd_t dfd; const char *path; int flags; unsigned mode; } open;
+		struct { rr_fd_t dfd; const char *path; int flags; unsigned mask; struct statx *buf; } statx;
+		struct { rr_fd_t fd; struct sockaddr *addr; socklen_t *addrlen; int flags; } accept;
+		struct { rr_fd_t fd; const struct sockaddr *addr; socklen_t addrlen; } connect;
+		struct { rr_fd_t fd; void *buf; size_t len; int flags; } xfer;
+		struct { rr_fd_t fd; struct msghdr *msg; int flags; } msg;
+		struct { rr_fd_t fd; int how; } shutdown;
+		struct { rr_fd_t fd; unsigned events; } poll;
 		struct {
 			uint64_t deadline_ns;      /* CLOCK_MONOTONIC */
 			struct rr_op *child;       /* timer heap links */
@@ -140,6 +139,11 @@ struct rr_op {
 			struct rr_op *prev;
 		} timer;
 	} args;
+#ifdef _WIN32
+	/* The IOCP backend's per-op state (its OVERLAPPED first): kept in
+	 * the op so that scheduling allocates nothing there either. */
+	void *backend_private[24];
+#endif
 };
 
 /* Prepare an op for its first use (or to change its callback). */
@@ -170,6 +174,7 @@ enum rr_backend_kind {
 	RR_BACKEND_URING,      /* Linux io_uring: the kernel does the I/O */
 	RR_BACKEND_EPOLL,      /* Linux epoll: readiness emulated into completions */
 	RR_BACKEND_KQUEUE,     /* BSD/macOS kqueue: likewise */
+	RR_BACKEND_IOCP,       /* Windows I/O completion ports: native completions */
 	RR_BACKEND_COUNT
 };
 
@@ -221,7 +226,8 @@ struct rr_loop {
  * Set up a loop.  `options` may be NULL for the defaults (AUTO, 256 entries).
  * Allocates the backend's state once; nothing afterwards per operation.
  *
- * RR_BACKEND_AUTO uses io_uring, and falls back to epoll when io_uring is
+ * RR_BACKEND_AUTO is kqueue on the BSDs and macOS and IOCP on Windows.  On
+ * Linux it uses io_uring, and falls back to epoll when io_uring is
  * unavailable: setup fails with ENOSYS (no io_uring in the kernel), EPERM
  * (blocked by seccomp, kernel.io_uring_disabled, or a group restriction) or
  * the kernel is older than the loop needs (no IORING_FEAT_EXT_ARG, 5.11).
@@ -250,7 +256,7 @@ enum rr_backend_kind rr_loop_backend(const struct rr_loop *loop);
 const char *rr_loop_backend_name(const struct rr_loop *loop);
 
 /* The backend kind for a name ("auto", "uring" or "io_uring", "epoll",
- * "kqueue"), or -EINVAL.  Whether it is built here is rr_loop_init's to say. */
+ * "kqueue", "iocp"), or -EINVAL.  Whether it is built here is rr_loop_init's to say. */
 int rr_backend_from_name(const char *name);
 
 /* Why the loop runs on that backend, in words: "requested",
@@ -344,45 +350,46 @@ int rr_async_send_from(struct rr_loop *from, struct rr_async *async);
 int rr_nop(struct rr_loop *loop, struct rr_op *op);
 
 /* `offset` -1 reads/writes at the file position and advances it. */
-int rr_read(struct rr_loop *loop, struct rr_op *op, int fd, void *buf,
+int rr_read(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd, void *buf,
 	    unsigned len, int64_t offset);
-int rr_write(struct rr_loop *loop, struct rr_op *op, int fd, const void *buf,
+int rr_write(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd, const void *buf,
 	     unsigned len, int64_t offset);
-int rr_readv(struct rr_loop *loop, struct rr_op *op, int fd,
+int rr_readv(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd,
 	     const struct iovec *iov, unsigned iovcnt, int64_t offset);
-int rr_writev(struct rr_loop *loop, struct rr_op *op, int fd,
+int rr_writev(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd,
 	      const struct iovec *iov, unsigned iovcnt, int64_t offset);
-int rr_fsync(struct rr_loop *loop, struct rr_op *op, int fd);
-int rr_fdatasync(struct rr_loop *loop, struct rr_op *op, int fd);
+int rr_fsync(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd);
+int rr_fdatasync(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd);
 
 /* openat(2): the result is the new fd. */
-int rr_openat(struct rr_loop *loop, struct rr_op *op, int dfd,
+int rr_openat(struct rr_loop *loop, struct rr_op *op, rr_fd_t dfd,
 	      const char *path, int flags, unsigned mode);
-int rr_close(struct rr_loop *loop, struct rr_op *op, int fd);
-int rr_statx(struct rr_loop *loop, struct rr_op *op, int dfd, const char *path,
+int rr_close(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd);
+int rr_statx(struct rr_loop *loop, struct rr_op *op, rr_fd_t dfd, const char *path,
 	     int flags, unsigned mask, struct statx *buf);
 
-/* accept4(2): the result is the new fd; `addr`/`addrlen` may be NULL. */
-int rr_accept(struct rr_loop *loop, struct rr_op *op, int fd,
+/* accept4(2): the result is the new fd; `addr`/`addrlen` may be NULL.
+ * (On Windows the result is the new SOCKET: (rr_fd_t)result.) */
+int rr_accept(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd,
 	      struct sockaddr *addr, socklen_t *addrlen, int flags);
 /* One op, one callback per accepted connection, while rr_op_more(op). */
-int rr_accept_multishot(struct rr_loop *loop, struct rr_op *op, int fd,
+int rr_accept_multishot(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd,
 			int flags);
-int rr_connect(struct rr_loop *loop, struct rr_op *op, int fd,
+int rr_connect(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd,
 	       const struct sockaddr *addr, socklen_t addrlen);
-int rr_recv(struct rr_loop *loop, struct rr_op *op, int fd, void *buf,
+int rr_recv(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd, void *buf,
 	    size_t len, int flags);
-int rr_send(struct rr_loop *loop, struct rr_op *op, int fd, const void *buf,
+int rr_send(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd, const void *buf,
 	    size_t len, int flags);
-int rr_recvmsg(struct rr_loop *loop, struct rr_op *op, int fd,
+int rr_recvmsg(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd,
 	       struct msghdr *msg, int flags);
-int rr_sendmsg(struct rr_loop *loop, struct rr_op *op, int fd,
+int rr_sendmsg(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd,
 	       const struct msghdr *msg, int flags);
-int rr_shutdown(struct rr_loop *loop, struct rr_op *op, int fd, int how);
+int rr_shutdown(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd, int how);
 
 /* Wait until `events` (POLLIN, POLLOUT, ...) are ready on `fd`; the result
  * is the ready mask. */
-int rr_poll(struct rr_loop *loop, struct rr_op *op, int fd, unsigned events);
+int rr_poll(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd, unsigned events);
 
 /*
  * A timer: the callback runs with -ETIME after `ns` nanoseconds (relative),

@@ -104,5 +104,6 @@ static inline void rr__wake_seen(struct rr_loop *loop)
 extern const struct rr_backend rr__uring_backend;
 extern const struct rr_backend rr__epoll_backend;
 extern const struct rr_backend rr__kqueue_backend;
+extern const struct rr_backend rr__iocp_backend;
 
 #endif

@@ -73,7 +73,7 @@ static void step_done(struct rr_loop *loop, struct rr_op *op, int result)
 			finish(loop, file);
 			return;
 		}
-		file->fd = result;
+		file->fd = (rr_fd_t)result;
 		file->step = STEP_TRANSFER;
 		ret = transfer_next(loop, file);
 		break;
@@ -116,7 +116,7 @@ static int start(struct rr_loop *loop, struct rr_file_op *file,
 	file->context = context;
 	file->path = path;
 	file->done = 0;
-	file->fd = -1;
+	file->fd = RR_FD_NONE;
 	file->error = 0;
 	file->step = STEP_OPEN;
 	rr_op_init(&file->op, step_done, file);

@@ -48,6 +48,10 @@ static const struct rr_backend *backend_for(enum rr_backend_kind kind)
 	case RR_BACKEND_KQUEUE:
 		return &rr__kqueue_backend;
 #endif
+#ifdef RR_HAVE_IOCP
+	case RR_BACKEND_IOCP:
+		return &rr__iocp_backend;
+#endif
 	default:
 		return NULL;
 	}
@@ -73,6 +77,8 @@ int rr_backend_from_name(const char *name)
 		return RR_BACKEND_EPOLL;
 	if (strcmp(name, "kqueue") == 0)
 		return RR_BACKEND_KQUEUE;
+	if (strcmp(name, "iocp") == 0)
+		return RR_BACKEND_IOCP;
 	return -EINVAL;
 }
 
@@ -143,6 +149,10 @@ static int init_auto(struct rr_loop *loop, const struct rr_loop_options *options
 	snprintf(loop->backend_reason, sizeof(loop->backend_reason),
 		 "kqueue is this platform's backend");
 	return init_backend(loop, &rr__kqueue_backend, options);
+#elif defined(RR_HAVE_IOCP)
+	snprintf(loop->backend_reason, sizeof(loop->backend_reason),
+		 "IOCP is this platform's backend");
+	return init_backend(loop, &rr__iocp_backend, options);
 #else
 	(void)options;
 	return -ENOSYS;

@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdbool.h>
-#include <sys/uio.h>
 
 #include "../common/clock.h"
 #include "loop_internal.h"
@@ -79,7 +78,7 @@ int rr_nop(struct rr_loop *loop, struct rr_op *op)
 }
 
 static int schedule_rw(struct rr_loop *loop, struct rr_op *op,
-		       enum rr_op_type type, int fd, const void *buf,
+		       enum rr_op_type type, rr_fd_t fd, const void *buf,
 		       unsigned len, int64_t offset)
 {
 	CLAIM(loop, op);
@@ -92,20 +91,20 @@ static int schedule_rw(struct rr_loop *loop, struct rr_op *op,
 	return enqueue(loop, op, type);
 }
 
-int rr_read(struct rr_loop *loop, struct rr_op *op, int fd, void *buf,
+int rr_read(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd, void *buf,
 	    unsigned len, int64_t offset)
 {
 	return schedule_rw(loop, op, RR_OP_READ, fd, buf, len, offset);
 }
 
-int rr_write(struct rr_loop *loop, struct rr_op *op, int fd, const void *buf,
+int rr_write(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd, const void *buf,
 	     unsigned len, int64_t offset)
 {
 	return schedule_rw(loop, op, RR_OP_WRITE, fd, buf, len, offset);
 }
 
 static int schedule_rwv(struct rr_loop *loop, struct rr_op *op,
-			enum rr_op_type type, int fd, const struct iovec *iov,
+			enum rr_op_type type, rr_fd_t fd, const struct iovec *iov,
 			unsigned iovcnt, int64_t offset)
 {
 	CLAIM(loop, op);
@@ -118,42 +117,42 @@ static int schedule_rwv(struct rr_loop *loop, struct rr_op *op,
 	return enqueue(loop, op, type);
 }
 
-int rr_readv(struct rr_loop *loop, struct rr_op *op, int fd,
+int rr_readv(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd,
 	     const struct iovec *iov, unsigned iovcnt, int64_t offset)
 {
 	return schedule_rwv(loop, op, RR_OP_READV, fd, iov, iovcnt, offset);
 }
 
-int rr_writev(struct rr_loop *loop, struct rr_op *op, int fd,
+int rr_writev(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd,
 	      const struct iovec *iov, unsigned iovcnt, int64_t offset)
 {
 	return schedule_rwv(loop, op, RR_OP_WRITEV, fd, iov, iovcnt, offset);
 }
 
 static int schedule_fd(struct rr_loop *loop, struct rr_op *op,
-		       enum rr_op_type type, int fd)
+		       enum rr_op_type type, rr_fd_t fd)
 {
 	CLAIM(loop, op);
 	op->args.fd_only.fd = fd;
 	return enqueue(loop, op, type);
 }
 
-int rr_fsync(struct rr_loop *loop, struct rr_op *op, int fd)
+int rr_fsync(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd)
 {
 	return schedule_fd(loop, op, RR_OP_FSYNC, fd);
 }
 
-int rr_fdatasync(struct rr_loop *loop, struct rr_op *op, int fd)
+int rr_fdatasync(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd)
 {
 	return schedule_fd(loop, op, RR_OP_FDATASYNC, fd);
 }
 
-int rr_close(struct rr_loop *loop, struct rr_op *op, int fd)
+int rr_close(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd)
 {
 	return schedule_fd(loop, op, RR_OP_CLOSE, fd);
 }
 
-int rr_openat(struct rr_loop *loop, struct rr_op *op, int dfd,
+int rr_openat(struct rr_loop *loop, struct rr_op *op, rr_fd_t dfd,
 	      const char *path, int flags, unsigned mode)
 {
 	CLAIM(loop, op);
@@ -166,7 +165,7 @@ int rr_openat(struct rr_loop *loop, struct rr_op *op, int dfd,
 	return enqueue(loop, op, RR_OP_OPENAT);
 }
 
-int rr_statx(struct rr_loop *loop, struct rr_op *op, int dfd, const char *path,
+int rr_statx(struct rr_loop *loop, struct rr_op *op, rr_fd_t dfd, const char *path,
 	     int flags, unsigned mask, struct statx *buf)
 {
 	CLAIM(loop, op);
@@ -180,7 +179,7 @@ int rr_statx(struct rr_loop *loop, struct rr_op *op, int dfd, const char *path,
 	return enqueue(loop, op, RR_OP_STATX);
 }
 
-static int schedule_accept(struct rr_loop *loop, struct rr_op *op, int fd,
+static int schedule_accept(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd,
 			   struct sockaddr *addr, socklen_t *addrlen, int flags,
 			   bool multishot)
 {
@@ -197,19 +196,19 @@ static int schedule_accept(struct rr_loop *loop, struct rr_op *op, int fd,
 	return enqueue(loop, op, RR_OP_ACCEPT);
 }
 
-int rr_accept(struct rr_loop *loop, struct rr_op *op, int fd,
+int rr_accept(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd,
 	      struct sockaddr *addr, socklen_t *addrlen, int flags)
 {
 	return schedule_accept(loop, op, fd, addr, addrlen, flags, false);
 }
 
-int rr_accept_multishot(struct rr_loop *loop, struct rr_op *op, int fd,
+int rr_accept_multishot(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd,
 			int flags)
 {
 	return schedule_accept(loop, op, fd, NULL, NULL, flags, true);
 }
 
-int rr_connect(struct rr_loop *loop, struct rr_op *op, int fd,
+int rr_connect(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd,
 	       const struct sockaddr *addr, socklen_t addrlen)
 {
 	CLAIM(loop, op);
@@ -222,7 +221,7 @@ int rr_connect(struct rr_loop *loop, struct rr_op *op, int fd,
 }
 
 static int schedule_xfer(struct rr_loop *loop, struct rr_op *op,
-			 enum rr_op_type type, int fd, const void *buf,
+			 enum rr_op_type type, rr_fd_t fd, const void *buf,
 			 size_t len, int flags)
 {
 	CLAIM(loop, op);
@@ -235,20 +234,20 @@ static int schedule_xfer(struct rr_loop *loop, struct rr_op *op,
 	return enqueue(loop, op, type);
 }
 
-int rr_recv(struct rr_loop *loop, struct rr_op *op, int fd, void *buf,
+int rr_recv(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd, void *buf,
 	    size_t len, int flags)
 {
 	return schedule_xfer(loop, op, RR_OP_RECV, fd, buf, len, flags);
 }
 
-int rr_send(struct rr_loop *loop, struct rr_op *op, int fd, const void *buf,
+int rr_send(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd, const void *buf,
 	    size_t len, int flags)
 {
 	return schedule_xfer(loop, op, RR_OP_SEND, fd, buf, len, flags);
 }
 
 static int schedule_msg(struct rr_loop *loop, struct rr_op *op,
-			enum rr_op_type type, int fd, const struct msghdr *msg,
+			enum rr_op_type type, rr_fd_t fd, const struct msghdr *msg,
 			int flags)
 {
 	CLAIM(loop, op);
@@ -260,19 +259,19 @@ static int schedule_msg(struct rr_loop *loop, struct rr_op *op,
 	return enqueue(loop, op, type);
 }
 
-int rr_recvmsg(struct rr_loop *loop, struct rr_op *op, int fd,
+int rr_recvmsg(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd,
 	       struct msghdr *msg, int flags)
 {
 	return schedule_msg(loop, op, RR_OP_RECVMSG, fd, msg, flags);
 }
 
-int rr_sendmsg(struct rr_loop *loop, struct rr_op *op, int fd,
+int rr_sendmsg(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd,
 	       const struct msghdr *msg, int flags)
 {
 	return schedule_msg(loop, op, RR_OP_SENDMSG, fd, msg, flags);
 }
 
-int rr_shutdown(struct rr_loop *loop, struct rr_op *op, int fd, int how)
+int rr_shutdown(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd, int how)
 {
 	CLAIM(loop, op);
 	op->args.shutdown.fd = fd;
@@ -280,7 +279,7 @@ int rr_shutdown(struct rr_loop *loop, struct rr_op *op, int fd, int how)
 	return enqueue(loop, op, RR_OP_SHUTDOWN);
 }
 
-int rr_poll(struct rr_loop *loop, struct rr_op *op, int fd, unsigned events)
+int rr_poll(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd, unsigned events)
 {
 	CLAIM(loop, op);
 	op->args.poll.fd = fd;

@@ -1,0 +1,315 @@
+/*
+ * The IOCP backend: Windows completes the I/O itself and queues a packet on
+ * the loop's completion port, as io_uring posts a CQE.  There is no
+ * submission batching in IOCP: each op is its own call, made when the loop
+ * flushes (see iocp.h for the three lists an op moves through), and the
+ * port is reaped in batches with GetQueuedCompletionStatusEx.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+
+#include "../common/clock.h"
+#include "../common/fault.h"
+#include "iocp.h"
+
+/* The completion key of rr_loop_wake's packets (ops use key 0). */
+#define WAKE_KEY ((ULONG_PTR)1)
+/* Packets taken from the port per GetQueuedCompletionStatusEx. */
+#define REAP_BATCH 64
+/* Rounds of issue-and-report per flush before the port is waited on. */
+#define ISSUE_ROUNDS 4
+
+/* ---- the lists ---------------------------------------------------------- */
+
+static struct iocp_list_head *list_head(struct iocp *io, enum iocp_list list)
+{
+	return list == IOCP_ISSUE ? &io->issue : list == IOCP_PENDING ? &io->pending : &io->done;
+}
+
+void rr__iocp_push(struct iocp *io, struct rr_op *op, enum iocp_list list)
+{
+	struct iocp_op *p = iocp_op_of(op);
+	struct iocp_list_head *head = list_head(io, list);
+
+	p->list = (uint8_t)list;
+	p->next = NULL;
+	p->prev = head->tail;
+	if (head->tail)
+		iocp_op_of(head->tail)->next = op;
+	else
+		head->head = op;
+	head->tail = op;
+}
+
+void rr__iocp_unlink(struct iocp *io, struct rr_op *op)
+{
+	struct iocp_op *p = iocp_op_of(op);
+
+	if (p->list == IOCP_NOWHERE)
+		return;
+	struct iocp_list_head *head = list_head(io, (enum iocp_list)p->list);
+	if (p->prev)
+		iocp_op_of(p->prev)->next = p->next;
+	else
+		head->head = p->next;
+	if (p->next)
+		iocp_op_of(p->next)->prev = p->prev;
+	else
+		head->tail = p->prev;
+	p->prev = p->next = NULL;
+	p->list = IOCP_NOWHERE;
+}
+
+void rr__iocp_done(struct iocp *io, struct rr_op *op, int result)
+{
+	rr__iocp_unlink(io, op);
+	iocp_op_of(op)->result = result;
+	rr__iocp_push(io, op, IOCP_DONE);
+}
+
+/* ---- setup -------------------------------------------------------------- */
+
+static int load_extension(SOCKET s, GUID guid, void *fn, size_t fn_size)
+{
+	DWORD bytes;
+
+	if (WSAIoctl(s, SIO_GET_EXTENSION_FUNCTION_POINTER, &guid, sizeof(guid), fn,
+		     (DWORD)fn_size, &bytes, NULL, NULL) != 0)
+		return -rr__iocp_errno((DWORD)WSAGetLastError());
+	return 0;
+}
+
+/* AcceptEx, ConnectEx and GetAcceptExSockaddrs come from the TCP
+ * provider, asked for through a socket of its own. */
+static int load_extensions(struct iocp *io)
+{
+	SOCKET s = WSASocketW(AF_INET, SOCK_STREAM, IPPROTO_TCP, NULL, 0,
+			      WSA_FLAG_OVERLAPPED);
+
+	if (s == INVALID_SOCKET)
+		return -rr__iocp_errno((DWORD)WSAGetLastError());
+	int ret = load_extension(s, (GUID)WSAID_ACCEPTEX, &io->accept_ex,
+				 sizeof(io->accept_ex));
+	if (!ret)
+		ret = load_extension(s, (GUID)WSAID_CONNECTEX, &io->connect_ex,
+				     sizeof(io->connect_ex));
+	if (!ret)
+		ret = load_extension(s, (GUID)WSAID_GETACCEPTEXSOCKADDRS,
+				     &io->get_accept_ex_sockaddrs,
+				     sizeof(io->get_accept_ex_sockaddrs));
+	closesocket(s);
+	return ret;
+}
+
+static int iocp_init(struct rr_loop *loop, const struct rr_loop_options *options)
+{
+	WSADATA wsa;
+	(void)options; /* entries, SQPOLL and IOPOLL are io_uring's */
+
+	struct iocp *io = RR_FAULTABLE(RR_FAULT_SITE_ALLOC, NULL, calloc(1, sizeof(*io)));
+	if (!io)
+		return -ENOMEM;
+	int err = WSAStartup(MAKEWORD(2, 2), &wsa);
+	if (err) {
+		free(io);
+		return -rr__iocp_errno((DWORD)err);
+	}
+	/* One thread runs the loop: let one thread run at a time. */
+	io->port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
+	int ret = io->port ? load_extensions(io) : -rr__iocp_errno(GetLastError());
+	if (ret < 0) {
+		if (io->port)
+			CloseHandle(io->port);
+		WSACleanup();
+		free(io);
+		return ret;
+	}
+	loop->backend_state = io;
+	loop->max_chain = UINT32_MAX;
+	return 0;
+}
+
+static void iocp_deinit(struct rr_loop *loop)
+{
+	struct iocp *io = iocp_of(loop);
+
+	CloseHandle(io->port);
+	rr__iocp_handles_free(&io->handles);
+	WSACleanup();
+	free(io);
+}
+
+/* ---- the vtable --------------------------------------------------------- */
+
+static unsigned iocp_room(struct rr_loop *loop)
+{
+	(void)loop;
+	return UINT_MAX; /* each op carries its own OVERLAPPED */
+}
+
+static int iocp_start(struct rr_loop *loop, struct rr_op *op)
+{
+	rr__iocp_push(iocp_of(loop), op, IOCP_ISSUE);
+	return 0;
+}
+
+static void issue_all(struct rr_loop *loop)
+{
+	struct iocp *io = iocp_of(loop);
+
+	while (io->issue.head) {
+		struct rr_op *op = io->issue.head;
+		rr__iocp_unlink(io, op);
+		rr__iocp_issue(loop, op);
+	}
+}
+
+/* Report the done list.  A multishot accept that produced a connection
+ * reports it with "more" and goes back on the issue list, unless it is
+ * being cancelled or the loop torn down: then that connection is its last
+ * result. */
+static unsigned report_done(struct rr_loop *loop)
+{
+	struct iocp *io = iocp_of(loop);
+	unsigned reported = 0;
+
+	while (io->done.head) {
+		struct rr_op *op = io->done.head;
+		int result = iocp_op_of(op)->result;
+		rr__iocp_unlink(io, op);
+		reported++;
+		bool rearm = op->type == RR_OP_ACCEPT && (op->flags & RR_OP_F_MULTISHOT) &&
+			     result >= 0;
+		if (!rearm || (op->flags & RR_OP_F_CANCELING) || loop->closing) {
+			rr__op_complete(loop, op, result, false);
+			continue;
+		}
+		rr__op_complete(loop, op, result, true);
+		if ((op->flags & RR_OP_F_CANCELING) || loop->closing)
+			rr__op_complete(loop, op, -ECANCELED, false);
+		else
+			rr__iocp_push(io, op, IOCP_ISSUE);
+	}
+	return reported;
+}
+
+static DWORD wait_ms(uint64_t deadline_ns)
+{
+	if (deadline_ns == RR_DEADLINE_NONE)
+		return INFINITE;
+	uint64_t now = rr__monotonic_ns();
+	if (deadline_ns <= now)
+		return 0;
+	uint64_t ms = (deadline_ns - now + 999999u) / 1000000u; /* round up */
+	return ms >= INFINITE ? INFINITE - 1 : (DWORD)ms;
+}
+
+/* Take up to REAP_BATCH packets off the port, waiting up to `timeout_ms`
+ * for the first.  Returns 0 or -errno. */
+static int reap(struct rr_loop *loop, DWORD timeout_ms)
+{
+	struct iocp *io = iocp_of(loop);
+	OVERLAPPED_ENTRY entries[REAP_BATCH];
+	ULONG count = 0;
+
+	io->syscalls++;
+	if (!GetQueuedCompletionStatusEx(io->port, entries, REAP_BATCH, &count,
+					 timeout_ms, FALSE)) {
+		DWORD err = GetLastError();
+		return err == WAIT_TIMEOUT ? 0 : -rr__iocp_errno(err);
+	}
+	for (ULONG i = 0; i < count; i++) {
+		if (!entries[i].lpOverlapped) {
+			if (entries[i].lpCompletionKey == WAKE_KEY)
+				rr__wake_seen(loop);
+			continue;
+		}
+		struct rr_op *op = iocp_rr_op_of(entries[i].lpOverlapped);
+		rr__iocp_unlink(io, op);
+		rr__iocp_finish(loop, op);
+	}
+	return 0;
+}
+
+static int iocp_flush_wait(struct rr_loop *loop, uint64_t deadline_ns)
+{
+	struct iocp *io = iocp_of(loop);
+	unsigned reported = 0;
+
+	/* Callbacks may start ops that finish at once (a nop, a close): a few
+	 * rounds take those before the wait, without letting a callback that
+	 * always reschedules keep the port from being reaped. */
+	for (int round = 0; round < ISSUE_ROUNDS && (io->issue.head || io->done.head); round++) {
+		issue_all(loop);
+		reported += report_done(loop);
+	}
+	bool busy = reported || io->issue.head || io->done.head || loop->woken;
+	int ret = reap(loop, busy ? 0 : wait_ms(deadline_ns));
+	/* Continuations the packets asked for (the next part of a file
+	 * readv/writev, a multishot accept's next round) go out now. */
+	issue_all(loop);
+	report_done(loop);
+	return ret;
+}
+
+static int iocp_cancel(struct rr_loop *loop, struct rr_op *op)
+{
+	struct iocp *io = iocp_of(loop);
+	struct iocp_op *p = iocp_op_of(op);
+
+	switch ((enum iocp_list)p->list) {
+	case IOCP_ISSUE:
+		rr__iocp_done(io, op, -ECANCELED);
+		return 0;
+	case IOCP_PENDING:
+		io->syscalls++;
+		/* ERROR_NOT_FOUND: it finished meanwhile; its packet is queued. */
+		CancelIoEx(rr__iocp_op_handle(op), &p->overlapped);
+		return 0;
+	default: /* its result is known, or it is between two rounds */
+		return 0;
+	}
+}
+
+static int iocp_cancel_all(struct rr_loop *loop)
+{
+	struct iocp *io = iocp_of(loop);
+
+	while (io->issue.head)
+		rr__iocp_done(io, io->issue.head, -ECANCELED);
+	for (struct rr_op *op = io->pending.head; op; op = iocp_op_of(op)->next)
+		iocp_cancel(loop, op);
+	return 0;
+}
+
+static int iocp_wake(struct rr_loop *loop)
+{
+	struct iocp *io = iocp_of(loop);
+
+	if (!PostQueuedCompletionStatus(io->port, 0, WAKE_KEY, NULL))
+		return -rr__iocp_errno(GetLastError());
+	return 0;
+}
+
+static uint64_t iocp_syscalls(const struct rr_loop *loop)
+{
+	return ((const struct iocp *)loop->backend_state)->syscalls;
+}
+
+const struct rr_backend rr__iocp_backend = {
+	.version = RR_BACKEND_VERSION,
+	.name = "iocp",
+	.kind = RR_BACKEND_IOCP,
+	.native_links = false,
+	.init = iocp_init,
+	.room = iocp_room,
+	.start = iocp_start,
+	.flush_wait = iocp_flush_wait,
+	.cancel = iocp_cancel,
+	.cancel_all = iocp_cancel_all,
+	.wake = iocp_wake,
+	.wake_from = NULL,
+	.syscalls = iocp_syscalls,
+	.deinit = iocp_deinit,
+};
