@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Install what building and testing rawring needs on Debian 12, if missing:
 # a C compiler (gcc, and clang for the warning check), meson, ninja,
-# pkg-config, Criterion, python3 and wrk (the examples' checks).  Idempotent; does nothing when all is there.
+# pkg-config, Criterion, python3 and wrk (the examples' checks), and for the
+# Windows build mingw-w64 and Wine (which runs its tests).  Idempotent; does
+# nothing when all is there.
 set -euo pipefail
 
 needed=()
@@ -14,6 +16,8 @@ command -v python3 >/dev/null || needed+=(python3)
 command -v wrk >/dev/null || needed+=(wrk)
 pkg-config --exists criterion 2>/dev/null || needed+=(libcriterion-dev)
 [ -f /usr/include/linux/io_uring.h ] || needed+=(linux-libc-dev)
+command -v x86_64-w64-mingw32-gcc >/dev/null || needed+=(gcc-mingw-w64-x86-64)
+command -v wine >/dev/null && [ -x /usr/lib/wine/wine64 ] || needed+=(wine wine64)
 
 if [ ${#needed[@]} -gt 0 ]; then
 	echo "deps: installing ${needed[*]}"

@@ -7,18 +7,23 @@
  *   rawring-loop-tests-driver [--filter SUITE/NAME-GLOB] [--jobs N] [--list]
  *
  * --jobs is accepted for Criterion's command line and ignored: tests run
- * one at a time.
+ * one at a time.  The child is a fork on POSIX systems; on Windows, which
+ * has none, the driver starts itself again with --run SUITE/NAME.
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fnmatch.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#ifdef _WIN32
+#include <windows.h>
+#else
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#endif
 
 #include "rr_test.h"
 
@@ -92,6 +97,65 @@ static int by_name(const void *a, const void *b)
 
 enum outcome { PASSED, FAILED, CRASHED, SKIPPED };
 
+static enum outcome outcome_of_exit(int code)
+{
+	return code == EXIT_PASS ? PASSED : code == EXIT_SKIP ? SKIPPED : FAILED;
+}
+
+/* `*` and `?` wildcards, as the filter's glob (fnmatch without flags). */
+static bool glob_match(const char *pattern, const char *text)
+{
+	if (*pattern == '\0')
+		return *text == '\0';
+	if (*pattern == '*')
+		return glob_match(pattern + 1, text) || (*text && glob_match(pattern, text + 1));
+	if (*text && (*pattern == '?' || *pattern == *text))
+		return glob_match(pattern + 1, text + 1);
+	return false;
+}
+
+#ifdef _WIN32
+static const char *self_path;
+
+/* Run one test in a new process of this program under its time limit. */
+static enum outcome run_one(const struct rr_test *test)
+{
+	char command[1024];
+	STARTUPINFOA startup;
+	PROCESS_INFORMATION process;
+	DWORD code;
+
+	snprintf(command, sizeof(command), "\"%s\" --run %s/%s", self_path,
+		 test->suite, test->name);
+	memset(&startup, 0, sizeof(startup));
+	startup.cb = sizeof(startup);
+	fflush(NULL);
+	if (!CreateProcessA(NULL, command, NULL, NULL, TRUE, 0, NULL, NULL,
+			    &startup, &process))
+		return CRASHED;
+	DWORD limit_ms = (DWORD)(timeout_of(test) * 1000.0);
+	if (WaitForSingleObject(process.hProcess, limit_ms) == WAIT_TIMEOUT) {
+		TerminateProcess(process.hProcess, 124);
+		WaitForSingleObject(process.hProcess, INFINITE);
+		fprintf(stderr, "[----] %s::%s: timed out\n", test->suite, test->name);
+		code = 124;
+	} else if (!GetExitCodeProcess(process.hProcess, &code)) {
+		code = 1;
+	}
+	CloseHandle(process.hThread);
+	CloseHandle(process.hProcess);
+	if (code == 124)
+		return CRASHED;
+	/* An exception (an access violation, an abort) ends the process with
+	 * a code of 3 or an NTSTATUS such as 0xC0000005. */
+	if (code == 3 || code >= 0xC0000000u) {
+		fprintf(stderr, "[----] %s::%s: exited with 0x%lx\n", test->suite,
+			test->name, (unsigned long)code);
+		return CRASHED;
+	}
+	return outcome_of_exit((int)code);
+}
+#else
 /* Run one test in a child process under its time limit. */
 static enum outcome run_one(const struct rr_test *test)
 {
@@ -109,10 +173,8 @@ static enum outcome run_one(const struct rr_test *test)
 	int status;
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	if (WIFEXITED(status)) {
-		int code = WEXITSTATUS(status);
-		return code == EXIT_PASS ? PASSED : code == EXIT_SKIP ? SKIPPED : FAILED;
-	}
+	if (WIFEXITED(status))
+		return outcome_of_exit(WEXITSTATUS(status));
 	if (WIFSIGNALED(status)) {
 		int sig = WTERMSIG(status);
 		fprintf(stderr, "[----] %s::%s: %s\n", test->suite, test->name,
@@ -120,12 +182,35 @@ static enum outcome run_one(const struct rr_test *test)
 	}
 	return CRASHED;
 }
+#endif
+
+/* --run SUITE/NAME: run that one test in this process (the child side). */
+static int run_here(struct rr_test **order, size_t count, const char *full_name)
+{
+	for (size_t i = 0; i < count; i++) {
+		char full[256];
+		snprintf(full, sizeof(full), "%s/%s", order[i]->suite, order[i]->name);
+		if (strcmp(full, full_name) == 0) {
+			order[i]->body();
+			fflush(NULL);
+			return EXIT_PASS;
+		}
+	}
+	fprintf(stderr, "no test %s\n", full_name);
+	return 2;
+}
 
 int main(int argc, char **argv)
 {
-	const char *filter = NULL;
+	const char *filter = NULL, *run = NULL;
 	bool list = false;
 
+#ifdef _WIN32
+	static char self[MAX_PATH];
+	if (GetModuleFileNameA(NULL, self, sizeof(self)) == 0)
+		return 2;
+	self_path = self;
+#endif
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--filter") == 0 && i + 1 < argc)
 			filter = argv[++i];
@@ -135,8 +220,10 @@ int main(int argc, char **argv)
 			i++;
 		else if (strcmp(argv[i], "--list") == 0)
 			list = true;
+		else if (strcmp(argv[i], "--run") == 0 && i + 1 < argc)
+			run = argv[++i];
 		else if (strncmp(argv[i], "--jobs=", 7) != 0) {
-			fprintf(stderr, "usage: %s [--filter SUITE/NAME-GLOB] [--list]\n", argv[0]);
+			fprintf(stderr, "usage: %s [--filter SUITE/NAME-GLOB] [--list] [--run SUITE/NAME]\n", argv[0]);
 			return 2;
 		}
 	}
@@ -151,12 +238,14 @@ int main(int argc, char **argv)
 	for (struct rr_test *t = tests; t; t = t->next)
 		order[count++] = t;
 	qsort(order, count, sizeof(*order), by_name);
+	if (run)
+		return run_here(order, count, run);
 
 	unsigned tested = 0, passing = 0, failing = 0, crashing = 0;
 	for (size_t i = 0; i < count; i++) {
 		char full[256];
 		snprintf(full, sizeof(full), "%s/%s", order[i]->suite, order[i]->name);
-		if (filter && fnmatch(filter, full, 0) != 0)
+		if (filter && !glob_match(filter, full))
 			continue;
 		if (list) {
 			printf("%s\n", full);

@@ -25,6 +25,8 @@ const char *expected_backend_name(void)
 		return "io_uring";
 	case RR_BACKEND_EPOLL:
 		return "epoll";
+	case RR_BACKEND_IOCP:
+		return "iocp";
 	default:
 		return "kqueue";
 	}
@@ -41,8 +43,14 @@ struct rr_loop_options loop_options(unsigned entries)
 	const char *backend = getenv("RR_TEST_BACKEND");
 
 	memset(&options, 0, sizeof(options));
+#ifdef _WIN32
+	options.backend = RR_BACKEND_IOCP;
+#else
 	options.backend = RR_BACKEND_URING;
-	if (backend && strcmp(backend, "epoll") == 0)
+#endif
+	if (backend && strcmp(backend, "iocp") == 0)
+		options.backend = RR_BACKEND_IOCP;
+	else if (backend && strcmp(backend, "epoll") == 0)
 		options.backend = RR_BACKEND_EPOLL;
 	else if (backend && strcmp(backend, "kqueue") == 0)
 		options.backend = RR_BACKEND_KQUEUE;

@@ -2,7 +2,8 @@
  * The proactor conformance suite's fixtures.  The suite is written against
  * the public API only; which backend and flags it runs on comes from the
  * environment, so meson runs the same binary once per configuration:
- *   RR_TEST_BACKEND  uring (default), epoll or kqueue
+ *   RR_TEST_BACKEND  uring (default on Linux), epoll, kqueue, or iocp
+ *                    (default on Windows)
  *   RR_TEST_SQPOLL   1: SQPOLL loops
  *   RR_TEST_IOPOLL   1: IOPOLL loops
  */

@@ -4,14 +4,17 @@
 #include "../driver/rr_test.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
+
+#ifndef _WIN32
 #include <netinet/in.h>
 #include <poll.h>
-#include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <unistd.h>
+#include <sys/stat.h>
+#endif
 
-#include "../helpers.h"
+#include "../platform/platform.h"
 #include "fixture.h"
 
 TestSuite(bad_input, .timeout = 60);
@@ -23,10 +26,14 @@ Test(bad_input, every_op_on_a_closed_fd_reports_ebadf_once)
 	static struct rr_op ops[KINDS];
 	static struct recorder recs[KINDS];
 	char buf[16];
-	struct iovec iov = { buf, sizeof(buf) };
+	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
 	struct sockaddr_in addr = loopback_addr(9);
+#ifdef _WIN32
+	rr_fd_t bad = 0x3ffffffc; /* no handle table is that large */
+#else
 	int bad = 9999; /* not open */
+#endif
 
 	open_loop(&loop, 0);
 	for (int i = 0; i < KINDS; i++) {
@@ -62,23 +69,23 @@ Test(bad_input, a_poll_on_a_closed_fd_fails_and_zero_lengths_are_fine)
 	struct rr_loop loop;
 	struct rr_op op;
 	struct recorder rec = { 0 };
-	int pair[2];
+	rr_fd_t pair[2];
 	char buf[4];
 
 	open_loop(&loop, 0);
 	rr_op_init(&op, record_cb, &rec);
-	cr_assert_lt(run_op(&loop, &op, rr_poll(&loop, &op, 9999, POLLIN)), 0);
+	cr_assert_lt(run_op(&loop, &op, rr_poll(&loop, &op, (rr_fd_t)0x3ffffffc, POLLIN)), 0);
 
 	stream_pair(pair);
-	int file = temp_file(16, 31, NULL, 0);
+	rr_fd_t file = temp_file(16, 31, NULL, 0);
 	cr_assert_eq(run_op(&loop, &op, rr_read(&loop, &op, file, buf, 0, 0)), 0);
 	cr_assert_eq(run_op(&loop, &op, rr_write(&loop, &op, file, buf, 0, 0)), 0);
 	cr_assert_eq(run_op(&loop, &op, rr_send(&loop, &op, pair[0], buf, 0, 0)), 0);
 	cr_assert_eq(run_op(&loop, &op, rr_read(&loop, &op, file, NULL, 0, 0)), 0,
 		     "a NULL buffer of length 0 is allowed");
-	close(file);
-	close(pair[0]);
-	close(pair[1]);
+	close_fd(file);
+	close_fd(pair[0]);
+	close_fd(pair[1]);
 	rr_loop_deinit(&loop);
 }
 
@@ -87,7 +94,12 @@ Test(bad_input, caller_errors_are_refused_before_anything_is_scheduled)
 	struct rr_loop loop, never_initialized;
 	struct rr_op op;
 	struct recorder rec = { 0 };
+#ifdef _WIN32
+	static char stx[256]; /* struct statx has no Windows definition */
+#else
 	struct statx stx;
+#endif
+	struct statx *stx_ptr = (struct statx *)(void *)&stx;
 
 	memset(&never_initialized, 0, sizeof(never_initialized));
 	open_loop(&loop, 0);
@@ -97,15 +109,15 @@ Test(bad_input, caller_errors_are_refused_before_anything_is_scheduled)
 	cr_assert_eq(rr_loop_run_for_ns(&never_initialized, 1000), -EINVAL);
 	cr_assert_eq(rr_cancel(&never_initialized, &op), -EINVAL);
 	cr_assert_eq(rr_loop_run(&loop, (enum rr_run_mode)42), -EINVAL);
-	cr_assert_eq(rr_statx(&loop, &op, AT_FDCWD, NULL, 0, 0, &stx), -EINVAL);
+	cr_assert_eq(rr_statx(&loop, &op, AT_FDCWD, NULL, 0, 0, stx_ptr), -EINVAL);
 	cr_assert_eq(rr_statx(&loop, &op, AT_FDCWD, "/", 0, 0, NULL), -EINVAL);
 	cr_assert_eq(rr_connect(&loop, &op, 0, NULL, 0), -EINVAL);
-	cr_assert_eq(rr_accept(&loop, &op, 0, (struct sockaddr *)&stx, NULL, 0), -EINVAL,
+	cr_assert_eq(rr_accept(&loop, &op, 0, (struct sockaddr *)(void *)stx_ptr, NULL, 0), -EINVAL,
 		     "an address without a length");
 	cr_assert_eq(rr_recvmsg(&loop, &op, 0, NULL, 0), -EINVAL);
 	/* A NULL buffer with a length, a NULL vector with a count, more
 	 * vectors than IOV_MAX. */
-	struct iovec iov[2] = { { NULL, 0 }, { NULL, 0 } };
+	struct iovec iov[2] = { { .iov_base = NULL, .iov_len = 0 }, { .iov_base = NULL, .iov_len = 0 } };
 	cr_assert_eq(rr_read(&loop, &op, 0, NULL, 16, 0), -EINVAL);
 	cr_assert_eq(rr_write(&loop, &op, 0, NULL, 16, 0), -EINVAL);
 	cr_assert_eq(rr_recv(&loop, &op, 0, NULL, 16, 0), -EINVAL);

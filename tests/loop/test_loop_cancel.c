@@ -2,11 +2,13 @@
 #define _GNU_SOURCE
 #include "../driver/rr_test.h"
 #include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "../helpers.h"
+#ifndef _WIN32
+#include <unistd.h>
+#endif
+
+#include "../platform/platform.h"
 #include "fixture.h"
 
 TestSuite(loop_cancel, .timeout = 60);
@@ -23,7 +25,7 @@ static bool fds_back_to(int before)
 	while (count_open_fds() > before) {
 		if (rr_now_ns() > deadline)
 			return false;
-		usleep(10000);
+		sleep_ms(10);
 	}
 	return true;
 }
@@ -33,7 +35,7 @@ Test(loop_cancel, cancel_of_a_pending_recv_gives_ecanceled_once)
 	struct rr_loop loop;
 	struct rr_op op;
 	struct recorder rec = { 0 };
-	int fds[2];
+	rr_fd_t fds[2];
 	char buf[8];
 
 	open_loop(&loop, 0);
@@ -48,8 +50,8 @@ Test(loop_cancel, cancel_of_a_pending_recv_gives_ecanceled_once)
 	cr_assert_eq(rec.calls, 1);
 	cr_assert_eq(rec.result, -ECANCELED);
 	cr_assert_eq(rr_cancel(&loop, &op), -ENOENT, "nothing to cancel any more");
-	close(fds[0]);
-	close(fds[1]);
+	close_fd(fds[0]);
+	close_fd(fds[1]);
 	rr_loop_deinit(&loop);
 }
 
@@ -82,7 +84,7 @@ Test(loop_cancel, cancel_racing_completion_runs_the_callback_exactly_once)
 {
 	struct rr_loop loop;
 	enum { ROUNDS = 500 };
-	int fds[2];
+	rr_fd_t fds[2];
 	char buf[4];
 	int cancelled = 0, completed = 0;
 
@@ -95,22 +97,22 @@ Test(loop_cancel, cancel_racing_completion_runs_the_callback_exactly_once)
 		cr_assert_eq(rr_recv(&loop, &op, fds[0], buf, 1, 0), 0);
 		cr_assert_eq(rr_loop_run(&loop, RR_RUN_NOWAIT), 0);
 		/* Data and the cancellation arrive together. */
-		cr_assert_eq(write(fds[1], "z", 1), 1);
+		cr_assert_eq(sock_send(fds[1], "z", 1), 1);
 		int ret = rr_cancel(&loop, &op);
 		cr_assert(ret == 0 || ret == -ENOENT);
 		run_until_done(&loop, 5000);
 		cr_assert_eq(rec.calls, 1, "round %d: %d callbacks", i, rec.calls);
 		if (rec.result == -ECANCELED) {
 			cancelled++;
-			cr_assert_eq(read(fds[0], buf, 1), 1, "the byte is still there");
+			cr_assert_eq(sock_recv(fds[0], buf, 1), 1, "the byte is still there");
 		} else {
 			cr_assert_eq(rec.result, 1, "round %d: %d", i, rec.result);
 			completed++;
 		}
 	}
 	cr_assert_eq(cancelled + completed, ROUNDS);
-	close(fds[0]);
-	close(fds[1]);
+	close_fd(fds[0]);
+	close_fd(fds[1]);
 	rr_loop_deinit(&loop);
 }
 
@@ -120,7 +122,7 @@ Test(loop_cancel, deinit_with_ops_in_flight_calls_every_callback_once)
 	enum { RECVS = 50, TIMERS = 50, QUEUED = 300 };
 	static struct rr_op recvs[RECVS], timers[TIMERS], queued[QUEUED];
 	static struct recorder rrec[RECVS], trec[TIMERS], qrec[QUEUED];
-	int fds[RECVS][2];
+	rr_fd_t fds[RECVS][2];
 	char buf[8];
 
 	/* A first loop lets a backend library set up its process-wide state
@@ -152,9 +154,9 @@ Test(loop_cancel, deinit_with_ops_in_flight_calls_every_callback_once)
 		cr_assert_eq(rrec[i].calls, 1);
 		cr_assert_eq(rrec[i].result, -ECANCELED);
 		/* The application's fds are still open. */
-		cr_assert_geq(fcntl(fds[i][0], F_GETFD), 0);
-		close(fds[i][0]);
-		close(fds[i][1]);
+		cr_assert(fd_is_open(fds[i][0]));
+		close_fd(fds[i][0]);
+		close_fd(fds[i][1]);
 	}
 	for (int i = 0; i < TIMERS; i++) {
 		cr_assert_eq(trec[i].calls, 1);
@@ -215,7 +217,7 @@ Test(loop_cancel, ops_beyond_the_ring_size_are_all_submitted_while_others_idle)
 	enum { IDLE = 300 };
 	static struct rr_op ops[IDLE];
 	static struct recorder recs[IDLE];
-	static int pairs[IDLE][2];
+	static rr_fd_t pairs[IDLE][2];
 	char buf[IDLE][4];
 
 	/* 300 receives that will not complete on a 16-entry ring: the loop
@@ -228,14 +230,14 @@ Test(loop_cancel, ops_beyond_the_ring_size_are_all_submitted_while_others_idle)
 		rr_op_init(&ops[i], record_cb, &recs[i]);
 		cr_assert_eq(rr_recv(&loop, &ops[i], pairs[i][0], buf[i], sizeof(buf[i]), 0), 0);
 	}
-	cr_assert_eq(write(pairs[IDLE - 1][1], "last", 4), 4);
+	cr_assert_eq(sock_send(pairs[IDLE - 1][1], "last", 4), 4);
 	run_until(&loop, &recs[IDLE - 1].done, 10000);
 	cr_assert_eq(recs[IDLE - 1].result, 4);
 	cr_assert_eq(rr_loop_stats(&loop).ops_submitted, (uint64_t)IDLE);
 	rr_loop_deinit(&loop);
 	for (int i = 0; i < IDLE; i++) {
 		cr_assert_eq(recs[i].calls, 1);
-		close(pairs[i][0]);
-		close(pairs[i][1]);
+		close_fd(pairs[i][0]);
+		close_fd(pairs[i][1]);
 	}
 }

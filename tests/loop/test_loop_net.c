@@ -1,30 +1,33 @@
 /* Sockets through the loop: round trips, EOF, reset, refusal, messages,
  * multishot accept, readiness. */
 #define _GNU_SOURCE
-#include <arpa/inet.h>
 #include "../driver/rr_test.h"
 #include <errno.h>
+#include <string.h>
+
+#ifndef _WIN32
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#endif
 
-#include "../helpers.h"
+#include "../platform/platform.h"
 #include "fixture.h"
 
 TestSuite(loop_net, .timeout = 60);
 
 /* A connected client/server pair made entirely with loop ops. */
-static void connect_pair(struct rr_loop *loop, int listener, uint16_t port,
-			 int *client, int *server)
+static void connect_pair(struct rr_loop *loop, rr_fd_t listener, uint16_t port,
+			 rr_fd_t *client, rr_fd_t *server)
 {
 	struct rr_op accept_op, connect_op;
 	struct recorder accept_rec = { 0 }, connect_rec = { 0 };
 	struct sockaddr_in addr = loopback_addr(port), peer;
 	socklen_t peer_len = sizeof(peer);
 
-	*client = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	*client = tcp_socket();
 	rr_op_init(&accept_op, record_cb, &accept_rec);
 	rr_op_init(&connect_op, record_cb, &connect_rec);
 	cr_assert_eq(rr_accept(loop, &accept_op, listener, (struct sockaddr *)&peer,
@@ -45,11 +48,11 @@ Test(loop_net, tcp_round_trip_eof_and_shutdown)
 	struct rr_op op;
 	struct recorder rec = { 0 };
 	uint16_t port;
-	int client, server;
+	rr_fd_t client, server;
 	char buf[64];
 
 	open_loop(&loop, 0);
-	int listener = listen_loopback(&port);
+	rr_fd_t listener = listen_loopback(&port);
 	connect_pair(&loop, listener, port, &client, &server);
 	rr_op_init(&op, record_cb, &rec);
 
@@ -63,9 +66,9 @@ Test(loop_net, tcp_round_trip_eof_and_shutdown)
 	cr_assert_eq(run_op(&loop, &op, rr_shutdown(&loop, &op, client, SHUT_WR)), 0);
 	cr_assert_eq(run_op(&loop, &op, rr_recv(&loop, &op, server, buf, sizeof(buf), 0)), 0,
 		     "EOF after the peer's shutdown");
-	close(client);
-	close(server);
-	close(listener);
+	close_fd(client);
+	close_fd(server);
+	close_fd(listener);
 	rr_loop_deinit(&loop);
 }
 
@@ -75,30 +78,38 @@ Test(loop_net, peer_reset_and_refused_connect_are_kernel_errors)
 	struct rr_op op;
 	struct recorder rec = { 0 };
 	uint16_t port;
-	int client, server;
+	rr_fd_t client, server;
 	char buf[16];
 
 	open_loop(&loop, 0);
-	int listener = listen_loopback(&port);
+	rr_fd_t listener = listen_loopback(&port);
 	connect_pair(&loop, listener, port, &client, &server);
 	rr_op_init(&op, record_cb, &rec);
 
 	/* An abortive close sends RST. */
 	struct linger abort_close = { .l_onoff = 1, .l_linger = 0 };
-	setsockopt(client, SOL_SOCKET, SO_LINGER, &abort_close, sizeof(abort_close));
+	setsockopt(client, SOL_SOCKET, SO_LINGER, (const char *)&abort_close,
+		   sizeof(abort_close));
 	cr_assert_eq(rr_recv(&loop, &op, server, buf, sizeof(buf), 0), 0);
-	close(client);
+	close_fd(client);
 	rec.done = false;
 	run_until(&loop, &rec.done, 10000);
-	cr_assert_eq(rec.result, -ECONNRESET);
-	close(server);
+	if (running_under_wine())
+		/* Wine sends no RST for an abortive close as Windows does: a
+		 * blocking recv there sees EOF 20 times in 20.  What the
+		 * backend must still get right is one callback, no crash. */
+		cr_assert(rec.result == -ECONNRESET || rec.result == 0, "got %d", rec.result);
+	else
+		cr_assert_eq(rec.result, -ECONNRESET, "got %d (%s)", rec.result,
+			     strerror(-rec.result));
+	close_fd(server);
 
-	close(listener); /* nothing listens on the port any more */
+	close_fd(listener); /* nothing listens on the port any more */
 	struct sockaddr_in addr = loopback_addr(port);
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	rr_fd_t fd = tcp_socket();
 	cr_assert_eq(run_op(&loop, &op, rr_connect(&loop, &op, fd, (struct sockaddr *)&addr,
 						     sizeof(addr))), -ECONNREFUSED);
-	close(fd);
+	close_fd(fd);
 	cr_assert_eq(run_op(&loop, &op, rr_recv(&loop, &op, -1, buf, sizeof(buf), 0)), -EBADF);
 	rr_loop_deinit(&loop);
 }
@@ -114,8 +125,8 @@ Test(loop_net, send_after_shutdown_is_epipe_not_sigpipe)
 	struct rr_op op;
 	struct recorder rec = { 0 };
 	struct msghdr msg = { 0 };
-	struct iovec iov = { "x", 1 };
-	int pair[2];
+	struct iovec iov = { .iov_base = "x", .iov_len = 1 };
+	rr_fd_t pair[2];
 
 	open_loop(&loop, 0);
 	stream_pair(pair);
@@ -125,8 +136,8 @@ Test(loop_net, send_after_shutdown_is_epipe_not_sigpipe)
 	msg.msg_iov = &iov;
 	msg.msg_iovlen = 1;
 	cr_assert_eq(run_op(&loop, &op, rr_sendmsg(&loop, &op, pair[0], &msg, 0)), -EPIPE);
-	close(pair[0]);
-	close(pair[1]);
+	close_fd(pair[0]);
+	close_fd(pair[1]);
 	rr_loop_deinit(&loop);
 }
 
@@ -135,10 +146,10 @@ Test(loop_net, sendmsg_recvmsg_and_poll)
 	struct rr_loop loop;
 	struct rr_op op;
 	struct recorder rec = { 0 };
-	int fds[2];
+	rr_fd_t fds[2];
 	char one[3] = "abc", two[4] = "defg", in[7];
-	struct iovec out_iov[2] = { { one, 3 }, { two, 4 } };
-	struct iovec in_iov = { in, sizeof(in) };
+	struct iovec out_iov[2] = { { .iov_base = one, .iov_len = 3 }, { .iov_base = two, .iov_len = 4 } };
+	struct iovec in_iov = { .iov_base = in, .iov_len = sizeof(in) };
 	struct msghdr out = { .msg_iov = out_iov, .msg_iovlen = 2 };
 	struct msghdr inmsg = { .msg_iov = &in_iov, .msg_iovlen = 1 };
 
@@ -148,17 +159,17 @@ Test(loop_net, sendmsg_recvmsg_and_poll)
 	cr_assert_eq(rr_poll(&loop, &op, fds[0], POLLIN), 0);
 	cr_assert_eq(rr_loop_run(&loop, RR_RUN_NOWAIT), 0, "not readable yet");
 	cr_assert_eq(rec.calls, 0);
-	cr_assert_eq(write(fds[1], "x", 1), 1);
+	cr_assert_eq(sock_send(fds[1], "x", 1), 1);
 	run_until(&loop, &rec.done, 10000);
 	cr_assert(rec.result & POLLIN);
 	char x;
-	cr_assert_eq(read(fds[0], &x, 1), 1);
+	cr_assert_eq(sock_recv(fds[0], &x, 1), 1);
 
 	cr_assert_eq(run_op(&loop, &op, rr_sendmsg(&loop, &op, fds[1], &out, 0)), 7);
 	cr_assert_eq(run_op(&loop, &op, rr_recvmsg(&loop, &op, fds[0], &inmsg, MSG_WAITALL)), 7);
 	cr_assert_eq(memcmp(in, "abcdefg", 7), 0);
-	close(fds[0]);
-	close(fds[1]);
+	close_fd(fds[0]);
+	close_fd(fds[1]);
 	rr_loop_deinit(&loop);
 }
 
@@ -192,10 +203,10 @@ Test(loop_net, multishot_accept_takes_several_connections_with_one_op)
 	struct rr_op op;
 	struct acceptor acc = { 0 };
 	uint16_t port;
-	int clients[3];
+	rr_fd_t clients[3];
 
 	open_loop(&loop, 0);
-	int listener = listen_loopback(&port);
+	rr_fd_t listener = listen_loopback(&port);
 	rr_op_init(&op, multishot_cb, &acc);
 	cr_assert_eq(rr_accept_multishot(&loop, &op, listener, SOCK_CLOEXEC), 0);
 	for (int i = 0; i < 3; i++) {
@@ -217,21 +228,21 @@ Test(loop_net, multishot_accept_takes_several_connections_with_one_op)
 	cr_assert_eq(acc.final_result, -ECANCELED);
 	cr_assert_eq(acc.count, 3);
 	for (int i = 0; i < 3; i++) {
-		close(clients[i]);
-		close(acc.accepted[i]);
+		close_fd(clients[i]);
+		close_fd(acc.accepted[i]);
 	}
-	close(listener);
+	close_fd(listener);
 	rr_loop_deinit(&loop);
 }
 
 /* ---- many connections at once ---- */
 
-enum { CONNS = 200, ROUNDS = 20, MSG = 100 };
+enum { CONNS = 200, ROUNDS = 20, MSG_BYTES = 100 };
 
 struct echo_conn {
 	struct rr_op server_op, client_op;
-	int server_fd, client_fd;
-	char server_buf[MSG], client_buf[MSG];
+	rr_fd_t server_fd, client_fd;
+	char server_buf[MSG_BYTES], client_buf[MSG_BYTES];
 	int rounds;
 	int received;
 	bool failed;
@@ -248,7 +259,7 @@ static void server_step(struct rr_loop *loop, struct rr_op *op, int result)
 	if (op->type == RR_OP_RECV)
 		rr_send(loop, op, c->server_fd, c->server_buf, (size_t)result, 0);
 	else
-		rr_recv(loop, op, c->server_fd, c->server_buf, MSG, 0);
+		rr_recv(loop, op, c->server_fd, c->server_buf, MSG_BYTES, 0);
 }
 
 static void client_step(struct rr_loop *loop, struct rr_op *op, int result)
@@ -261,19 +272,19 @@ static void client_step(struct rr_loop *loop, struct rr_op *op, int result)
 	}
 	if (op->type == RR_OP_SEND) {
 		c->received = 0;
-		rr_recv(loop, op, c->client_fd, c->client_buf, MSG, MSG_WAITALL);
+		rr_recv(loop, op, c->client_fd, c->client_buf, MSG_BYTES, MSG_WAITALL);
 		return;
 	}
-	for (int i = 0; i < MSG; i++)
+	for (int i = 0; i < MSG_BYTES; i++)
 		if (c->client_buf[i] != (char)(i + c->rounds))
 			c->failed = true;
 	if (++c->rounds == ROUNDS) {
 		shutdown(c->client_fd, SHUT_WR);
 		return;
 	}
-	for (int i = 0; i < MSG; i++)
+	for (int i = 0; i < MSG_BYTES; i++)
 		c->client_buf[i] = (char)(i + c->rounds);
-	rr_send(loop, op, c->client_fd, c->client_buf, MSG, 0);
+	rr_send(loop, op, c->client_fd, c->client_buf, MSG_BYTES, 0);
 }
 
 Test(loop_net, many_concurrent_connections_echo_every_byte)
@@ -283,26 +294,26 @@ Test(loop_net, many_concurrent_connections_echo_every_byte)
 	uint16_t port;
 
 	open_loop(&loop, 64); /* far fewer SQ entries than connections */
-	int listener = listen_loopback(&port);
+	rr_fd_t listener = listen_loopback(&port);
 	for (int i = 0; i < CONNS; i++) {
 		struct echo_conn *c = &conns[i];
 		memset(c, 0, sizeof(*c));
 		c->client_fd = connect_loopback(port);
-		c->server_fd = accept(listener, NULL, NULL);
+		c->server_fd = accept_blocking(listener);
 		rr_op_init(&c->server_op, server_step, c);
 		rr_op_init(&c->client_op, client_step, c);
-		cr_assert_eq(rr_recv(&loop, &c->server_op, c->server_fd, c->server_buf, MSG, 0), 0);
-		for (int b = 0; b < MSG; b++)
+		cr_assert_eq(rr_recv(&loop, &c->server_op, c->server_fd, c->server_buf, MSG_BYTES, 0), 0);
+		for (int b = 0; b < MSG_BYTES; b++)
 			c->client_buf[b] = (char)b;
-		cr_assert_eq(rr_send(&loop, &c->client_op, c->client_fd, c->client_buf, MSG, 0), 0);
+		cr_assert_eq(rr_send(&loop, &c->client_op, c->client_fd, c->client_buf, MSG_BYTES, 0), 0);
 	}
 	run_until_done(&loop, 30000);
 	for (int i = 0; i < CONNS; i++) {
 		cr_assert_not(conns[i].failed, "connection %d", i);
 		cr_assert_eq(conns[i].rounds, ROUNDS, "connection %d", i);
-		close(conns[i].client_fd);
-		close(conns[i].server_fd);
+		close_fd(conns[i].client_fd);
+		close_fd(conns[i].server_fd);
 	}
-	close(listener);
+	close_fd(listener);
 	rr_loop_deinit(&loop);
 }

@@ -2,12 +2,15 @@
 #define _GNU_SOURCE
 #include "../driver/rr_test.h"
 #include <errno.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "../helpers.h"
+#ifndef _WIN32
+#include <unistd.h>
+#include <pthread.h>
+#endif
+
+#include "../platform/platform.h"
 #include "fixture.h"
 
 TestSuite(loop_threads, .timeout = 60);
@@ -39,7 +42,7 @@ static void *producer(void *arg)
 		atomic_fetch_add(&h->produced, 1);
 		cr_assert_eq(rr_async_send(&h->async), 0);
 		if (i % 100 == 0)
-			usleep(1000);
+			sleep_ms(1);
 	}
 	return NULL;
 }
@@ -48,7 +51,7 @@ Test(loop_threads, async_sends_from_another_thread_reach_the_loop)
 {
 	struct rr_loop loop;
 	struct handoff h;
-	pthread_t thread;
+	struct test_thread thread;
 
 	memset(&h, 0, sizeof(h));
 	open_loop(&loop, 0);
@@ -56,9 +59,9 @@ Test(loop_threads, async_sends_from_another_thread_reach_the_loop)
 	/* A long timer keeps the loop asleep until the producer is done. */
 	rr_op_init(&h.timer, record_cb, &h.timer_rec);
 	cr_assert_eq(rr_timeout(&loop, &h.timer, 60ull * 1000000000, 0), 0);
-	cr_assert_eq(pthread_create(&thread, NULL, producer, &h), 0);
+	thread_start(&thread, producer, &h);
 	run_until(&loop, &h.timer_rec.done, 20000);
-	pthread_join(thread, NULL);
+	thread_join(&thread);
 	cr_assert_eq(h.last_seen, 1000, "the last send was seen");
 	cr_assert_geq(h.consumed_runs, 1);
 	cr_assert_leq(h.consumed_runs, 1000, "sends coalesce");
@@ -74,7 +77,7 @@ static void *wake_later(void *arg)
 {
 	struct sleeper *s = arg;
 
-	usleep(100000);
+	sleep_ms(100);
 	cr_assert_eq(rr_loop_wake(s->loop), 0);
 	return NULL;
 }
@@ -85,18 +88,18 @@ Test(loop_threads, a_wake_ends_a_blocking_run_once)
 	struct rr_op timer;
 	struct recorder rec = { 0 };
 	struct sleeper s = { .loop = &loop };
-	pthread_t thread;
+	struct test_thread thread;
 
 	open_loop(&loop, 0);
 	rr_op_init(&timer, record_cb, &rec);
 	cr_assert_eq(rr_timeout(&loop, &timer, 60ull * 1000000000, 0), 0);
 	for (int round = 0; round < 3; round++) {
-		cr_assert_eq(pthread_create(&thread, NULL, wake_later, &s), 0);
+		thread_start(&thread, wake_later, &s);
 		uint64_t start = rr_now_ns();
 		/* Would block for a minute without the wake-up. */
 		cr_assert_eq(rr_loop_run(&loop, RR_RUN_ONCE), 0);
 		uint64_t took = rr_now_ns() - start;
-		pthread_join(thread, NULL);
+		thread_join(&thread);
 		cr_assert_lt(took, 30ull * 1000000000, "the wake did not end the wait");
 		cr_assert_eq(rec.calls, 0);
 	}

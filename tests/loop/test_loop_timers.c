@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../helpers.h"
+#include "../platform/platform.h"
 #include "fixture.h"
 
 TestSuite(loop_timers, .timeout = 120);

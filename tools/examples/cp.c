@@ -1,7 +1,7 @@
 /*
  * rr-cp: copy a file on the proactor loop with linked read→write chains.
  *
- *   rr-cp [--backend auto|uring|epoll|kqueue] SRC DST
+ *   rr-cp [--backend auto|uring|epoll|kqueue|iocp] SRC DST
  *
  * Each block is a read op linked (rr_op_link) to the write of the same
  * buffer: the write starts only when the read has filled the buffer, and a
@@ -10,12 +10,9 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "example_support.h"
 #include "rawring.h"
@@ -31,7 +28,7 @@ struct slot {
 };
 
 struct copy {
-	int src, dst;
+	rr_fd_t src, dst;
 	uint64_t size, next_offset, written;
 	int error;
 	struct slot slots[DEPTH];
@@ -100,26 +97,24 @@ int main(int argc, char **argv)
 		arg = 3;
 	}
 	if (argc - arg != 2) {
-		fprintf(stderr, "usage: " PROGRAM " [--backend auto|uring|epoll|kqueue] SRC DST\n");
+		fprintf(stderr, "usage: " PROGRAM " [--backend auto|uring|epoll|kqueue|iocp] SRC DST\n");
 		return 2;
 	}
 	const char *src_path = argv[arg], *dst_path = argv[arg + 1];
 	struct copy *copy = calloc(1, sizeof(*copy));
-	struct stat st;
 
 	if (!copy)
 		return 1;
-	copy->src = open(src_path, O_RDONLY | O_CLOEXEC);
-	if (copy->src < 0 || fstat(copy->src, &st) < 0) {
-		fprintf(stderr, PROGRAM ": %s: %s\n", src_path, strerror(errno));
+	copy->src = example_open_read(src_path, &copy->size);
+	if (copy->src < 0) {
+		fprintf(stderr, PROGRAM ": %s: %s\n", src_path, strerror((int)-copy->src));
 		return 1;
 	}
-	copy->dst = open(dst_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	copy->dst = example_open_write(dst_path);
 	if (copy->dst < 0) {
-		fprintf(stderr, PROGRAM ": %s: %s\n", dst_path, strerror(errno));
+		fprintf(stderr, PROGRAM ": %s: %s\n", dst_path, strerror((int)-copy->dst));
 		return 1;
 	}
-	copy->size = (uint64_t)st.st_size;
 
 	struct rr_loop loop;
 	int ret = rr_loop_init(&loop, &options);
@@ -144,9 +139,10 @@ int main(int argc, char **argv)
 	       (unsigned long long)copy->written, backend,
 	       (unsigned long long)stats.ops_completed,
 	       (unsigned long long)stats.syscalls);
-	close(copy->src);
-	if (close(copy->dst) < 0) {
-		fprintf(stderr, PROGRAM ": %s: %s\n", dst_path, strerror(errno));
+	example_close(copy->src);
+	ret = example_close(copy->dst);
+	if (ret < 0) {
+		fprintf(stderr, PROGRAM ": %s: %s\n", dst_path, strerror(-ret));
 		return 1;
 	}
 	free(copy);

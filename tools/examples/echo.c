@@ -1,15 +1,16 @@
 /*
  * rr-echo: a TCP echo server on the proactor loop.
  *
- *   rr-echo PORT [--backend auto|uring|epoll|kqueue] [--sqpoll] [--demo]
+ *   rr-echo PORT [--backend auto|uring|epoll|kqueue|iocp] [--sqpoll] [--demo]
  *                [--connections N] [--messages N] [--size BYTES]
  *
  * Listens on 127.0.0.1:PORT (0 lets the kernel pick).  One multishot accept
  * op takes every connection; each connection owns one op that cycles
  * recv → send (→ send the rest, after a short send) → recv, and a close at
  * the end.  The connection table is allocated once at start: nothing is
- * allocated per operation.  --demo forks a client that checks every byte,
- * and the server exits with the client's status.
+ * allocated per operation.  --demo starts a client (a child process; a
+ * thread on Windows) that checks every byte, and the server exits with the
+ * client's status.  The same source builds for Windows (IOCP).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -17,9 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "example_support.h"
 #include "rawring.h"
@@ -30,7 +28,7 @@ enum { MAX_CONNS = 4096, CONN_BUF = 16384 };
 
 struct conn {
 	struct rr_op op;
-	int fd;
+	rr_fd_t fd;
 	unsigned len;   /* bytes received and being echoed */
 	unsigned sent;  /* of those, bytes sent so far */
 	char buf[CONN_BUF];
@@ -54,7 +52,7 @@ static void schedule_or_die(int ret, const char *what)
 
 static void on_accept(struct rr_loop *loop, struct rr_op *op, int result)
 {
-	int listener = *(int *)op->context;
+	rr_fd_t listener = *(rr_fd_t *)op->context;
 
 	if (!rr_op_more(op) && result != -ECANCELED) /* the multishot ended */
 		schedule_or_die(rr_accept_multishot(loop, op, listener, SOCK_CLOEXEC),
@@ -65,11 +63,11 @@ static void on_accept(struct rr_loop *loop, struct rr_op *op, int result)
 		return;
 	}
 	if (free_count == 0) {
-		close(result); /* table full */
+		example_close((rr_fd_t)result); /* table full */
 		return;
 	}
 	struct conn *c = free_conns[--free_count];
-	c->fd = result;
+	c->fd = (rr_fd_t)result;
 	accepted++;
 	rr_op_init(&c->op, conn_step, c);
 	schedule_or_die(rr_recv(loop, &c->op, c->fd, c->buf, CONN_BUF, 0), "recv");
@@ -112,7 +110,7 @@ static void conn_step(struct rr_loop *loop, struct rr_op *op, int result)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: " PROGRAM " PORT [--backend auto|uring|epoll|kqueue] [--sqpoll] "
+	fprintf(stderr, "usage: " PROGRAM " PORT [--backend auto|uring|epoll|kqueue|iocp] [--sqpoll] "
 			"[--demo] [--connections N] [--messages N] [--size BYTES]\n");
 	exit(2);
 }
@@ -142,7 +140,7 @@ int main(int argc, char **argv)
 
 	struct rr_loop loop;
 	uint16_t bound_port;
-	int listener = example_serve(PROGRAM, port, &loop, &options, &bound_port);
+	rr_fd_t listener = example_serve(PROGRAM, port, &loop, &options, &bound_port);
 	int ret;
 	conns = calloc(MAX_CONNS, sizeof(*conns));
 	if (!conns)
@@ -155,22 +153,22 @@ int main(int argc, char **argv)
 	schedule_or_die(rr_accept_multishot(&loop, &accept_op, listener, SOCK_CLOEXEC),
 			"accept");
 
-	pid_t client = -1;
+	struct demo_client client;
 	if (demo) {
-		client = demo_client_start(bound_port, connections, messages, (size_t)size);
-		if (client < 0) {
-			fprintf(stderr, PROGRAM ": fork: %s\n", strerror((int)-client));
+		ret = demo_client_start(&client, bound_port, connections, messages,
+					(size_t)size);
+		if (ret < 0) {
+			fprintf(stderr, PROGRAM ": demo client: %s\n", strerror(-ret));
 			return 1;
 		}
 	}
-	int status = 0;
 	for (;;) {
 		ret = rr_loop_run_for_ns(&loop, 100 * 1000000ull);
 		if (ret < 0 && ret != -EINTR) {
 			fprintf(stderr, PROGRAM ": run: %s\n", strerror(-ret));
 			return 1;
 		}
-		if (client > 0 && waitpid(client, &status, WNOHANG) == client)
+		if (demo && demo_client_done(&client))
 			break;
 	}
 	struct rr_loop_stats stats = rr_loop_stats(&loop);
@@ -180,7 +178,7 @@ int main(int argc, char **argv)
 	       (unsigned long long)stats.syscalls,
 	       (unsigned long long)stats.loop_iterations);
 	rr_loop_deinit(&loop);
-	close(listener);
+	example_close(listener);
 	free(conns);
-	return demo_client_status(status);
+	return demo ? client.status : 0;
 }

@@ -1,54 +1,18 @@
 #define _GNU_SOURCE
 #include "example_support.h"
 
-#ifndef SYS_close_range
-#define SYS_close_range 436
-#endif
-
-#include <arpa/inet.h>
 #include <errno.h>
-#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
-
-int example_listen(uint16_t port, uint16_t *bound_port)
-{
-	struct sockaddr_in addr;
-	socklen_t len = sizeof(addr);
-	int one = 1;
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	if (fd < 0)
-		return -errno;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	memset(&addr, 0, sizeof(addr));
-	addr.sin_family = AF_INET;
-	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	addr.sin_port = htons(port);
-	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 ||
-	    listen(fd, 4096) < 0 ||
-	    getsockname(fd, (struct sockaddr *)&addr, &len) < 0) {
-		int err = -errno;
-		close(fd);
-		return err;
-	}
-	*bound_port = ntohs(addr.sin_port);
-	return fd;
-}
 
 enum rr_backend_kind example_backend(const char *program, const char *name)
 {
 	int kind = rr_backend_from_name(name);
 
 	if (kind < 0) {
-		fprintf(stderr, "%s: unknown backend '%s' (auto, uring, epoll, kqueue)\n",
+		fprintf(stderr, "%s: unknown backend '%s' (auto, uring, epoll, kqueue, iocp)\n",
 			program, name);
 		exit(2);
 	}
@@ -80,18 +44,19 @@ const char *example_backend_label(enum rr_backend_kind kind)
 	static const char *const labels[RR_BACKEND_COUNT] = {
 		[RR_BACKEND_AUTO] = "auto", [RR_BACKEND_URING] = "uring",
 		[RR_BACKEND_EPOLL] = "epoll", [RR_BACKEND_KQUEUE] = "kqueue",
+		[RR_BACKEND_IOCP] = "iocp",
 	};
 	return (unsigned)kind < RR_BACKEND_COUNT ? labels[kind] : "unknown";
 }
 
-int example_serve(const char *program, int port, struct rr_loop *loop,
-		  const struct rr_loop_options *options, uint16_t *bound_port)
+rr_fd_t example_serve(const char *program, int port, struct rr_loop *loop,
+		      const struct rr_loop_options *options, uint16_t *bound_port)
 {
-	int listener = example_listen((uint16_t)port, bound_port);
+	rr_fd_t listener = example_listen((uint16_t)port, bound_port);
 
 	if (listener < 0) {
 		fprintf(stderr, "%s: 127.0.0.1:%d: %s\n", program, port,
-			strerror(-listener));
+			strerror((int)-listener));
 		exit(1);
 	}
 	int ret = rr_loop_init(loop, options);
@@ -124,13 +89,10 @@ int example_parse_int(const char *program, const char *text, int min, int max)
 
 /* Send or receive exactly `len` bytes on a blocking socket: 0, or -1 when
  * the peer closed or an error occurred. */
-static int transfer_all(int fd, char *buf, size_t len, bool sending)
+static int transfer_all(rr_fd_t fd, char *buf, size_t len, bool sending)
 {
 	while (len) {
-		ssize_t n = sending ? send(fd, buf, len, MSG_NOSIGNAL)
-				    : recv(fd, buf, len, 0);
-		if (n < 0 && errno == EINTR)
-			continue;
+		long n = sending ? example_send(fd, buf, len) : example_recv(fd, buf, len);
 		if (n <= 0)
 			return -1;
 		buf += n;
@@ -144,25 +106,20 @@ static char expected_byte(size_t offset, int connection, int message)
 	return (char)(offset * 31 + (size_t)connection * 7 + (size_t)message);
 }
 
-static int run_client(uint16_t port, int connections, int messages, size_t size)
+int demo_client_run(const struct demo_client *client)
 {
-	struct sockaddr_in addr;
-	int *fds = calloc((size_t)connections, sizeof(int));
+	int connections = client->connections, messages = client->messages;
+	size_t size = client->size;
+	rr_fd_t *fds = calloc((size_t)connections, sizeof(*fds));
 	char *out = malloc(size), *in = malloc(size);
-	struct timespec t0, t1;
 
 	if (!fds || !out || !in)
 		return 1;
-	memset(&addr, 0, sizeof(addr));
-	addr.sin_family = AF_INET;
-	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	addr.sin_port = htons(port);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	uint64_t t0 = rr_now_ns();
 	for (int i = 0; i < connections; i++) {
-		fds[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (fds[i] < 0 ||
-		    connect(fds[i], (struct sockaddr *)&addr, sizeof(addr)) < 0) {
-			perror("client: connect");
+		fds[i] = example_connect(client->port);
+		if (fds[i] < 0) {
+			fprintf(stderr, "client: connect: %s\n", strerror((int)-fds[i]));
 			return 1;
 		}
 	}
@@ -173,7 +130,7 @@ static int run_client(uint16_t port, int connections, int messages, size_t size)
 			for (size_t b = 0; b < size; b++)
 				out[b] = expected_byte(b, i, m);
 			if (transfer_all(fds[i], out, size, true) < 0) {
-				perror("client: send");
+				fprintf(stderr, "client: send failed on connection %d\n", i);
 				return 1;
 			}
 		}
@@ -191,11 +148,9 @@ static int run_client(uint16_t port, int connections, int messages, size_t size)
 			}
 		}
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double secs = (double)(rr_now_ns() - t0) / 1e9;
 	for (int i = 0; i < connections; i++)
-		close(fds[i]);
-	double secs = (double)(t1.tv_sec - t0.tv_sec) +
-		      (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+		example_close(fds[i]);
 	long long total = (long long)connections * messages;
 	printf("client: %d connections x %d messages x %zu B: all %lld bytes echoed "
 	       "intact in %.3f s (%.0f messages/s)\n",
@@ -206,26 +161,4 @@ static int run_client(uint16_t port, int connections, int messages, size_t size)
 	free(out);
 	free(in);
 	return 0;
-}
-
-pid_t demo_client_start(uint16_t port, int connections, int messages,
-			size_t size)
-{
-	fflush(stdout);
-	pid_t child = fork();
-
-	if (child < 0)
-		return -errno;
-	if (child == 0) {
-		/* The client needs none of the server's fds (its ring, its
-		 * listener): drop them, so tools like ringdump see one ring. */
-		syscall(SYS_close_range, 3u, ~0u, 0u);
-		_exit(run_client(port, connections, messages, size));
-	}
-	return child;
-}
-
-int demo_client_status(int wait_status)
-{
-	return WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : 1;
 }

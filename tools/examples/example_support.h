@@ -1,6 +1,9 @@
 /*
  * What the example programs share: a loopback listener, number parsing,
  * and the --demo client that drives an echo server and checks every byte.
+ * The few calls that differ between POSIX systems and Windows (sockets and
+ * files outside the loop, the demo client's process or thread) are in
+ * example_os_posix.c and example_os_windows.c.
  */
 #ifndef RAWRING_EXAMPLE_SUPPORT_H
 #define RAWRING_EXAMPLE_SUPPORT_H
@@ -8,13 +11,27 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/types.h>
 
 #include "rawring.h"
 
 /* A listening TCP socket on 127.0.0.1:port (0: the kernel picks); the fd
  * or -errno.  *bound_port receives the port. */
-int example_listen(uint16_t port, uint16_t *bound_port);
+rr_fd_t example_listen(uint16_t port, uint16_t *bound_port);
+
+/* A blocking TCP socket connected to 127.0.0.1:port, or -errno. */
+rr_fd_t example_connect(uint16_t port);
+
+/* Blocking send/recv outside the loop: bytes moved, 0 at EOF, or -1. */
+long example_send(rr_fd_t fd, const void *buf, size_t len);
+long example_recv(rr_fd_t fd, void *buf, size_t len);
+
+/* A file opened for the loop (for overlapped I/O on Windows): to read,
+ * with its size in *size; or created/truncated to write.  fd or -errno. */
+rr_fd_t example_open_read(const char *path, uint64_t *size);
+rr_fd_t example_open_write(const char *path);
+
+/* Close a socket or a file: 0 or -errno. */
+int example_close(rr_fd_t fd);
 
 /* The backend named on a command line (auto, uring, epoll, kqueue), or
  * exit(2); and the name back. */
@@ -34,23 +51,35 @@ bool example_server_option(const char *program, int argc, char **argv, int *i,
  * a message naming `program`.  Prints the "listening" line (with the backend
  * the loop runs on) and returns the listening fd.
  */
-int example_serve(const char *program, int port, struct rr_loop *loop,
-		  const struct rr_loop_options *options, uint16_t *bound_port);
+rr_fd_t example_serve(const char *program, int port, struct rr_loop *loop,
+		      const struct rr_loop_options *options, uint16_t *bound_port);
 
 /* `text` as an integer in [min, max], or exit(2) with a message naming
  * `program`. */
 int example_parse_int(const char *program, const char *text, int min, int max);
 
 /*
- * Fork a client process that opens `connections` connections to
- * 127.0.0.1:port, sends `messages` rounds of `size`-byte messages on each,
- * checks every echoed byte, prints a summary line, and exits 0 on success.
- * Returns the child's pid or -errno.
+ * The demo client: `connections` connections to 127.0.0.1:port, `messages`
+ * rounds of `size`-byte messages on each, every echoed byte checked, a
+ * summary line printed.  It runs beside the server (a child process on
+ * POSIX systems, a thread on Windows).
  */
-pid_t demo_client_start(uint16_t port, int connections, int messages,
-			size_t size);
+struct demo_client {
+	intptr_t handle;   /* the pid, or the thread's handle */
+	uint16_t port;
+	int connections, messages;
+	size_t size;
+	int status;        /* once finished: 0 when every byte came back */
+};
 
-/* The exit status of a finished demo client (waitpid status). */
-int demo_client_status(int wait_status);
+/* Start it: 0 or -errno. */
+int demo_client_start(struct demo_client *client, uint16_t port, int connections,
+		      int messages, size_t size);
+
+/* Whether it has finished (then client->status is set); does not wait. */
+bool demo_client_done(struct demo_client *client);
+
+/* The client's work, for the two files above: its exit status. */
+int demo_client_run(const struct demo_client *client);
 
 #endif

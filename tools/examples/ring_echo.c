@@ -176,11 +176,12 @@ int main(int argc, char **argv)
 	}
 	port = bound_port;
 
-	pid_t client = -1;
+	struct demo_client client;
 	if (demo) {
-		client = demo_client_start(bound_port, connections, messages, (size_t)size);
-		if (client < 0) {
-			fprintf(stderr, "rr-ring-echo: fork: %s\n", strerror((int)-client));
+		int started = demo_client_start(&client, bound_port, connections, messages,
+						(size_t)size);
+		if (started < 0) {
+			fprintf(stderr, "rr-ring-echo: fork: %s\n", strerror(-started));
 			return 1;
 		}
 	}
@@ -198,7 +199,6 @@ int main(int argc, char **argv)
 	fflush(stdout);
 
 	arm_accept(listener);
-	int status = 0;
 	for (;;) {
 		struct io_uring_cqe *cqe;
 		struct __kernel_timespec tick = { .tv_sec = 0, .tv_nsec = 100000000 };
@@ -215,7 +215,7 @@ int main(int argc, char **argv)
 		}
 		rr_cq_advance(&ring, seen);
 
-		if (client > 0 && waitpid(client, &status, WNOHANG) == client)
+		if (demo && demo_client_done(&client))
 			break;
 	}
 	printf("rr-ring-echo: served %llu connections, echoed %llu bytes, "
@@ -223,5 +223,5 @@ int main(int argc, char **argv)
 	rr_ring_exit(&ring);
 	close(listener);
 	free(conns);
-	return demo_client_status(status);
+	return demo ? client.status : 0;
 }
