@@ -232,7 +232,7 @@ struct rr_loop {
  * (blocked by seccomp, kernel.io_uring_disabled, or a group restriction) or
  * the kernel is older than the loop needs (no IORING_FEAT_EXT_ARG, 5.11).
  * Resource errors (ENOMEM, EMFILE) are returned, not fallen back from.  The
- * environment variable RAWRING_BACKEND=uring|epoll|auto overrides what an
+ * environment variable RAWRING_BACKEND=uring|epoll|kqueue|iocp|auto overrides what an
  * AUTO loop picks, for operators whose sandbox kills a process on a blocked
  * system call; an invalid value is -EINVAL.  An explicitly requested
  * backend never falls back: unavailable, it is an error.
@@ -388,7 +388,7 @@ int rr_sendmsg(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd,
 int rr_shutdown(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd, int how);
 
 /* Wait until `events` (POLLIN, POLLOUT, ...) are ready on `fd`; the result
- * is the ready mask. */
+ * is the ready mask.  (On Windows: sockets only, Winsock's POLL* values.) */
 int rr_poll(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd, unsigned events);
 
 /*

@@ -10,7 +10,8 @@
  * per vector entry, in order), poll (a zero-byte WSARecv or WSASend).
  * Windows has no overlapped form of the rest, which run on the loop's
  * thread when the batch is issued: fsync and fdatasync (FlushFileBuffers),
- * openat (CreateFileW), close, shutdown.  statx has no Windows form.
+ * openat (CreateFileW), close, shutdown.  statx has no Windows form
+ * (-ENOSYS, as on the other non-Linux backend).
  */
 #include <errno.h>
 #include <string.h>
@@ -149,9 +150,9 @@ static int run_now(struct iocp *io, struct rr_op *op)
 	case RR_OP_SHUTDOWN:
 		return shutdown((SOCKET)handle, op->args.shutdown.how) == 0
 			       ? 0 : socket_error(handle);
-	default: /* RR_OP_STATX */
+	default: /* RR_OP_STATX: Linux's, -ENOSYS elsewhere (as on kqueue) */
 		io->syscalls--;
-		return -EOPNOTSUPP;
+		return -ENOSYS;
 	}
 }
 
