@@ -107,7 +107,7 @@ static int iocp_init(struct rr_loop *loop, const struct rr_loop_options *options
 	WSADATA wsa;
 	(void)options; /* entries, SQPOLL and IOPOLL are io_uring's */
 
-	struct iocp *io = RR_FAULTABLE(RR_FAULT_SITE_ALLOC, NULL, calloc(1, sizeof(*io)));
+	struct iocp *io = RR_FAULTABLE(RR_FAULT_ALLOC, NULL, calloc(1, sizeof(*io)));
 	if (!io)
 		return -ENOMEM;
 	int err = WSAStartup(MAKEWORD(2, 2), &wsa);

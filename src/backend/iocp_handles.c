@@ -43,7 +43,7 @@ static struct iocp_handle_entry *find(struct iocp_handles *handles, HANDLE handl
 static int grow(struct iocp_handles *handles)
 {
 	size_t capacity = handles->capacity ? handles->capacity * 2 : 64;
-	struct iocp_handle_entry *slots = RR_FAULTABLE(RR_FAULT_SITE_ALLOC, NULL,
+	struct iocp_handle_entry *slots = RR_FAULTABLE(RR_FAULT_ALLOC, NULL,
 						       calloc(capacity, sizeof(*slots)));
 
 	if (!slots)

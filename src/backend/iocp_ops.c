@@ -92,7 +92,7 @@ static int open_file(const struct rr_op *op)
 	if (flags & O_DIRECT)
 		attributes |= FILE_FLAG_NO_BUFFERING;
 
-	HANDLE file = RR_FAULTABLE(RR_FAULT_SITE_OPENAT, INVALID_HANDLE_VALUE,
+	HANDLE file = RR_FAULTABLE(RR_FAULT_OPENAT, INVALID_HANDLE_VALUE,
 				   CreateFileW(wide, access,
 					       FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
 					       NULL, creation, attributes, NULL));
@@ -141,7 +141,7 @@ static int run_now(struct iocp *io, struct rr_op *op)
 		return 0;
 	case RR_OP_FSYNC:
 	case RR_OP_FDATASYNC:
-		return RR_FAULTABLE(RR_FAULT_SITE_FSYNC, FALSE, FlushFileBuffers(handle))
+		return RR_FAULTABLE(RR_FAULT_FSYNC, FALSE, FlushFileBuffers(handle))
 			       ? 0 : -rr__iocp_errno(GetLastError());
 	case RR_OP_OPENAT:
 		return open_file(op);

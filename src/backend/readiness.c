@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,24 +67,30 @@ static bool unlink_op(struct rr_op **head, struct rr_op **tail, struct rr_op *op
 /* ---- the fd table --------------------------------------------------------- */
 
 /* The waiters of `fd`, growing the table when a higher fd first waits
- * (never per operation).  NULL when memory runs out. */
-static struct rr_fd_waiters *waiters_of(struct rr_readiness *r, int fd)
+ * (never per operation).  Only an open fd gets a slot, so the table never
+ * outgrows the process's fd limit whatever number a caller passes: 0, or
+ * -EBADF, or -ENOMEM. */
+static int waiters_of(struct rr_readiness *r, int fd, struct rr_fd_waiters **out)
 {
 	if (fd < 0)
-		return NULL;
+		return -EBADF;
 	if ((size_t)fd >= r->fds_len) {
+		r->syscalls++;
+		if (RR_FAULTABLE(RR_FAULT_FCNTL, -1, fcntl(fd, F_GETFD)) < 0)
+			return -errno;
 		size_t len = r->fds_len ? r->fds_len : 64;
 		while (len <= (size_t)fd)
 			len *= 2;
 		struct rr_fd_waiters *grown = RR_FAULTABLE(
 			RR_FAULT_ALLOC, NULL, realloc(r->fds, len * sizeof(*grown)));
 		if (!grown)
-			return NULL;
+			return -ENOMEM;
 		memset(grown + r->fds_len, 0, (len - r->fds_len) * sizeof(*grown));
 		r->fds = grown;
 		r->fds_len = len;
 	}
-	return &r->fds[fd];
+	*out = &r->fds[fd];
+	return 0;
 }
 
 /* Ask the poller for what the fd's queues need, if that changed. */
@@ -186,10 +193,9 @@ static bool try_fresh(struct rr_readiness *r, struct rr_op *op)
 	int result = rr__classify(r, op, &fd, &side);
 
 	if (result == 0 && side != RR_SIDE_NONE) {
-		struct rr_fd_waiters *w = waiters_of(r, fd);
-		if (!w) {
-			result = -ENOMEM;
-		} else {
+		struct rr_fd_waiters *w = NULL;
+		result = waiters_of(r, fd, &w);
+		if (result == 0) {
 			bool reading = side == RR_SIDE_READ;
 			struct rr_op **head = reading ? &w->read_head : &w->write_head;
 			struct rr_op **tail = reading ? &w->read_tail : &w->write_tail;

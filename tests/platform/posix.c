@@ -15,12 +15,6 @@
 
 #include "../driver/rr_test.h"
 
-unsigned char pattern_byte(unsigned seed, uint64_t offset)
-{
-	uint64_t x = (offset + 1) * 0x9E3779B97F4A7C15ull ^ seed;
-
-	return (unsigned char)(x >> 29);
-}
 
 int temp_file(size_t size, unsigned seed, char *path_out, size_t path_len)
 {
@@ -69,16 +63,6 @@ long file_pread(int fd, void *buf, size_t len, uint64_t offset)
 	return (long)pread(fd, buf, len, (off_t)offset);
 }
 
-struct sockaddr_in loopback_addr(uint16_t port)
-{
-	struct sockaddr_in addr;
-
-	memset(&addr, 0, sizeof(addr));
-	addr.sin_family = AF_INET;
-	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	addr.sin_port = htons(port);
-	return addr;
-}
 
 int tcp_socket(void)
 {

@@ -22,12 +22,6 @@ static void winsock_once(void)
 		cr_assert_eq(WSAStartup(MAKEWORD(2, 2), &wsa), 0);
 }
 
-unsigned char pattern_byte(unsigned seed, uint64_t offset)
-{
-	uint64_t x = (offset + 1) * 0x9E3779B97F4A7C15ull ^ seed;
-
-	return (unsigned char)(x >> 29);
-}
 
 /* A synchronous ReadFile/WriteFile at `offset` on an overlapped handle. */
 static long transfer_at(rr_fd_t fd, void *buf, size_t len, uint64_t offset, bool writing)
@@ -103,16 +97,6 @@ long file_pread(rr_fd_t fd, void *buf, size_t len, uint64_t offset)
 	return transfer_at(fd, buf, len, offset, false);
 }
 
-struct sockaddr_in loopback_addr(uint16_t port)
-{
-	struct sockaddr_in addr;
-
-	memset(&addr, 0, sizeof(addr));
-	addr.sin_family = AF_INET;
-	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	addr.sin_port = htons(port);
-	return addr;
-}
 
 rr_fd_t tcp_socket(void)
 {

@@ -19,20 +19,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static struct sockaddr_in loopback(uint16_t port)
-{
-	struct sockaddr_in addr;
-
-	memset(&addr, 0, sizeof(addr));
-	addr.sin_family = AF_INET;
-	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	addr.sin_port = htons(port);
-	return addr;
-}
-
 int example_listen(uint16_t port, uint16_t *bound_port)
 {
-	struct sockaddr_in addr = loopback(port);
+	struct sockaddr_in addr = example_loopback(port);
 	socklen_t len = sizeof(addr);
 	int one = 1;
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -53,7 +42,7 @@ int example_listen(uint16_t port, uint16_t *bound_port)
 
 int example_connect(uint16_t port)
 {
-	struct sockaddr_in addr = loopback(port);
+	struct sockaddr_in addr = example_loopback(port);
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
 	if (fd < 0)

@@ -23,17 +23,6 @@ static int winsock(void)
 	return 0;
 }
 
-static struct sockaddr_in loopback(uint16_t port)
-{
-	struct sockaddr_in addr;
-
-	memset(&addr, 0, sizeof(addr));
-	addr.sin_family = AF_INET;
-	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	addr.sin_port = htons(port);
-	return addr;
-}
-
 static rr_fd_t tcp_socket(void)
 {
 	if (winsock() < 0)
@@ -45,7 +34,7 @@ static rr_fd_t tcp_socket(void)
 
 rr_fd_t example_listen(uint16_t port, uint16_t *bound_port)
 {
-	struct sockaddr_in addr = loopback(port);
+	struct sockaddr_in addr = example_loopback(port);
 	int len = sizeof(addr);
 	rr_fd_t fd = tcp_socket();
 
@@ -64,7 +53,7 @@ rr_fd_t example_listen(uint16_t port, uint16_t *bound_port)
 
 rr_fd_t example_connect(uint16_t port)
 {
-	struct sockaddr_in addr = loopback(port);
+	struct sockaddr_in addr = example_loopback(port);
 	rr_fd_t fd = tcp_socket();
 
 	if (fd < 0)

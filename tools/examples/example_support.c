@@ -2,10 +2,24 @@
 #include "example_support.h"
 
 #include <errno.h>
+#ifndef _WIN32
+#include <arpa/inet.h>
+#endif
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+struct sockaddr_in example_loopback(uint16_t port)
+{
+	struct sockaddr_in addr;
+
+	memset(&addr, 0, sizeof(addr));
+	addr.sin_family = AF_INET;
+	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	addr.sin_port = htons(port);
+	return addr;
+}
 
 enum rr_backend_kind example_backend(const char *program, const char *name)
 {

@@ -14,6 +14,13 @@
 
 #include "rawring.h"
 
+#ifndef _WIN32
+#include <netinet/in.h>
+#endif
+
+/* 127.0.0.1:port as a sockaddr. */
+struct sockaddr_in example_loopback(uint16_t port);
+
 /* A listening TCP socket on 127.0.0.1:port (0: the kernel picks); the fd
  * or -errno.  *bound_port receives the port. */
 rr_fd_t example_listen(uint16_t port, uint16_t *bound_port);
