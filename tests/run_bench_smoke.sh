@@ -1,18 +1,26 @@
 #!/usr/bin/env bash
-# The benchmark must keep running and printing sane numbers (not fast ones:
+# The benchmarks must keep running and printing sane numbers (not fast ones:
 # speed is judged in benchmark runs, never in tests).
 #   run_bench_smoke.sh RINGBENCH
 set -euo pipefail
-csv=$(mktemp /var/tmp/rawring-bench-XXXXXX.csv)
-trap 'rm -f "$csv"' EXIT
-timeout 120 "$1" nop --quick --csv "$csv" 2>/dev/null
-python3 - "$csv" <<'PY'
+dir=$(mktemp -d /var/tmp/rawring-bench-XXXXXX)
+trap 'rm -rf "$dir"' EXIT
+timeout 150 "$1" all --quick --csv "$dir/out.csv" --svg "$dir/out.svg"
+python3 - "$dir/out.csv" "$dir/out.svg" <<'PY'
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
-assert [r["batch"] for r in rows] == ["1", "8", "32", "128"], rows
-for r in rows:
-    assert float(r["rawring_ring"]) > 1000, r
-    assert float(r["rawring_loop"]) > 1000, r
-    assert float(r["liburing"]) >= 0, r
-print("bench smoke: every variant ran and reported a positive rate")
+def values(workload, metric):
+    return {(r["variant"], r["point"]): float(r["value"])
+            for r in rows if r["workload"] == workload and r["metric"] == metric}
+nop = values("nop", "ops/s")
+assert {p for _, p in nop} == {"batch 1", "batch 8", "batch 32", "batch 128"}, nop
+assert all(v > 1000 for v in nop.values()), nop
+echo = values("echo", "msgs/s")
+servers = {v for v, _ in echo}
+assert {"rawring-uring", "rawring-sqpoll", "rawring-epoll", "epoll"} <= servers, servers
+assert all(v > 100 for v in echo.values()), echo
+assert all(v == 0 for v in values("echo", "bytes differing").values()), "echo bytes differ"
+svg = open(sys.argv[2]).read()
+assert svg.startswith("<svg") and svg.rstrip().endswith("</svg>") and "echo" in svg
+print(f"bench smoke: {len(nop)} nop and {len(echo)} echo figures, all positive, every byte echoed intact")
 PY

@@ -1,0 +1,72 @@
+/*
+ * ringbench nop: NOP round trips at batch 1, 8, 32 and 128 through rawring's
+ * ring layer, through liburing with identical setup (when built with it),
+ * and through rawring's proactor loop.  Each repetition runs every variant
+ * once, in turn, so a noisy neighbour hits all of them alike.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+
+#include "bench_stats.h"
+#include "nop_bench.h"
+#include "ringbench.h"
+
+static const unsigned batches[] = { 1, 8, 32, 128 };
+#define BATCHES (sizeof(batches) / sizeof(batches[0]))
+
+enum variant { RING, LIBURING, LOOP, VARIANTS };
+static const char *const variant_names[VARIANTS] = { "rawring ring", "liburing", "rawring loop" };
+
+int nop_main(const struct bench_options *opt, int argc, char **argv)
+{
+	uint64_t ops = opt->quick ? 100000 : 2000000;
+	unsigned reps = opt->reps;
+
+	(void)argc; /* nop has no options of its own */
+	(void)argv;
+	bool have_liburing = nop_liburing_available();
+	static double results[BATCHES][VARIANTS][MAX_REPS];
+
+	for (unsigned rep = 0; rep < reps; rep++) {
+		for (unsigned b = 0; b < BATCHES; b++) {
+			bench_progress("nop: repetition %u/%u, batch %u", rep + 1, reps, batches[b]);
+			results[b][RING][rep] = nop_rawring(ops, batches[b]);
+			results[b][LIBURING][rep] = have_liburing ? nop_liburing(ops, batches[b]) : 0;
+			results[b][LOOP][rep] = nop_loop(ops, batches[b]);
+			for (int v = 0; v < VARIANTS; v++) {
+				if (results[b][v][rep] < 0) {
+					bench_progress_done();
+					fprintf(stderr, "ringbench: nop %s failed (io_uring unavailable?)\n",
+						variant_names[v]);
+					return 1;
+				}
+			}
+		}
+	}
+	bench_progress_done();
+
+	printf("NOP round trips, ops/s: median of %u interleaved runs of %llu ops\n",
+	       reps, (unsigned long long)ops);
+	if (!have_liburing)
+		printf("(liburing not found at build time: its column is skipped)\n");
+	printf("%-6s %14s %14s %10s %14s %10s\n", "batch", "rawring ring", "liburing",
+	       "ring/lib", "rawring loop", "loop/ring");
+	for (unsigned b = 0; b < BATCHES; b++) {
+		double med[VARIANTS];
+		char point[16], lib[16] = "-", ratio[16] = "-";
+		for (int v = 0; v < VARIANTS; v++)
+			med[v] = bench_median(results[b][v], reps);
+		snprintf(point, sizeof(point), "batch %u", batches[b]);
+		if (have_liburing) {
+			snprintf(lib, sizeof(lib), "%.0f", med[LIBURING]);
+			snprintf(ratio, sizeof(ratio), "%.2fx", med[RING] / med[LIBURING]);
+		}
+		printf("%-6u %14.0f %14s %10s %14.0f %9.2fx\n", batches[b], med[RING], lib,
+		       ratio, med[LOOP], med[LOOP] / med[RING]);
+		for (int v = 0; v < VARIANTS; v++)
+			if (v != LIBURING || have_liburing)
+				bench_record("nop", variant_names[v], point, "ops/s", med[v], true);
+	}
+	printf("\n");
+	return 0;
+}
