@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Install what building and testing rawring needs on Debian 12, if missing:
 # a C compiler (gcc, and clang for the warning check), meson, ninja,
-# pkg-config, Criterion, python3 and wrk (the examples' checks), and for the
-# Windows build mingw-w64 and Wine (which runs its tests).  Idempotent; does
+# pkg-config, Criterion, python3 and wrk (the examples' checks), for the
+# Windows build mingw-w64 and Wine (which runs its tests), and the
+# benchmarks' references (liburing, libuv, fio), so that the suite's
+# benchmark smoke run covers them too.  Idempotent; does
 # nothing when all is there.
 set -euo pipefail
 
@@ -15,6 +17,9 @@ command -v pkg-config >/dev/null || needed+=(pkg-config)
 command -v python3 >/dev/null || needed+=(python3)
 command -v wrk >/dev/null || needed+=(wrk)
 pkg-config --exists criterion 2>/dev/null || needed+=(libcriterion-dev)
+pkg-config --exists liburing 2>/dev/null || needed+=(liburing-dev)
+pkg-config --exists libuv 2>/dev/null || needed+=(libuv1-dev)
+command -v fio >/dev/null || needed+=(fio)
 [ -f /usr/include/linux/io_uring.h ] || needed+=(linux-libc-dev)
 command -v x86_64-w64-mingw32-gcc >/dev/null || needed+=(gcc-mingw-w64-x86-64)
 command -v wine >/dev/null && [ -x /usr/lib/wine/wine64 ] || needed+=(wine wine64)

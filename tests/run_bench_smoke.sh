@@ -20,7 +20,10 @@ servers = {v for v, _ in echo}
 assert {"rawring-uring", "rawring-sqpoll", "rawring-epoll", "epoll"} <= servers, servers
 assert all(v > 100 for v in echo.values()), echo
 assert all(v == 0 for v in values("echo", "bytes differing").values()), "echo bytes differ"
+timers = values("timers", "CPU ms")
+assert ("rawring", "100000 timers over 0.2 s") in timers and all(v > 0 for v in timers.values()), timers
 svg = open(sys.argv[2]).read()
 assert svg.startswith("<svg") and svg.rstrip().endswith("</svg>") and "echo" in svg
-print(f"bench smoke: {len(nop)} nop and {len(echo)} echo figures, all positive, every byte echoed intact")
+print(f"bench smoke: {len(nop)} nop, {len(echo)} echo and {len(timers)} timer figures, "
+      "all positive, every byte echoed intact")
 PY

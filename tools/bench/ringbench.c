@@ -9,6 +9,7 @@
  *   echo    TCP echo servers on loopback: rawring (io_uring, SQPOLL,
  *           epoll) against epoll, liburing and libuv servers
  *           [--connections 1,50,500] [--sizes 64,512,16384] [--seconds S]
+ *   timers  one million one-shot timers: CPU time, rawring against libuv
  *   all     every workload in turn
  *
  * References missing at build time are skipped with a message.
@@ -29,13 +30,14 @@ struct workload {
 static const struct workload workloads[] = {
 	{ "nop", nop_main },
 	{ "echo", echo_main },
+	{ "timers", timers_main },
 };
 #define WORKLOADS (sizeof(workloads) / sizeof(workloads[0]))
 
 int bench_usage(void)
 {
 	fprintf(stderr,
-		"usage: ringbench nop|echo|all... [--quick] [--reps N] [--csv FILE] [--svg FILE]\n"
+		"usage: ringbench nop|echo|timers|all... [--quick] [--reps N] [--csv FILE] [--svg FILE]\n"
 		"       echo: [--connections LIST] [--sizes LIST] [--seconds S]\n");
 	return 2;
 }
