@@ -5,7 +5,7 @@
 set -euo pipefail
 dir=$(mktemp -d /var/tmp/rawring-bench-XXXXXX)
 trap 'rm -rf "$dir"' EXIT
-timeout 150 "$1" all --quick --csv "$dir/out.csv" --svg "$dir/out.svg"
+timeout 170 "$1" all --quick --csv "$dir/out.csv" --svg "$dir/out.svg"
 python3 - "$dir/out.csv" "$dir/out.svg" <<'PY'
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
@@ -22,8 +22,15 @@ assert all(v > 100 for v in echo.values()), echo
 assert all(v == 0 for v in values("echo", "bytes differing").values()), "echo bytes differ"
 timers = values("timers", "CPU ms")
 assert ("rawring", "100000 timers over 0.2 s") in timers and all(v > 0 for v in timers.values()), timers
+cached = values("file-cached", "IOPS")
+assert cached.get(("rawring", "4k randread qd32"), 0) > 0, cached
+direct = values("file-direct", "IOPS")
+assert direct and all(v > 0 for v in direct.values()), direct
+syscalls = values("syscalls", "syscalls/op")
+assert len([k for k in syscalls if k[0] == "loop count"]) == 4, syscalls
+assert all(v >= 0 for v in syscalls.values()), syscalls
 svg = open(sys.argv[2]).read()
 assert svg.startswith("<svg") and svg.rstrip().endswith("</svg>") and "echo" in svg
-print(f"bench smoke: {len(nop)} nop, {len(echo)} echo and {len(timers)} timer figures, "
-      "all positive, every byte echoed intact")
+print(f"bench smoke: {len(nop)} nop, {len(echo)} echo, {len(cached) + len(direct)} file, "
+      f"{len(timers)} timer and {len(syscalls)} syscall figures, all sane, every byte echoed intact")
 PY

@@ -45,6 +45,22 @@ void bench_records_free(void)
 	count = room = 0;
 }
 
+/* A CSV field, quoted when it holds a comma or a quote (RFC 4180). */
+static void csv_field(FILE *f, const char *text)
+{
+	if (!strpbrk(text, ",\"\n")) {
+		fputs(text, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *text; text++) {
+		if (*text == '"')
+			fputc('"', f);
+		fputc(*text, f);
+	}
+	fputc('"', f);
+}
+
 int bench_write_csv(const char *path)
 {
 	FILE *f = fopen(path, "w");
@@ -52,9 +68,15 @@ int bench_write_csv(const char *path)
 	if (!f)
 		return -errno;
 	fprintf(f, "workload,variant,point,metric,value\n");
-	for (size_t i = 0; i < count; i++)
-		fprintf(f, "%s,%s,%s,%s,%.6g\n", records[i].workload, records[i].variant,
-			records[i].point, records[i].metric, records[i].value);
+	for (size_t i = 0; i < count; i++) {
+		const char *fields[] = { records[i].workload, records[i].variant,
+					 records[i].point, records[i].metric };
+		for (size_t k = 0; k < 4; k++) {
+			csv_field(f, fields[k]);
+			fputc(',', f);
+		}
+		fprintf(f, "%.6g\n", records[i].value);
+	}
 	return fclose(f) == 0 ? 0 : -errno;
 }
 

@@ -9,7 +9,12 @@
  *   echo    TCP echo servers on loopback: rawring (io_uring, SQPOLL,
  *           epoll) against epoll, liburing and libuv servers
  *           [--connections 1,50,500] [--sizes 64,512,16384] [--seconds S]
+ *   file    random reads from the page cache, and the O_DIRECT 75/25
+ *           matrix, against fio's io_uring and libaio engines
+ *           [--file PATH] [--size MIB] [--seconds S]
  *   timers  one million one-shot timers: CPU time, rawring against libuv
+ *   syscalls  system calls per op in echo and file, plain and SQPOLL: the
+ *           loop's count, cross-checked with strace -c where it is
  *   all     every workload in turn
  *
  * References missing at build time are skipped with a message.
@@ -30,15 +35,18 @@ struct workload {
 static const struct workload workloads[] = {
 	{ "nop", nop_main },
 	{ "echo", echo_main },
+	{ "file", file_main },
 	{ "timers", timers_main },
+	{ "syscalls", syscalls_main },
 };
 #define WORKLOADS (sizeof(workloads) / sizeof(workloads[0]))
 
 int bench_usage(void)
 {
 	fprintf(stderr,
-		"usage: ringbench nop|echo|timers|all... [--quick] [--reps N] [--csv FILE] [--svg FILE]\n"
-		"       echo: [--connections LIST] [--sizes LIST] [--seconds S]\n");
+		"usage: ringbench nop|echo|file|timers|syscalls|all... [--quick] [--reps N] [--csv FILE] [--svg FILE]\n"
+		"       echo: [--connections LIST] [--sizes LIST] [--seconds S]\n"
+		"       file: [--file PATH] [--size MIB] [--seconds S]\n");
 	return 2;
 }
 

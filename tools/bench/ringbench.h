@@ -29,6 +29,8 @@ void bench_record(const char *workload, const char *variant, const char *point,
 
 int nop_main(const struct bench_options *opt, int argc, char **argv);
 int echo_main(const struct bench_options *opt, int argc, char **argv);
+int file_main(const struct bench_options *opt, int argc, char **argv);
+int syscalls_main(const struct bench_options *opt, int argc, char **argv);
 int timers_main(const struct bench_options *opt, int argc, char **argv);
 
 #endif

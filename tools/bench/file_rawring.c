@@ -1,0 +1,159 @@
+/*
+ * rawring's side of the file workload: `depth` ops on the proactor loop,
+ * each at a random block-aligned offset; a completion schedules the op
+ * again at a new offset until the time is up.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bench_stats.h"
+#include "file_bench.h"
+#include "rawring.h"
+
+struct slot {
+	struct rr_op op;
+	void *buf;
+};
+
+struct run {
+	const struct file_job *job;
+	int fd;
+	uint64_t blocks, rng, done, bytes, deadline;
+	int error;
+	bool stopping;
+};
+
+static uint64_t next_random(struct run *r)
+{
+	/* xorshift64: cheap, and the same stream on every run */
+	r->rng ^= r->rng << 13;
+	r->rng ^= r->rng >> 7;
+	r->rng ^= r->rng << 17;
+	return r->rng;
+}
+
+static void issue(struct rr_loop *loop, struct run *r, struct slot *s)
+{
+	uint64_t x = next_random(r);
+	int64_t offset = (int64_t)((x % r->blocks) * r->job->block);
+	bool reading = (x >> 40) % 100 < r->job->read_percent;
+	int ret = reading ? rr_read(loop, &s->op, r->fd, s->buf, r->job->block, offset)
+			  : rr_write(loop, &s->op, r->fd, s->buf, r->job->block, offset);
+	if (ret < 0 && !r->error)
+		r->error = ret;
+}
+
+static void on_done(struct rr_loop *loop, struct rr_op *op, int result)
+{
+	struct slot *s = (struct slot *)op;
+	struct run *r = op->context;
+
+	if (result < 0) {
+		if (!r->error)
+			r->error = result;
+		return;
+	}
+	r->done++;
+	r->bytes += (unsigned)result;
+	/* The clock is read every 64 completions; past the deadline, each
+	 * op ends with its completion. */
+	if ((r->done & 63) == 0 && r->deadline && bench_now_ns() >= r->deadline)
+		r->stopping = true;
+	if (!r->stopping)
+		issue(loop, r, s);
+}
+
+int file_run_rawring(const struct file_job *job, bool sqpoll, struct file_result *out,
+		     struct echo_counters *counters)
+{
+	struct rr_loop_options options = { .backend = RR_BACKEND_URING, .sqpoll = sqpoll,
+					   .sqpoll_cpu = -1, .entries = 256 };
+	struct run r = { .job = job, .blocks = job->file_size / job->block,
+			 .rng = 0x9E3779B97F4A7C15ull };
+	struct rr_loop loop;
+	struct slot *slots = calloc(job->depth, sizeof(*slots));
+
+	if (!slots)
+		return -ENOMEM;
+	r.fd = open(job->path, O_RDWR | O_CLOEXEC | (job->direct ? O_DIRECT : 0));
+	if (r.fd < 0) {
+		free(slots);
+		return -errno;
+	}
+	int ret = rr_loop_init(&loop, &options);
+	for (unsigned i = 0; i < job->depth && ret == 0; i++) {
+		if (posix_memalign(&slots[i].buf, 4096, job->block) != 0)
+			ret = -ENOMEM;
+		else
+			memset(slots[i].buf, 0xa5, job->block);
+	}
+	if (ret < 0) {
+		close(r.fd);
+		return ret;
+	}
+	uint64_t start = bench_now_ns(), cpu = bench_cpu_ns();
+	r.deadline = job->seconds > 0 ? start + (uint64_t)(job->seconds * 1e9) : 0;
+	for (unsigned i = 0; i < job->depth; i++) {
+		rr_op_init(&slots[i].op, on_done, &r);
+		issue(&loop, &r, &slots[i]);
+	}
+	while (rr_loop_pending(&loop) && !r.error) {
+		ret = rr_loop_run(&loop, RR_RUN_ONCE);
+		if (ret < 0 && ret != -EINTR) {
+			r.error = ret;
+			break;
+		}
+		if (counters) {
+			struct rr_loop_stats stats = rr_loop_stats(&loop);
+			atomic_store_explicit(&counters->syscalls, stats.syscalls,
+					      memory_order_relaxed);
+			atomic_store_explicit(&counters->ops, stats.ops_completed,
+					      memory_order_relaxed);
+		}
+	}
+	double secs = (double)(bench_now_ns() - start) / 1e9;
+	cpu = bench_cpu_ns() - cpu;
+	rr_loop_deinit(&loop);
+	close(r.fd);
+	for (unsigned i = 0; i < job->depth; i++)
+		free(slots[i].buf);
+	free(slots);
+	if (r.error)
+		return r.error;
+	out->iops = (double)r.done / secs;
+	out->mib_per_s = (double)r.bytes / secs / (1024.0 * 1024.0);
+	out->cpu_us_per_io = r.done ? (double)cpu / 1e3 / (double)r.done : 0;
+	return 0;
+}
+
+int file_prepare(const char *path, uint64_t size)
+{
+	enum { CHUNK = 1 << 20 };
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	char *chunk = malloc(CHUNK);
+
+	if (fd < 0 || !chunk) {
+		free(chunk);
+		return fd < 0 ? -errno : -ENOMEM;
+	}
+	for (size_t i = 0; i < CHUNK; i++)
+		chunk[i] = (char)(i * 131 >> 3);
+	for (uint64_t done = 0; done < size; done += CHUNK) {
+		size_t n = size - done < CHUNK ? (size_t)(size - done) : CHUNK;
+		if (pwrite(fd, chunk, n, (off_t)done) != (ssize_t)n) {
+			int err = -errno;
+			close(fd);
+			free(chunk);
+			return err ? err : -EIO;
+		}
+	}
+	free(chunk);
+	int ret = fsync(fd) < 0 ? -errno : 0;
+	close(fd);
+	return ret;
+}
