@@ -267,20 +267,29 @@ static int uring_start(struct rr_loop *loop, struct rr_op *op)
 	return 0;
 }
 
-/* Hand every CQE of `ring` to the core. */
+/* Hand every CQE of `ring` to the core.  The tail is read once per batch
+ * (again when the batch runs out: completions may arrive while callbacks
+ * run), and the head is ours, kept in a local. */
 static void reap(struct rr_loop *loop, struct uring_state *st,
 		 struct rr_ring *ring, bool polled)
 {
-	struct io_uring_cqe *cqe;
+	unsigned head = *ring->cq.khead;
+	/* Acquire pairs with the kernel's smp_store_release(cq.tail): the
+	 * CQEs before the tail are fully written when we see it. */
+	unsigned tail = rr_load_acquire(ring->cq.ktail);
 
-	while (rr_cq_ready(ring)) {
-		unsigned head = *ring->cq.khead;
-		cqe = &ring->cq.cqes[(head & ring->cq.ring_mask) << ring->cqe_shift];
+	while (head != tail) {
+		struct io_uring_cqe *cqe =
+			&ring->cq.cqes[(head & ring->cq.ring_mask) << ring->cqe_shift];
 		uint64_t user_data = cqe->user_data;
 		int res = cqe->res;
 		bool more = (cqe->flags & IORING_CQE_F_MORE) != 0;
-		/* Free the slot before the callback runs: it may take a while. */
-		rr_cq_advance(ring, 1);
+		/* Free the slot before the callback runs: it may take a while.
+		 * Release orders the reads above before the kernel sees the
+		 * slot free; pairs with its read of cq.head when posting. */
+		rr_store_release(ring->cq.khead, ++head);
+		if (head == tail)
+			tail = rr_load_acquire(ring->cq.ktail);
 
 		if (user_data == TAG_WAKE) {
 			st->wake_armed = false;
