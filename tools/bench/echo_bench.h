@@ -37,6 +37,10 @@ bool echo_libuv_available(void);
 /* Set TCP_NODELAY on an accepted connection. */
 void echo_nodelay(int fd);
 
+/* A listening socket on 127.0.0.1 with a kernel-chosen port: the fd (and
+ * *port) or -errno. */
+int echo_listen(uint16_t *port);
+
 struct echo_result {
 	double msgs_per_s;
 	double p50_us, p99_us;

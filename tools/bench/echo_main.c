@@ -32,13 +32,6 @@ static const char *const server_names[SERVERS] = {
 
 #define MAX_POINTS 16
 
-void echo_nodelay(int fd)
-{
-	int one = 1;
-
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-}
-
 static bool server_available(enum server s)
 {
 	if (s == LIBURING_REF)
@@ -66,20 +59,6 @@ static int serve(enum server s, int listener, struct echo_counters *counters)
 	}
 }
 
-static int listen_any(uint16_t *port)
-{
-	struct sockaddr_in addr = { .sin_family = AF_INET,
-				    .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t len = sizeof(addr);
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	if (fd < 0 || bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 ||
-	    listen(fd, 4096) < 0 || getsockname(fd, (struct sockaddr *)&addr, &len) < 0)
-		return -errno;
-	*port = ntohs(addr.sin_port);
-	return fd;
-}
-
 struct point_result {
 	struct echo_result load;
 	double syscalls_per_op;   /* rawring servers only, else -1 */
@@ -93,7 +72,7 @@ static int run_point(enum server s, int connections, size_t size, double warmup,
 	struct echo_counters *counters = mmap(NULL, sizeof(*counters), PROT_READ | PROT_WRITE,
 					      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	uint16_t port = 0;
-	int listener = listen_any(&port);
+	int listener = echo_listen(&port);
 
 	if (counters == MAP_FAILED || listener < 0)
 		return -ENOMEM;

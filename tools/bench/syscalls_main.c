@@ -124,20 +124,6 @@ static void measure(pid_t child, struct echo_counters *counters, double seconds,
 	unlink(out);
 }
 
-static int listen_loopback(uint16_t *port)
-{
-	struct sockaddr_in addr = { .sin_family = AF_INET,
-				    .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t len = sizeof(addr);
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	if (fd < 0 || bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 ||
-	    listen(fd, 4096) < 0 || getsockname(fd, (struct sockaddr *)&addr, &len) < 0)
-		return -errno;
-	*port = ntohs(addr.sin_port);
-	return fd;
-}
-
 /* One case: echo (50 connections x 512 B) or file (4 KiB random reads,
  * QD 32, page cache), plain or SQPOLL. */
 static int run_case(bool echo, bool sqpoll, const char *path, double seconds,
@@ -146,7 +132,7 @@ static int run_case(bool echo, bool sqpoll, const char *path, double seconds,
 	struct echo_counters *counters = mmap(NULL, sizeof(*counters), PROT_READ | PROT_WRITE,
 					      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	uint16_t port = 0;
-	int listener = echo ? listen_loopback(&port) : -1;
+	int listener = echo ? echo_listen(&port) : -1;
 	pid_t load = -1;
 
 	if (counters == MAP_FAILED || (echo && listener < 0))
