@@ -45,6 +45,7 @@ struct echo_result {
 	double msgs_per_s;
 	double p50_us, p99_us;
 	uint64_t messages;       /* round trips completed in the window */
+	uint64_t all_messages;   /* round trips completed, warm-up included */
 	uint64_t bad_bytes;      /* echoed bytes that differed: must be 0 */
 };
 

@@ -41,7 +41,7 @@ struct load {
 	int epfd;
 	uint64_t *samples;
 	size_t sample_count, sample_room;
-	uint64_t window_start, window_end, messages, bad_bytes;
+	uint64_t window_start, window_end, messages, all_messages, bad_bytes;
 };
 
 static const unsigned char *message(const struct load *l, int c, unsigned round)
@@ -93,6 +93,7 @@ static int pull(struct load *l, struct lconn *c)
 		if (memcmp(c->in, msg, l->size) != 0)
 			for (size_t b = 0; b < l->size; b++)
 				l->bad_bytes += (unsigned char)c->in[b] != msg[b];
+		l->all_messages++;
 		if (now >= l->window_start && now < l->window_end) {
 			l->messages++;
 			if (l->sample_count < l->sample_room)
@@ -196,6 +197,7 @@ int echo_load(uint16_t port, int connections, size_t size, double warmup_s,
 	}
 	double window = (double)(l.window_end - l.window_start) / 1e9;
 	result->messages = l.messages;
+	result->all_messages = l.all_messages;
 	result->bad_bytes = l.bad_bytes;
 	result->msgs_per_s = (double)l.messages / window;
 	result->p50_us = (double)bench_percentile(l.samples, l.sample_count, 50) / 1e3;

@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,15 +60,49 @@ static int serve(enum server s, int listener, struct echo_counters *counters)
 	}
 }
 
+/* The server on one CPU, the load generator on the other: they no longer
+ * trade places, and SQPOLL's kernel thread shares the server's CPU. */
+static void pin_to_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
 struct point_result {
 	struct echo_result load;
 	double syscalls_per_op;   /* rawring servers only, else -1 */
+	double cpu_us_per_msg;    /* the server's CPU (all its threads) per round trip */
 };
+
+/* A process's user + system CPU time so far, in ns (from /proc: clock
+ * ticks, 10 ms at the usual 100 Hz; over a run of a second, about 1%). */
+static uint64_t process_cpu_ns(pid_t pid)
+{
+	char path[64], text[1024];
+	unsigned long long utime = 0, stime = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 0;
+	size_t n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	/* Fields 14 and 15, counted after the command name's closing ')'. */
+	const char *rest = strrchr(text, ')');
+	if (!rest || sscanf(rest + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+			    &utime, &stime) != 2)
+		return 0;
+	return (utime + stime) * (1000000000ull / (unsigned long long)sysconf(_SC_CLK_TCK));
+}
 
 /* One server, one grid point: the server in a child process, the load
  * here. */
 static int run_point(enum server s, int connections, size_t size, double warmup,
-		     double seconds, struct point_result *out)
+		     double seconds, bool pin, struct point_result *out)
 {
 	struct echo_counters *counters = mmap(NULL, sizeof(*counters), PROT_READ | PROT_WRITE,
 					      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -82,12 +117,18 @@ static int run_point(enum server s, int connections, size_t size, double warmup,
 		return -errno;
 	if (child == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (pin)
+			pin_to_cpu(1);
 		int ret = serve(s, listener, counters);
 		fprintf(stderr, "\nringbench: %s server: %s\n", server_names[s], strerror(-ret));
 		_exit(1);
 	}
 	close(listener);
+	uint64_t cpu = process_cpu_ns(child);
 	int ret = echo_load(port, connections, size, warmup, seconds, &out->load);
+	cpu = process_cpu_ns(child) - cpu;
+	out->cpu_us_per_msg = out->load.all_messages
+				      ? (double)cpu / 1e3 / (double)out->load.all_messages : 0;
 	uint64_t syscalls = atomic_load(&counters->syscalls), ops = atomic_load(&counters->ops);
 	kill(child, SIGKILL);
 	waitpid(child, NULL, 0);
@@ -113,6 +154,7 @@ int echo_main(const struct bench_options *opt, int argc, char **argv)
 	unsigned conns[MAX_POINTS] = { 1, 50, 500 }, sizes[MAX_POINTS] = { 64, 512, 16384 };
 	int nconns = 3, nsizes = 3;
 	double seconds = 1.0, warmup = 0.2;
+	bool pin = false;
 
 	if (opt->quick) {
 		nconns = parse_list("1,50", conns, MAX_POINTS);
@@ -127,6 +169,8 @@ int echo_main(const struct bench_options *opt, int argc, char **argv)
 			nsizes = parse_list(argv[++i], sizes, MAX_POINTS);
 		else if (strcmp(argv[i], "--seconds") == 0 && i + 1 < argc)
 			seconds = atof(argv[++i]);
+		else if (strcmp(argv[i], "--pin") == 0)
+			pin = true;
 		else
 			return bench_usage();
 	}
@@ -135,6 +179,8 @@ int echo_main(const struct bench_options *opt, int argc, char **argv)
 			return bench_usage();
 
 	unsigned reps = opt->reps;
+	if (pin)
+		pin_to_cpu(0);
 	size_t points = (size_t)nconns * (size_t)nsizes;
 	struct point_result *results = calloc(points * SERVERS * reps, sizeof(*results));
 	if (!results)
@@ -149,7 +195,7 @@ int echo_main(const struct bench_options *opt, int argc, char **argv)
 				bench_progress("echo: repetition %u/%u, %u connections x %u B, %s",
 					       r + 1, reps, c, z, server_names[s]);
 				int ret = run_point((enum server)s, (int)c, z, warmup, seconds,
-						    &AT(p, s, r));
+						    pin, &AT(p, s, r));
 				if (ret < 0) {
 					bench_progress_done();
 					fprintf(stderr, "ringbench: echo %s at %u x %u B: %s\n",
@@ -160,6 +206,13 @@ int echo_main(const struct bench_options *opt, int argc, char **argv)
 		}
 	}
 	bench_progress_done();
+	if (pin) {
+		cpu_set_t all;
+		CPU_ZERO(&all);
+		for (int cpu = 0; cpu < CPU_SETSIZE; cpu++)
+			CPU_SET(cpu, &all);
+		sched_setaffinity(0, sizeof(all), &all);
+	}
 
 	printf("echo: TCP round trips per second on loopback (closed loop, every byte checked),\n"
 	       "median of %u interleaved runs of %.1f s after %.1f s warm-up; latency p50/p99 in us\n",
@@ -167,32 +220,34 @@ int echo_main(const struct bench_options *opt, int argc, char **argv)
 	for (int s = LIBURING_REF; s <= LIBUV_REF; s++)
 		if (!server_available((enum server)s))
 			printf("(%s not found at build time: skipped)\n", server_names[s]);
-	printf("%5s %6s  %-15s %11s %8s %8s %9s %10s\n", "conns", "size", "server", "msgs/s",
-	       "p50", "p99", "sys/op", "vs uring");
+	printf("%5s %6s  %-15s %11s %8s %8s %9s %10s %10s\n", "conns", "size", "server",
+	       "msgs/s", "p50", "p99", "cpu us/msg", "sys/op", "vs uring");
 	int failed = 0;
 	for (size_t p = 0; p < points; p++) {
 		unsigned c = conns[p / (size_t)nsizes], z = sizes[p % (size_t)nsizes];
 		double med[SERVERS];
 		for (int s = 0; s < SERVERS; s++) {
 			double rate[MAX_REPS], p50[MAX_REPS], p99[MAX_REPS], sys[MAX_REPS];
+			double cpu[MAX_REPS];
 			uint64_t bad = 0;
 			for (unsigned r = 0; r < reps; r++) {
 				rate[r] = AT(p, s, r).load.msgs_per_s;
 				p50[r] = AT(p, s, r).load.p50_us;
 				p99[r] = AT(p, s, r).load.p99_us;
 				sys[r] = AT(p, s, r).syscalls_per_op;
+				cpu[r] = AT(p, s, r).cpu_us_per_msg;
 				bad += AT(p, s, r).load.bad_bytes;
 			}
 			med[s] = bench_median(rate, reps);
 			if (!server_available((enum server)s))
 				continue;
 			double m50 = bench_median(p50, reps), m99 = bench_median(p99, reps);
-			double msys = bench_median(sys, reps);
+			double msys = bench_median(sys, reps), mcpu = bench_median(cpu, reps);
 			char sysbuf[16] = "-";
 			if (msys >= 0)
 				snprintf(sysbuf, sizeof(sysbuf), "%.2f", msys);
-			printf("%5u %6u  %-15s %11.0f %8.1f %8.1f %9s %9.2fx%s\n", c, z,
-			       server_names[s], med[s], m50, m99, sysbuf,
+			printf("%5u %6u  %-15s %11.0f %8.1f %8.1f %10.2f %9s %9.2fx%s\n", c, z,
+			       server_names[s], med[s], m50, m99, mcpu, sysbuf,
 			       med[s] > 0 ? med[RR_URING] / med[s] : 0.0,
 			       bad ? "  BYTES DIFFER" : "");
 			failed |= bad != 0;
@@ -201,6 +256,7 @@ int echo_main(const struct bench_options *opt, int argc, char **argv)
 			bench_record("echo", server_names[s], point, "msgs/s", med[s], true);
 			bench_record("echo", server_names[s], point, "p50 us", m50, false);
 			bench_record("echo", server_names[s], point, "p99 us", m99, false);
+			bench_record("echo", server_names[s], point, "server CPU us/msg", mcpu, false);
 			if (msys >= 0)
 				bench_record("echo", server_names[s], point, "syscalls/op", msys, false);
 			bench_record("echo", server_names[s], point, "bytes differing",

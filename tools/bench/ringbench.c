@@ -9,6 +9,7 @@
  *   echo    TCP echo servers on loopback: rawring (io_uring, SQPOLL,
  *           epoll) against epoll, liburing and libuv servers
  *           [--connections 1,50,500] [--sizes 64,512,16384] [--seconds S]
+ *           [--pin] (server on CPU 1, load generator on CPU 0)
  *   file    random reads from the page cache, and the O_DIRECT 75/25
  *           matrix, against fio's io_uring and libaio engines
  *           [--file PATH] [--size MIB] [--seconds S]
@@ -45,7 +46,7 @@ int bench_usage(void)
 {
 	fprintf(stderr,
 		"usage: ringbench nop|echo|file|timers|syscalls|all... [--quick] [--reps N] [--csv FILE] [--svg FILE]\n"
-		"       echo: [--connections LIST] [--sizes LIST] [--seconds S]\n"
+		"       echo: [--connections LIST] [--sizes LIST] [--seconds S] [--pin]\n"
 		"       file: [--file PATH] [--size MIB] [--seconds S]\n");
 	return 2;
 }
