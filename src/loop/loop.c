@@ -15,6 +15,15 @@
 #include "loop_internal.h"
 #include "timer_heap.h"
 
+/*
+ * A timer fires at its deadline or up to TIMER_SLACK_NS after it: the wait
+ * for the earliest timer ends at the next multiple of the slack, so that
+ * dense deadlines (a million over a second) fire in batches, not with a
+ * wake-up each.  50 us is the kernel's default timer slack for a sleeping
+ * thread: a timed wait may end that late anyway.
+ */
+#define TIMER_SLACK_NS 50000u
+
 /* How long deinit waits for cancelled ops to report before giving up. */
 #define DEINIT_GRACE_NS (10ull * 1000000000u)
 
@@ -237,9 +246,13 @@ static int tick(struct rr_loop *loop, uint64_t deadline_ns)
 	uint64_t wait_until = deadline_ns;
 	if (loop->completed_head || loop->queued_head || async_waiting(loop))
 		wait_until = 0;
-	else if (loop->timer_root &&
-		 loop->timer_root->args.timer.deadline_ns < wait_until)
-		wait_until = loop->timer_root->args.timer.deadline_ns;
+	else if (loop->timer_root) {
+		uint64_t due = loop->timer_root->args.timer.deadline_ns;
+		if (due <= UINT64_MAX - TIMER_SLACK_NS)
+			due = (due + TIMER_SLACK_NS - 1) / TIMER_SLACK_NS * TIMER_SLACK_NS;
+		if (due < wait_until)
+			wait_until = due;
+	}
 
 	int ret = loop->backend->flush_wait(loop, wait_until);
 	loop->stats.loop_iterations++;

@@ -118,3 +118,34 @@ Test(loop_timers, a_timer_cannot_be_linked)
 	cr_assert_eq(rr_timeout(&loop, &timer, 1000, 0), -EINVAL);
 	rr_loop_deinit(&loop);
 }
+
+/* Timers due within the same 50 us share one wake-up (rr_timeout's slack):
+ * 20,000 deadlines 10 us apart over 200 ms take at most one wait per 50 us
+ * grid point (4,000), where one wait per deadline would be 20,000.  A slow
+ * machine only makes fewer turns.  None fires before its deadline. */
+Test(loop_timers, dense_deadlines_share_wakeups_and_none_fires_early)
+{
+	enum { DENSE = 20000, SPACING_NS = 10000 };
+	struct rr_loop loop;
+	struct fire_log log = { 0 };
+	struct rr_op *timers = calloc(DENSE, sizeof(*timers));
+
+	cr_assert_not_null(timers);
+	open_loop(&loop, 0);
+	uint64_t base = rr_now_ns() + 10 * 1000000ull;
+	for (int i = 0; i < DENSE; i++) {
+		rr_op_init(&timers[i], fire_cb, &log);
+		cr_assert_eq(rr_timeout(&loop, &timers[i], base + (uint64_t)i * SPACING_NS,
+					RR_TIMEOUT_ABSOLUTE), 0);
+	}
+	uint64_t syscalls_before = rr_loop_stats(&loop).syscalls;
+	run_until_done(&loop, 30000);
+	uint64_t waits = rr_loop_stats(&loop).syscalls - syscalls_before;
+	cr_assert_eq(log.fired, (uint64_t)DENSE);
+	cr_assert_not(log.early, "a timer fired before its deadline");
+	cr_assert_not(log.out_of_order, "a timer fired before an earlier one");
+	cr_assert_lt(waits, 4500u, "%llu system calls for %d timers",
+		     (unsigned long long)waits, DENSE);
+	rr_loop_deinit(&loop);
+	free(timers);
+}
