@@ -16,6 +16,10 @@
  * (MSG_NOSIGNAL, SOCK_CLOEXEC, SOCK_NONBLOCK, O_CLOEXEC) are 0, SHUT_RD/
  * SHUT_WR/SHUT_RDWR are Winsock's SD_* values, and ESHUTDOWN, which the
  * C runtime lacks, gets a value of its own.
+ *
+ * On Windows this header brings in <winsock2.h> (and so <windows.h>):
+ * include rawring.h before <windows.h>, or define WIN32_LEAN_AND_MEAN, or
+ * the old <winsock.h> that <windows.h> pulls in clashes with it.
  */
 #ifndef RAWRING_PLATFORM_H
 #define RAWRING_PLATFORM_H
