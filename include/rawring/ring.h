@@ -174,7 +174,9 @@ static inline unsigned rr_sq_space_left(const struct rr_ring *ring)
  * kernel thread when IORING_SQ_NEED_WAKEUP is set.  With IOPOLL, or when the
  * ring reports a CQ overflow backlog or pending task work, the enter also
  * carries GETEVENTS (without waiting) so the kernel flushes completions.
- * Returns the number of SQEs submitted or -errno (-EAGAIN, -EBUSY: resources
+ * Returns the number of SQEs submitted (under SQPOLL: the SQEs this call
+ * published; the kernel thread takes them on its own time) or -errno
+ * (-EAGAIN, -EBUSY: resources
  * or completions are short, retry after reaping; -EBADR: CQEs were dropped;
  * -EINTR).  Never waits for a completion.
  */

@@ -55,29 +55,38 @@ int rr__enter(struct rr_ring *ring, unsigned to_submit, unsigned min_complete,
 			     arg_size);
 }
 
-static int submit(struct rr_ring *ring, unsigned to_submit, unsigned wait_nr)
+static int submit(struct rr_ring *ring, unsigned wait_nr)
 {
 	unsigned flags = 0;
+	unsigned published = ring->sq.sqe_tail - ring->sq.sqe_head;
+	unsigned to_submit = rr__flush_sq(ring);
 	/* An overflow backlog or pending task work needs GETEVENTS, and so
 	 * does every enter of an IOPOLL ring that polls for itself. */
 	bool reap = wait_nr || rr__reap_must_enter(ring) ||
 		    rr__cq_needs_flush(ring);
 
+	/* Under SQPOLL the kernel thread takes SQEs on its own time and moves
+	 * sq.head only at the end of its batch (after posting the CQEs of
+	 * ops that completed inline), so tail - head says little about this
+	 * call: what it published is the count. */
+	bool sqpoll = (ring->setup_flags & IORING_SETUP_SQPOLL) != 0;
+
 	if (!rr__sq_needs_enter(ring, to_submit, &flags) && !reap)
-		return (int)to_submit;
+		return (int)(sqpoll ? published : to_submit);
 	if (reap)
 		flags |= IORING_ENTER_GETEVENTS;
-	return rr__enter(ring, to_submit, wait_nr, flags, NULL, 0);
+	int ret = rr__enter(ring, to_submit, wait_nr, flags, NULL, 0);
+	return sqpoll && ret >= 0 ? (int)published : ret;
 }
 
 int rr_submit(struct rr_ring *ring)
 {
-	return submit(ring, rr__flush_sq(ring), 0);
+	return submit(ring, 0);
 }
 
 int rr_submit_and_wait(struct rr_ring *ring, unsigned wait_nr)
 {
-	return submit(ring, rr__flush_sq(ring), wait_nr);
+	return submit(ring, wait_nr);
 }
 
 int rr_sqring_wait(struct rr_ring *ring)
