@@ -291,18 +291,16 @@ static void reap(struct rr_loop *loop, struct uring_state *st,
 		if (head == tail)
 			tail = rr_load_acquire(ring->cq.ktail);
 
-		if (user_data == TAG_WAKE) {
-			st->wake_armed = false;
-			rr__wake_seen(loop);
-			if (!loop->closing)
-				arm_wake(st);
-			continue;
-		}
-		if (user_data == TAG_IGNORE)
-			continue;
-		if (user_data == TAG_MESSAGE) {
-			rr__wake_seen(loop);
-			continue;
+		if (user_data <= TAG_MESSAGE) { /* one test for the rare tags */
+			if (user_data == TAG_WAKE) {
+				st->wake_armed = false;
+				rr__wake_seen(loop);
+				if (!loop->closing)
+					arm_wake(st);
+			} else if (user_data == TAG_MESSAGE) {
+				rr__wake_seen(loop);
+			}
+			continue; /* TAG_IGNORE, or 0 (never an op) */
 		}
 		struct rr_op *op = (struct rr_op *)(uintptr_t)user_data;
 		if (polled && !more)

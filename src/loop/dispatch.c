@@ -70,7 +70,9 @@ static void release_chain(struct rr_loop *loop, struct rr_op *op, int result)
 
 /* ---- completion --------------------------------------------------------- */
 
-static void run_callback(struct rr_loop *loop, struct rr_op *op, int result)
+/* Inlined into both callers: it is the completion path of every op. */
+static inline __attribute__((always_inline)) void
+run_callback(struct rr_loop *loop, struct rr_op *op, int result)
 {
 	if (op->chain_next)
 		release_chain(loop, op, result);
