@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "../common/clock.h"
 #include "../common/fault.h"
@@ -125,6 +126,8 @@ static int iocp_init(struct rr_loop *loop, const struct rr_loop_options *options
 		free(io);
 		return ret;
 	}
+	const char *skip = getenv("RAWRING_IOCP_SKIP_ON_SUCCESS");
+	io->skip_on_success = !(skip && strcmp(skip, "0") == 0);
 	loop->backend_state = io;
 	loop->max_chain = UINT32_MAX;
 	return 0;

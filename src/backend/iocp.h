@@ -89,6 +89,10 @@ struct iocp {
 	LPFN_CONNECTEX connect_ex;
 	LPFN_GETACCEPTEXSOCKADDRS get_accept_ex_sockaddrs;
 	uint64_t syscalls;
+	/* FILE_SKIP_COMPLETION_PORT_ON_SUCCESS wherever it is safe; off with
+	 * RAWRING_IOCP_SKIP_ON_SUCCESS=0, so that the tests can run every op
+	 * through the packet path too. */
+	bool skip_on_success;
 };
 
 static inline struct iocp *iocp_of(struct rr_loop *loop)

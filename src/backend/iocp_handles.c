@@ -81,11 +81,13 @@ static struct iocp_handle_entry describe(struct iocp *io, HANDLE handle)
 			entry.flags |= IOCP_HANDLE_DISK;
 		skip_safe = true;
 	}
-	io->syscalls++;
-	if (skip_safe && SetFileCompletionNotificationModes(
-				 handle, FILE_SKIP_COMPLETION_PORT_ON_SUCCESS |
-						 FILE_SKIP_SET_EVENT_ON_HANDLE))
-		entry.flags |= IOCP_HANDLE_SKIP;
+	if (skip_safe && io->skip_on_success) {
+		io->syscalls++;
+		if (SetFileCompletionNotificationModes(handle,
+						       FILE_SKIP_COMPLETION_PORT_ON_SUCCESS |
+							       FILE_SKIP_SET_EVENT_ON_HANDLE))
+			entry.flags |= IOCP_HANDLE_SKIP;
+	}
 	/* Never 0, so that the slot reads as taken. */
 	entry.flags |= 0x80;
 	return entry;
