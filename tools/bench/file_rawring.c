@@ -92,17 +92,16 @@ int file_run_rawring(const struct file_job *job, bool sqpoll, struct file_result
 		else
 			memset(slots[i].buf, 0xa5, job->block);
 	}
-	if (ret < 0) {
-		close(r.fd);
-		return ret;
-	}
+	/* A setup failure skips the run; the cleanup below is for both.  (A
+	 * loop whose init failed is zeroed, and deinit ignores it.) */
+	r.error = ret;
 	uint64_t start = bench_now_ns(), cpu = bench_cpu_ns();
 	r.deadline = job->seconds > 0 ? start + (uint64_t)(job->seconds * 1e9) : 0;
-	for (unsigned i = 0; i < job->depth; i++) {
+	for (unsigned i = 0; i < job->depth && !r.error; i++) {
 		rr_op_init(&slots[i].op, on_done, &r);
 		issue(&loop, &r, &slots[i]);
 	}
-	while (rr_loop_pending(&loop) && !r.error) {
+	while (!r.error && rr_loop_pending(&loop)) {
 		ret = rr_loop_run(&loop, RR_RUN_ONCE);
 		if (ret < 0 && ret != -EINTR) {
 			r.error = ret;
