@@ -33,6 +33,7 @@ enum {
 	IOCP_HANDLE_SOCKET = 1u << 0,
 	IOCP_HANDLE_DISK = 1u << 1,     /* a file: offsets apply */
 	IOCP_HANDLE_SKIP = 1u << 2,     /* FILE_SKIP_COMPLETION_PORT_ON_SUCCESS */
+	IOCP_HANDLE_KNOWN = 1u << 7,    /* always set: a table slot with 0 is empty */
 };
 
 struct iocp_op {

@@ -64,7 +64,7 @@ static int grow(struct iocp_handles *handles)
 /* What a fresh tie learns about the handle, and the skip mode it sets. */
 static struct iocp_handle_entry describe(struct iocp *io, HANDLE handle)
 {
-	struct iocp_handle_entry entry = { handle, 0, 0 };
+	struct iocp_handle_entry entry = { handle, IOCP_HANDLE_KNOWN, 0 };
 	WSAPROTOCOL_INFOW info;
 	int len = sizeof(info);
 	bool skip_safe;
@@ -88,8 +88,6 @@ static struct iocp_handle_entry describe(struct iocp *io, HANDLE handle)
 							       FILE_SKIP_SET_EVENT_ON_HANDLE))
 			entry.flags |= IOCP_HANDLE_SKIP;
 	}
-	/* Never 0, so that the slot reads as taken. */
-	entry.flags |= 0x80;
 	return entry;
 }
 

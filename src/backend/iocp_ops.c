@@ -54,10 +54,9 @@ HANDLE rr__iocp_op_handle(const struct rr_op *op)
 	}
 }
 
-static bool is_socket_op(const struct rr_op *op)
+static bool is_socket_op(struct rr_op *op)
 {
-	return (iocp_op_of((struct rr_op *)(uintptr_t)op)->handle_flags &
-		IOCP_HANDLE_SOCKET) != 0;
+	return (iocp_op_of(op)->handle_flags & IOCP_HANDLE_SOCKET) != 0;
 }
 
 /* ---- the ops without an overlapped form --------------------------------- */
@@ -337,9 +336,21 @@ static DWORD start_poll(struct iocp *io, struct rr_op *op)
 	return wsa_recv(io, op, (SOCKET)op->args.poll.fd, &p->wsabuf, 1, 0);
 }
 
-static DWORD start_overlapped(struct iocp *io, struct rr_op *op, uint16_t family)
+/* One buffer to or from a socket (read/write on a socket, recv/send). */
+static DWORD socket_transfer(struct iocp *io, struct rr_op *op, void *buf, ULONG len,
+			     DWORD flags, bool sending)
 {
 	struct iocp_op *p = iocp_op_of(op);
+	SOCKET s = (SOCKET)rr__iocp_op_handle(op);
+
+	p->wsabuf.len = len;
+	p->wsabuf.buf = buf;
+	return sending ? wsa_send(io, op, s, &p->wsabuf, 1, flags)
+		       : wsa_recv(io, op, s, &p->wsabuf, 1, flags);
+}
+
+static DWORD start_overlapped(struct iocp *io, struct rr_op *op, uint16_t family)
+{
 	HANDLE handle = rr__iocp_op_handle(op);
 
 	switch ((enum rr_op_type)op->type) {
@@ -349,13 +360,9 @@ static DWORD start_overlapped(struct iocp *io, struct rr_op *op, uint16_t family
 		return start_connect(io, op, family);
 	case RR_OP_READ:
 	case RR_OP_WRITE:
-		if (is_socket_op(op)) {
-			p->wsabuf.len = op->args.rw.len;
-			p->wsabuf.buf = op->args.rw.buf;
-			return op->type == RR_OP_WRITE
-				       ? wsa_send(io, op, (SOCKET)handle, &p->wsabuf, 1, 0)
-				       : wsa_recv(io, op, (SOCKET)handle, &p->wsabuf, 1, 0);
-		}
+		if (is_socket_op(op))
+			return socket_transfer(io, op, op->args.rw.buf, op->args.rw.len, 0,
+					       op->type == RR_OP_WRITE);
 		return file_transfer(io, op, handle, op->args.rw.buf, op->args.rw.len,
 				     op->args.rw.offset, op->type == RR_OP_WRITE);
 	case RR_OP_READV:
@@ -363,13 +370,8 @@ static DWORD start_overlapped(struct iocp *io, struct rr_op *op, uint16_t family
 		return start_vectored(io, op, op->type == RR_OP_WRITEV);
 	case RR_OP_RECV:
 	case RR_OP_SEND:
-		p->wsabuf.len = (ULONG)op->args.xfer.len;
-		p->wsabuf.buf = op->args.xfer.buf;
-		return op->type == RR_OP_SEND
-			       ? wsa_send(io, op, (SOCKET)handle, &p->wsabuf, 1,
-					  (DWORD)op->args.xfer.flags)
-			       : wsa_recv(io, op, (SOCKET)handle, &p->wsabuf, 1,
-					  (DWORD)op->args.xfer.flags);
+		return socket_transfer(io, op, op->args.xfer.buf, (ULONG)op->args.xfer.len,
+				       (DWORD)op->args.xfer.flags, op->type == RR_OP_SEND);
 	case RR_OP_RECVMSG:
 	case RR_OP_SENDMSG:
 		return start_msg(io, op);
