@@ -394,9 +394,11 @@ int rr_poll(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd, unsigned events)
 /*
  * A timer: the callback runs with -ETIME after `ns` nanoseconds (relative),
  * or at CLOCK_MONOTONIC time `ns` with RR_TIMEOUT_ABSOLUTE (a deadline in
- * the past fires on the next turn of the loop).  A timer fires at its
- * deadline or up to 50 us after it (the kernel's default timer slack): timers
- * due within the same 50 us share one wake-up.  Timers live in the loop's
+ * the past fires on the next turn of the loop).  A timer never fires before
+ * its deadline; an idle loop waits for it until the next multiple of 50 us
+ * (the kernel's default timer slack), so timers due within the same 50 us
+ * share one wake-up, and a busy loop fires it when its callbacks let it
+ * come round.  Timers live in the loop's
  * own heap: a million armed timers cost no kernel object and no system call.
  */
 #define RR_TIMEOUT_ABSOLUTE 1u
