@@ -47,6 +47,7 @@ extern "C" {
 
 struct rr_loop;
 struct rr_op;
+struct rr_buf_group;
 struct statx;
 
 /* The callback of an op: `result` is what the operation returned (a byte
@@ -75,6 +76,7 @@ enum rr_op_type {
 	RR_OP_SHUTDOWN,
 	RR_OP_POLL,
 	RR_OP_TIMEOUT,
+	RR_OP_RECV_MULTISHOT,
 	RR_OP_TYPE_COUNT
 };
 
@@ -93,7 +95,7 @@ enum {
 	 * succeeds in full; if this one fails (or reads/writes short), the
 	 * rest of the chain completes with -ECANCELED.  Set with rr_op_link. */
 	RR_OP_F_LINK = 1u << 0,
-	/* Multishot accept: one op, one callback per connection. */
+	/* Multishot accept or recv: one op, many callbacks. */
 	RR_OP_F_MULTISHOT = 1u << 1,
 	/* Set during a multishot callback when more callbacks will follow;
 	 * clear on the last one (after which the op is idle). */
@@ -132,6 +134,12 @@ struct rr_op {
 		struct { rr_fd_t fd; struct msghdr *msg; int flags; } msg;
 		struct { rr_fd_t fd; int how; } shutdown;
 		struct { rr_fd_t fd; unsigned events; } poll;
+		struct {
+			rr_fd_t fd;
+			struct rr_buf_group *group;
+			int flags;
+			unsigned buffer;   /* the buffer of the current result */
+		} recv_group;
 		struct {
 			uint64_t deadline_ns;      /* CLOCK_MONOTONIC */
 			struct rr_op *child;       /* timer heap links */
@@ -215,6 +223,7 @@ struct rr_loop {
 	unsigned max_chain;            /* longest chain the backend can take */
 	struct rr_loop_stats stats;
 	struct rr_async *_Atomic async_pending; /* rr_async_send'ed handles */
+	struct rr_buf_group *buf_groups; /* set up on this loop */
 	bool closing;
 	bool initialized;
 	bool woken;                    /* a wake-up arrived this turn */
@@ -386,6 +395,107 @@ int rr_recvmsg(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd,
 int rr_sendmsg(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd,
 	       const struct msghdr *msg, int flags);
 int rr_shutdown(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd, int how);
+
+/* ---- provided buffers and multishot receive ------------------------------
+ *
+ * A buffer group is `count` buffers of `size` bytes that the loop owns and
+ * hands out as data arrives, so that a server with many idle connections
+ * does not keep a buffer per connection.  rr_recv_multishot receives into
+ * the group's buffers: one op, one callback per chunk of data, each with
+ * the buffer it filled (rr_op_buffer).  The buffer is the application's
+ * from that callback until it gives it back with rr_buf_group_release
+ * (after the echo's send completes, say); it is never reused before.
+ *
+ * On io_uring the group is a provided-buffer ring registered with the
+ * kernel (5.19) and the receive is IORING_OP_RECV with IORING_RECV_MULTISHOT
+ * (6.0): the kernel picks the buffer, with no system call per receive,
+ * and fills buffers until the socket is empty before any callback gives
+ * one back: size the group for what can arrive between two turns of the
+ * loop, or expect -ENOBUFS and schedule the receive again.  The other backends emulate it with one non-blocking receive (epoll,
+ * kqueue) or one overlapped WSARecv (IOCP) per chunk into a free buffer.
+ *
+ *   struct rr_buf_group group;
+ *   rr_buf_group_init(&loop, &group, 256, 4096);
+ *   rr_recv_multishot(&loop, &op, fd, &group, 0);
+ *   ...
+ *   static void on_data(struct rr_loop *loop, struct rr_op *op, int result)
+ *   {
+ *           if (result > 0) {
+ *                   consume(rr_op_buffer(op), result);
+ *                   rr_buf_group_release(&group, rr_op_buffer_id(op));
+ *           }
+ *           if (!rr_op_more(op))
+ *                   ...   (the receive has ended: schedule it again, or close)
+ *   }
+ *
+ * The op's results: > 0, a byte count in rr_op_buffer(op); 0, end of file
+ * (the last callback); -ENOBUFS, every buffer of the group is out (the
+ * last callback: release some and schedule the receive again); another
+ * -errno, the receive failed (the last callback).  A callback with
+ * result > 0 and !rr_op_more(op) also ends it (the kernel stopped the
+ * multishot, e.g. its CQ overflowed): the data is valid; re-arm to go on.
+ */
+struct rr_buf_group {
+	/* All private: use the functions below. */
+	struct rr_loop *loop;          /* NULL once deinitialised */
+	struct rr_buf_group *next;     /* the loop's groups */
+	unsigned char *base;           /* count * size bytes */
+	unsigned char *lent;           /* per buffer: 1 while the application has it */
+	unsigned *free_ids;            /* emulation: a stack of free buffer ids */
+	unsigned free_count;
+	unsigned count;
+	unsigned size;
+	unsigned short id;             /* io_uring's buffer group id */
+	void *backend_ring;            /* io_uring: the registered buffer ring */
+};
+
+/*
+ * Set up `group` with `count` buffers (a power of two, 1..32768) of `size`
+ * bytes (1..1 GiB) for `loop`.  Allocates them once.  Returns 0 or -errno:
+ * -EINVAL for bad arguments, -ENOMEM, -EOPNOTSUPP when the io_uring kernel
+ * has no provided-buffer rings (before 5.19).
+ */
+int rr_buf_group_init(struct rr_loop *loop, struct rr_buf_group *group,
+		      unsigned count, unsigned size);
+
+/*
+ * Release the group's buffers.  No receive may be using it any more (its
+ * last callback has run).  rr_loop_deinit releases the groups of its loop
+ * still set up; deinit after that is a no-op.  Safe to call twice.
+ */
+void rr_buf_group_deinit(struct rr_buf_group *group);
+
+/* Buffer `id` of the group (valid while the group is set up). */
+static inline void *rr_buf_group_buffer(const struct rr_buf_group *group,
+					unsigned id)
+{
+	return group->base + (size_t)id * group->size;
+}
+
+/*
+ * Give buffer `id` back to the group, to be filled again.  Returns 0, or
+ * -EINVAL when the id is out of range or the buffer is not the
+ * application's (released twice, or never handed out).
+ */
+int rr_buf_group_release(struct rr_buf_group *group, unsigned id);
+
+/* A multishot receive into `group`'s buffers (see above).  `flags` are
+ * recv(2)'s.  -EINVAL for a NULL or deinitialised group, or one of
+ * another loop. */
+int rr_recv_multishot(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd,
+		      struct rr_buf_group *group, int flags);
+
+/* In a rr_recv_multishot callback with result > 0: the buffer filled. */
+static inline unsigned rr_op_buffer_id(const struct rr_op *op)
+{
+	return op->args.recv_group.buffer;
+}
+
+static inline void *rr_op_buffer(const struct rr_op *op)
+{
+	return rr_buf_group_buffer(op->args.recv_group.group,
+				   op->args.recv_group.buffer);
+}
 
 /* Wait until `events` (POLLIN, POLLOUT, ...) are ready on `fd`; the result
  * is the ready mask.  (On Windows: sockets only, Winsock's POLL* values.) */

@@ -168,10 +168,10 @@ static void issue_all(struct rr_loop *loop)
 	}
 }
 
-/* Report the done list.  A multishot accept that produced a connection
- * reports it with "more" and goes back on the issue list, unless it is
- * being cancelled or the loop torn down: then that connection is its last
- * result. */
+/* Report the done list.  A multishot accept that produced a connection (a
+ * multishot recv that filled a buffer) reports it with "more" and goes back
+ * on the issue list, unless it is being cancelled or the loop torn down:
+ * then that result is its last. */
 static unsigned report_done(struct rr_loop *loop)
 {
 	struct iocp *io = iocp_of(loop);
@@ -182,8 +182,7 @@ static unsigned report_done(struct rr_loop *loop)
 		int result = iocp_op_of(op)->result;
 		rr__iocp_unlink(io, op);
 		reported++;
-		bool rearm = op->type == RR_OP_ACCEPT && (op->flags & RR_OP_F_MULTISHOT) &&
-			     result >= 0;
+		bool rearm = rr__multishot_goes_on(op, result);
 		if (!rearm || (op->flags & RR_OP_F_CANCELING) || loop->closing) {
 			rr__op_complete(loop, op, result, false);
 			continue;

@@ -26,6 +26,12 @@
 /* AcceptEx wants room for each address plus 16 bytes. */
 #define IOCP_ACCEPT_ADDRESS_LEN ((DWORD)sizeof(struct sockaddr_in6) + 16)
 
+/* iocp_op.buffer of a multishot recv that holds no buffer of its group:
+ * none was free after data arrived, or it waits for data to arrive (a
+ * zero-byte WSARecv) before it looks for one again. */
+#define IOCP_NO_BUFFER UINT32_MAX
+#define IOCP_AWAITING_DATA (UINT32_MAX - 1)
+
 enum iocp_list { IOCP_NOWHERE, IOCP_ISSUE, IOCP_PENDING, IOCP_DONE };
 
 /* What the backend learned about a handle when it tied it to the port. */
@@ -44,7 +50,10 @@ struct iocp_op {
 	DWORD wsa_flags;            /* WSARecv's in/out flags */
 	INT from_len;               /* recvmsg: WSARecvFrom's address length */
 	uint64_t transferred;       /* readv/writev on a file: bytes so far */
-	uint32_t segment;           /* readv/writev on a file: iovec in progress */
+	union {
+		uint32_t segment;   /* readv/writev on a file: iovec in progress */
+		uint32_t buffer;    /* multishot recv: the group's buffer taken */
+	};
 	int result;                 /* on the done list: the result */
 	uint8_t list;               /* enum iocp_list */
 	uint8_t handle_flags;       /* IOCP_HANDLE_* of the op's handle */

@@ -49,6 +49,8 @@ HANDLE rr__iocp_op_handle(const struct rr_op *op)
 		return (HANDLE)op->args.shutdown.fd;
 	case RR_OP_POLL:
 		return (HANDLE)op->args.poll.fd;
+	case RR_OP_RECV_MULTISHOT:
+		return (HANDLE)op->args.recv_group.fd;
 	default:
 		return INVALID_HANDLE_VALUE;
 	}
@@ -349,6 +351,38 @@ static DWORD socket_transfer(struct iocp *io, struct rr_op *op, void *buf, ULONG
 		       : wsa_recv(io, op, s, &p->wsabuf, 1, flags);
 }
 
+/*
+ * One round of a multishot recv: a WSARecv into a free buffer of the group.
+ * With none free it first waits for data with a zero-byte WSARecv, as
+ * io_uring picks a buffer only when data is there; after that wait
+ * (`after_wait`) a group still empty is WSAENOBUFS.
+ */
+static DWORD start_recv_group(struct iocp *io, struct rr_op *op, bool after_wait)
+{
+	struct iocp_op *p = iocp_op_of(op);
+	struct rr_buf_group *group = op->args.recv_group.group;
+	DWORD flags = (DWORD)op->args.recv_group.flags;
+	int id = rr__buf_take(group);
+
+	if (id >= 0) {
+		p->buffer = (uint32_t)id;
+		return socket_transfer(io, op, rr_buf_group_buffer(group, (unsigned)id),
+				       (ULONG)group->size, flags, false);
+	}
+	if (after_wait) {
+		p->buffer = IOCP_NO_BUFFER;
+		return WSAENOBUFS;
+	}
+	p->buffer = IOCP_AWAITING_DATA;
+	return socket_transfer(io, op, NULL, 0, flags, false);
+}
+
+/* Whether a multishot recv holds a buffer of its group. */
+static bool holds_buffer(const struct iocp_op *p)
+{
+	return p->buffer < IOCP_AWAITING_DATA;
+}
+
 static DWORD start_overlapped(struct iocp *io, struct rr_op *op, uint16_t family)
 {
 	HANDLE handle = rr__iocp_op_handle(op);
@@ -375,6 +409,8 @@ static DWORD start_overlapped(struct iocp *io, struct rr_op *op, uint16_t family
 	case RR_OP_RECVMSG:
 	case RR_OP_SENDMSG:
 		return start_msg(io, op);
+	case RR_OP_RECV_MULTISHOT:
+		return start_recv_group(io, op, false);
 	default: /* RR_OP_POLL */
 		if (!is_socket_op(op))
 			return ERROR_NOT_SUPPORTED;
@@ -444,6 +480,8 @@ static void after_start(struct rr_loop *loop, struct rr_op *op, DWORD err)
 	/* A call that fails at once queues no packet. */
 	if (op->type == RR_OP_ACCEPT && p->accept_socket != INVALID_SOCKET)
 		closesocket(p->accept_socket);
+	if (op->type == RR_OP_RECV_MULTISHOT && holds_buffer(p))
+		rr__buf_untake(op->args.recv_group.group, p->buffer);
 	if (is_eof(op, err) || p->transferred)
 		/* EOF, or a vectored file transfer failing part way: what
 		 * moved before is the result, as readv(2) reports it. */
@@ -552,6 +590,22 @@ void rr__iocp_finish(struct rr_loop *loop, struct rr_op *op)
 			msg->msg_flags = (int)p->wsa_flags;
 		}
 		result = err ? (is_eof(op, err) ? 0 : -rr__iocp_errno(err)) : (int)bytes;
+		break;
+	case RR_OP_RECV_MULTISHOT:
+		if (!err && p->buffer == IOCP_AWAITING_DATA) {
+			/* Data (or end of file) is there: look for a buffer. */
+			memset(&p->overlapped, 0, sizeof(p->overlapped));
+			after_start(loop, op, start_recv_group(io, op, true));
+			return;
+		}
+		if (!err && bytes) {
+			rr__buf_filled(op, p->buffer);
+			result = (int)bytes;
+			break;
+		}
+		if (holds_buffer(p))
+			rr__buf_untake(op->args.recv_group.group, p->buffer);
+		result = err && !is_eof(op, err) ? -rr__iocp_errno(err) : 0;
 		break;
 	default: /* the transfers */
 		if (err && !is_eof(op, err)) {

@@ -121,7 +121,7 @@ static void report_cancelled(struct rr_readiness *r)
 
 /*
  * Retry the ops waiting on one side of `fd`, oldest first, until one has to
- * wait again.  A multishot accept stays at the head after each connection.
+ * wait again.  A multishot op stays at the head after each result.
  */
 static void run_side(struct rr_readiness *r, struct rr_fd_waiters *w,
 		     bool read_side, unsigned ready)
@@ -134,9 +134,11 @@ static void run_side(struct rr_readiness *r, struct rr_fd_waiters *w,
 		int result = rr__attempt(r, op, ready);
 		if (result == RR_ATTEMPT_WAIT)
 			return;
-		if ((op->flags & RR_OP_F_MULTISHOT) && result >= 0) {
-			/* One accept per readiness report: the listener may be
-			 * blocking, and a second accept could block the loop. */
+		if (rr__multishot_goes_on(op, result)) {
+			/* One result per readiness report: the listener may
+			 * be blocking, and a second accept could block the
+			 * loop; a receive's next chunk comes with the next
+			 * report (end of file, 0, ends a receive). */
 			rr__op_complete(r->loop, op, result, true);
 			return;
 		}

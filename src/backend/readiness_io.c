@@ -50,6 +50,7 @@ static bool op_can_wait(const struct rr_op *op)
 	case RR_OP_RECVMSG:
 	case RR_OP_SENDMSG:
 	case RR_OP_POLL:
+	case RR_OP_RECV_MULTISHOT:
 		return true;
 	default:
 		return false;
@@ -77,6 +78,8 @@ int rr__op_fd(const struct rr_op *op)
 		return op->args.msg.fd;
 	case RR_OP_POLL:
 		return op->args.poll.fd;
+	case RR_OP_RECV_MULTISHOT:
+		return op->args.recv_group.fd;
 	default:
 		return -1;
 	}
@@ -132,6 +135,7 @@ int rr__classify(struct rr_readiness *r, struct rr_op *op, int *fd,
 	case RR_OP_ACCEPT:
 	case RR_OP_RECV:
 	case RR_OP_RECVMSG:
+	case RR_OP_RECV_MULTISHOT:
 		op->flags |= OPF_SOCKET;
 		*side = RR_SIDE_READ;
 		return 0;
@@ -223,6 +227,29 @@ static int do_transfer(struct rr_readiness *r, struct rr_op *op, bool receiving)
 			return (int)done;
 		op->result = (int)done;
 	}
+}
+
+/*
+ * One chunk of a multishot receive, into a free buffer of its group (as
+ * io_uring picks one from the buffer ring): -ENOBUFS when none is free.
+ */
+static int do_recv_group(struct rr_readiness *r, struct rr_op *op)
+{
+	struct rr_buf_group *group = op->args.recv_group.group;
+	int id = rr__buf_take(group);
+
+	if (id < 0)
+		return -ENOBUFS;
+	int ret = counted(r, RR_FAULTABLE(RR_FAULT_RECV, -1,
+					  recv(op->args.recv_group.fd,
+					       rr_buf_group_buffer(group, (unsigned)id),
+					       group->size,
+					       op->args.recv_group.flags | MSG_DONTWAIT)));
+	if (ret > 0)
+		rr__buf_filled(op, (unsigned)id);
+	else
+		rr__buf_untake(group, (unsigned)id);
+	return ret;
 }
 
 /*
@@ -391,6 +418,12 @@ static int attempt_once(struct rr_readiness *r, struct rr_op *op, unsigned ready
 						       op->args.msg.flags | SEND_FLAGS)));
 	case RR_OP_POLL:
 		return do_poll(r, op, ready);
+	case RR_OP_RECV_MULTISHOT:
+		/* Only after readiness, like accept: a multishot op's results
+		 * other than the last are reported from the waiter queue. */
+		if (!ready)
+			return RR_ATTEMPT_WAIT;
+		return do_recv_group(r, op);
 	default:
 		return -EINVAL;
 	}

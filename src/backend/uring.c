@@ -235,6 +235,11 @@ static int prep_op(struct io_uring_sqe *sqe, const struct rr_op *op)
 	case RR_OP_POLL:
 		rr_prep_poll_add(sqe, op->args.poll.fd, op->args.poll.events);
 		break;
+	case RR_OP_RECV_MULTISHOT:
+		rr_prep_recv_multishot(sqe, op->args.recv_group.fd,
+				       op->args.recv_group.group->id,
+				       op->args.recv_group.flags);
+		break;
 	default:
 		return -EINVAL;
 	}
@@ -283,7 +288,7 @@ static void reap(struct rr_loop *loop, struct uring_state *st,
 			&ring->cq.cqes[(head & ring->cq.ring_mask) << ring->cqe_shift];
 		uint64_t user_data = cqe->user_data;
 		int res = cqe->res;
-		bool more = (cqe->flags & IORING_CQE_F_MORE) != 0;
+		unsigned flags = cqe->flags;
 		/* Free the slot before the callback runs: it may take a while.
 		 * Release orders the reads above before the kernel sees the
 		 * slot free; pairs with its read of cq.head when posting. */
@@ -303,8 +308,11 @@ static void reap(struct rr_loop *loop, struct uring_state *st,
 			continue; /* TAG_IGNORE, or 0 (never an op) */
 		}
 		struct rr_op *op = (struct rr_op *)(uintptr_t)user_data;
+		bool more = (flags & IORING_CQE_F_MORE) != 0;
 		if (polled && !more)
 			st->polled_in_flight--;
+		if (flags & IORING_CQE_F_BUFFER) /* only rr_recv_multishot selects */
+			rr__buf_filled(op, flags >> IORING_CQE_BUFFER_SHIFT);
 		rr__op_complete(loop, op, res, more);
 	}
 }
@@ -418,6 +426,47 @@ static int uring_wake_from(struct rr_loop *target, struct rr_loop *from)
 	return 0;
 }
 
+/* ---- provided buffers: a buffer ring per group ------------------------- */
+
+static int uring_buf_group_init(struct rr_loop *loop, struct rr_buf_group *group)
+{
+	struct uring_state *st = state_of(loop);
+	struct rr_buf_ring *br = RR_FAULTABLE(RR_FAULT_ALLOC, NULL, calloc(1, sizeof(*br)));
+
+	if (!br)
+		return -ENOMEM;
+	int ret = rr_register_buf_ring(&st->ring, br, group->count, group->id);
+	if (ret < 0) {
+		free(br);
+		/* A kernel without IORING_REGISTER_PBUF_RING (5.19) does not
+		 * know the opcode; the arguments were checked by the core. */
+		return ret == -EINVAL ? -EOPNOTSUPP : ret;
+	}
+	for (unsigned i = 0; i < group->count; i++)
+		rr_buf_ring_add(br, rr_buf_group_buffer(group, i), group->size,
+				(unsigned short)i, i);
+	rr_buf_ring_advance(br, group->count);
+	group->backend_ring = br;
+	return 0;
+}
+
+static void uring_buf_group_give(struct rr_buf_group *group, unsigned id)
+{
+	struct rr_buf_ring *br = group->backend_ring;
+
+	rr_buf_ring_add(br, rr_buf_group_buffer(group, id), group->size,
+			(unsigned short)id, 0);
+	rr_buf_ring_advance(br, 1);
+}
+
+static void uring_buf_group_deinit(struct rr_loop *loop, struct rr_buf_group *group)
+{
+	struct rr_buf_ring *br = group->backend_ring;
+
+	rr_unregister_buf_ring(&state_of(loop)->ring, br);
+	free(br);
+}
+
 static uint64_t uring_syscalls(const struct rr_loop *loop)
 {
 	const struct uring_state *st = state_of(loop);
@@ -450,6 +499,9 @@ const struct rr_backend rr__uring_backend = {
 	.cancel_all = uring_cancel_all,
 	.wake = uring_wake,
 	.wake_from = uring_wake_from,
+	.buf_group_init = uring_buf_group_init,
+	.buf_group_give = uring_buf_group_give,
+	.buf_group_deinit = uring_buf_group_deinit,
 	.syscalls = uring_syscalls,
 	.deinit = uring_deinit,
 };

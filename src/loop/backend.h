@@ -79,6 +79,18 @@ struct rr_backend {
 	 */
 	int (*wake_from)(struct rr_loop *target, struct rr_loop *from);
 
+	/*
+	 * Provided buffers, where the backend has them natively (io_uring's
+	 * buffer rings); all three NULL and the core emulates a group with a
+	 * stack of free ids that the backend takes from (rr__buf_take).
+	 * buf_group_init hands every buffer to the kernel (0 or -errno),
+	 * buf_group_give one released buffer, buf_group_deinit takes the
+	 * group back (nothing receives into it any more).
+	 */
+	int (*buf_group_init)(struct rr_loop *loop, struct rr_buf_group *group);
+	void (*buf_group_give)(struct rr_buf_group *group, unsigned id);
+	void (*buf_group_deinit)(struct rr_loop *loop, struct rr_buf_group *group);
+
 	/* System calls made so far, for rr_loop_stats. */
 	uint64_t (*syscalls)(const struct rr_loop *loop);
 
@@ -93,6 +105,34 @@ struct rr_backend {
  */
 void rr__op_complete(struct rr_loop *loop, struct rr_op *op, int result,
 		     bool more);
+
+/* A receive filled buffer `id` of its group: it is the application's until
+ * rr_buf_group_release.  Call before reporting the result. */
+static inline void rr__buf_filled(struct rr_op *op, unsigned id)
+{
+	op->args.recv_group.buffer = id;
+	op->args.recv_group.group->lent[id] = 1;
+}
+
+/* Emulated groups: take a free buffer for a receive, or -1 when none is. */
+static inline int rr__buf_take(struct rr_buf_group *group)
+{
+	return group->free_count ? (int)group->free_ids[--group->free_count] : -1;
+}
+
+/* Put back a buffer taken for a receive that did not fill it. */
+static inline void rr__buf_untake(struct rr_buf_group *group, unsigned id)
+{
+	group->free_ids[group->free_count++] = id;
+}
+
+/* Whether a multishot op goes on after `result` (reported with "more"): an
+ * accept after each connection, a receive after each chunk of data. */
+static inline bool rr__multishot_goes_on(const struct rr_op *op, int result)
+{
+	return (op->flags & RR_OP_F_MULTISHOT) &&
+	       (result > 0 || (result == 0 && op->type == RR_OP_ACCEPT));
+}
 
 /* Note that a wake-up (rr_loop_wake) was consumed: RR_RUN_ONCE returns. */
 static inline void rr__wake_seen(struct rr_loop *loop)

@@ -344,6 +344,7 @@ void rr_loop_deinit(struct rr_loop *loop)
 		rr__run_completed(loop);
 	}
 	rr__run_async(loop);
+	rr__buf_groups_deinit(loop);
 	loop->backend->deinit(loop);
 	loop->initialized = false;
 	loop->backend_state = NULL;

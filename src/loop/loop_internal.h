@@ -27,4 +27,7 @@ void rr__fire_timers(struct rr_loop *loop, uint64_t now_ns);
 /* Run the callbacks of async handles sent since the last call. */
 unsigned rr__run_async(struct rr_loop *loop);
 
+/* Release every buffer group still set up on `loop` (deinit). */
+void rr__buf_groups_deinit(struct rr_loop *loop);
+
 #endif

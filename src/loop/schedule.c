@@ -208,6 +208,20 @@ int rr_accept_multishot(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd,
 	return schedule_accept(loop, op, fd, NULL, NULL, flags, true);
 }
 
+int rr_recv_multishot(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd,
+		      struct rr_buf_group *group, int flags)
+{
+	CLAIM(loop, op);
+	if (!group || group->loop != loop)
+		return -EINVAL;
+	op->args.recv_group.fd = fd;
+	op->args.recv_group.group = group;
+	op->args.recv_group.flags = flags;
+	op->args.recv_group.buffer = 0;
+	op->flags |= RR_OP_F_MULTISHOT; /* before enqueue, as for accept */
+	return enqueue(loop, op, RR_OP_RECV_MULTISHOT);
+}
+
 int rr_connect(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd,
 	       const struct sockaddr *addr, socklen_t addrlen)
 {

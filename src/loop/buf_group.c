@@ -1,0 +1,117 @@
+/*
+ * Buffer groups: the memory of a group's buffers, which of them the
+ * application holds, and (on backends without provided buffers of their
+ * own) the stack of free ones.  On io_uring the backend hands the buffers
+ * to the kernel's buffer ring and takes released ones back there.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/fault.h"
+#include "loop_internal.h"
+
+#define GROUP_MAX_BUFFERS 32768u    /* io_uring's limit for a buffer ring */
+#define GROUP_MAX_SIZE (1u << 30)
+
+/* The lowest buffer group id no group of `loop` uses. */
+static unsigned short free_group_id(const struct rr_loop *loop)
+{
+	unsigned short id = 0;
+
+	for (bool taken = true; taken; ) {
+		taken = false;
+		for (const struct rr_buf_group *g = loop->buf_groups; g; g = g->next)
+			if (g->id == id) {
+				id++;
+				taken = true;
+			}
+	}
+	return id;
+}
+
+static void release_memory(struct rr_buf_group *group)
+{
+	free(group->base);
+	free(group->lent);
+	free(group->free_ids);
+	group->base = group->lent = NULL;
+	group->free_ids = NULL;
+}
+
+int rr_buf_group_init(struct rr_loop *loop, struct rr_buf_group *group,
+		      unsigned count, unsigned size)
+{
+	if (!loop || !loop->initialized || !group || count == 0 ||
+	    count > GROUP_MAX_BUFFERS || (count & (count - 1)) || size == 0 ||
+	    size > GROUP_MAX_SIZE)
+		return -EINVAL;
+	memset(group, 0, sizeof(*group));
+	group->count = count;
+	group->size = size;
+	group->id = free_group_id(loop);
+	group->base = RR_FAULTABLE(RR_FAULT_ALLOC, NULL, malloc((size_t)count * size));
+	group->lent = RR_FAULTABLE(RR_FAULT_ALLOC, NULL, calloc(count, 1));
+	if (!group->base || !group->lent) {
+		release_memory(group);
+		return -ENOMEM;
+	}
+	if (loop->backend->buf_group_init) {
+		int ret = loop->backend->buf_group_init(loop, group);
+		if (ret < 0) {
+			release_memory(group);
+			return ret;
+		}
+	} else {
+		group->free_ids = RR_FAULTABLE(RR_FAULT_ALLOC, NULL,
+					       malloc(count * sizeof(*group->free_ids)));
+		if (!group->free_ids) {
+			release_memory(group);
+			return -ENOMEM;
+		}
+		/* Stacked so that buffer 0 is taken first. */
+		for (unsigned i = 0; i < count; i++)
+			group->free_ids[i] = count - 1 - i;
+		group->free_count = count;
+	}
+	group->loop = loop;
+	group->next = loop->buf_groups;
+	loop->buf_groups = group;
+	return 0;
+}
+
+void rr_buf_group_deinit(struct rr_buf_group *group)
+{
+	if (!group || !group->loop)
+		return;
+	struct rr_loop *loop = group->loop;
+	for (struct rr_buf_group **link = &loop->buf_groups; *link; link = &(*link)->next)
+		if (*link == group) {
+			*link = group->next;
+			break;
+		}
+	if (group->backend_ring)
+		loop->backend->buf_group_deinit(loop, group);
+	group->backend_ring = NULL;
+	release_memory(group);
+	group->loop = NULL;
+}
+
+int rr_buf_group_release(struct rr_buf_group *group, unsigned id)
+{
+	if (!group || !group->loop || id >= group->count || !group->lent[id])
+		return -EINVAL;
+	group->lent[id] = 0;
+	if (group->backend_ring)
+		group->loop->backend->buf_group_give(group, id);
+	else
+		group->free_ids[group->free_count++] = id;
+	return 0;
+}
+
+void rr__buf_groups_deinit(struct rr_loop *loop)
+{
+	while (loop->buf_groups)
+		rr_buf_group_deinit(loop->buf_groups);
+}

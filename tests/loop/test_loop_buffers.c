@@ -1,0 +1,347 @@
+/* Buffer groups and multishot receive: every chunk in a buffer of the
+ * group, buffers held until released, -ENOBUFS when the group runs dry,
+ * end of file, cancellation, deinit, and the errors of bad arguments. */
+#define _GNU_SOURCE
+#include "../driver/rr_test.h"
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#ifndef _WIN32
+#include <sys/socket.h>
+#endif
+
+#include "../platform/platform.h"
+#include "fixture.h"
+
+TestSuite(loop_buffers, .timeout = 60);
+
+enum { MAX_CHUNKS = 256 };
+
+/* What a multishot receive delivered. */
+struct receiver {
+	struct rr_buf_group *group;
+	bool release_at_once;     /* give each buffer back in the callback */
+	bool rearm;               /* schedule the receive again after -ENOBUFS */
+	rr_fd_t fd;
+	int rearms;
+	int chunks;
+	unsigned ids[MAX_CHUNKS];
+	int lengths[MAX_CHUNKS];
+	bool more[MAX_CHUNKS];
+	char data[8192];          /* every byte received, in order */
+	size_t bytes;
+	int finals;               /* callbacks without "more" */
+	int final_result;
+	bool failed;
+};
+
+static void receive_cb(struct rr_loop *loop, struct rr_op *op, int result)
+{
+	struct receiver *r = op->context;
+
+	if (!rr_op_more(op)) {
+		if (r->rearm && result == -ENOBUFS) {
+			r->rearms++;
+			if (rr_recv_multishot(loop, op, r->fd, r->group, 0) != 0)
+				r->failed = true;
+			return;
+		}
+		r->finals++;
+		r->final_result = result;
+	}
+	if (result <= 0)
+		return;
+	if (r->chunks == MAX_CHUNKS || r->bytes + (size_t)result > sizeof(r->data) ||
+	    rr_op_buffer_id(op) >= r->group->count || (unsigned)result > r->group->size) {
+		r->failed = true;
+		return;
+	}
+	r->ids[r->chunks] = rr_op_buffer_id(op);
+	r->lengths[r->chunks] = result;
+	r->more[r->chunks] = rr_op_more(op);
+	r->chunks++;
+	memcpy(r->data + r->bytes, rr_op_buffer(op), (size_t)result);
+	r->bytes += (size_t)result;
+	if (r->release_at_once && rr_buf_group_release(r->group, rr_op_buffer_id(op)) != 0)
+		r->failed = true;
+}
+
+/* Run the loop until the receiver holds `chunks` chunks (or a final
+ * callback came); fail after 5 s. */
+static void wait_chunks(struct rr_loop *loop, const struct receiver *r, int chunks)
+{
+	uint64_t deadline = rr_now_ns() + 5000000000ull;
+
+	while (r->chunks < chunks && r->finals == 0) {
+		cr_assert_lt(rr_now_ns(), deadline, "%d of %d chunks arrived", r->chunks, chunks);
+		cr_assert_geq(rr_loop_run_for_ns(loop, 50000000ull), 0);
+	}
+}
+
+static void wait_final(struct rr_loop *loop, const struct receiver *r)
+{
+	uint64_t deadline = rr_now_ns() + 5000000000ull;
+
+	while (r->finals == 0) {
+		cr_assert_lt(rr_now_ns(), deadline, "the receive has not ended");
+		cr_assert_geq(rr_loop_run_for_ns(loop, 50000000ull), 0);
+	}
+}
+
+Test(loop_buffers, each_chunk_arrives_in_a_held_buffer_until_end_of_file)
+{
+	struct rr_loop loop;
+	struct rr_buf_group group;
+	struct rr_op op;
+	struct receiver r = { .group = &group };
+	rr_fd_t pair[2];
+
+	open_loop(&loop, 0);
+	stream_pair(pair);
+	cr_assert_eq(rr_buf_group_init(&loop, &group, 8, 64), 0);
+	rr_op_init(&op, receive_cb, &r);
+	cr_assert_eq(rr_recv_multishot(&loop, &op, pair[1], &group, 0), 0);
+	for (int i = 0; i < 5; i++) {
+		char msg[16];
+		int len = snprintf(msg, sizeof(msg), "chunk-%d", i);
+		cr_assert_eq(sock_send(pair[0], msg, (size_t)len), len);
+		wait_chunks(&loop, &r, i + 1);
+		cr_assert_eq(r.finals, 0, "result %d ended the receive", r.final_result);
+		cr_assert(r.more[i], "chunk %d came with more to follow", i);
+		cr_assert_eq(r.lengths[i], len);
+		cr_assert_eq(memcmp(rr_buf_group_buffer(&group, r.ids[i]), msg, (size_t)len), 0,
+			     "the buffer still holds chunk %d", i);
+		for (int j = 0; j < i; j++)
+			cr_assert_neq(r.ids[i], r.ids[j], "a held buffer was filled again");
+		cr_assert_eq(op.state, RR_OP_IN_FLIGHT, "one op stays armed");
+	}
+	cr_assert_not(r.failed);
+	cr_assert_eq(rr_loop_pending(&loop), 1u);
+	for (int i = 0; i < 5; i++)
+		cr_assert_eq(rr_buf_group_release(&group, r.ids[i]), 0);
+
+	close_fd(pair[0]);
+	wait_final(&loop, &r);
+	cr_assert_eq(r.finals, 1);
+	cr_assert_eq(r.final_result, 0, "end of file: %d", r.final_result);
+	cr_assert_eq(op.state, RR_OP_IDLE);
+	cr_assert_eq(rr_loop_pending(&loop), 0u);
+	rr_buf_group_deinit(&group);
+	close_fd(pair[1]);
+	rr_loop_deinit(&loop);
+}
+
+Test(loop_buffers, a_message_larger_than_a_buffer_spans_several_in_order)
+{
+	struct rr_loop loop;
+	struct rr_buf_group group;
+	struct rr_op op;
+	struct receiver r = { .group = &group, .release_at_once = true };
+	char message[6000];
+	rr_fd_t pair[2];
+
+	for (size_t i = 0; i < sizeof(message); i++)
+		message[i] = (char)pattern_byte(7, i);
+	open_loop(&loop, 0);
+	stream_pair(pair);
+	/* Room for the whole message: on io_uring the kernel fills buffers
+	 * until the socket is empty, before the callbacks give any back. */
+	cr_assert_eq(rr_buf_group_init(&loop, &group, 32, 256), 0);
+	rr_op_init(&op, receive_cb, &r);
+	cr_assert_eq(rr_recv_multishot(&loop, &op, pair[1], &group, 0), 0);
+	cr_assert_eq(sock_send(pair[0], message, sizeof(message)), (long)sizeof(message));
+	uint64_t deadline = rr_now_ns() + 5000000000ull;
+	while (r.bytes < sizeof(message) && r.finals == 0) {
+		cr_assert_lt(rr_now_ns(), deadline, "%zu bytes arrived", r.bytes);
+		cr_assert_geq(rr_loop_run_for_ns(&loop, 50000000ull), 0);
+	}
+	cr_assert_not(r.failed);
+	cr_assert_eq(r.finals, 0, "ended with %d", r.final_result);
+	cr_assert_eq(r.bytes, sizeof(message));
+	cr_assert_geq(r.chunks, (int)(sizeof(message) / 256), "no chunk exceeds a buffer");
+	cr_assert_eq(memcmp(r.data, message, sizeof(message)), 0, "the bytes, in order");
+
+	cr_assert_eq(rr_cancel(&loop, &op), 0);
+	wait_final(&loop, &r);
+	cr_assert_eq(r.final_result, -ECANCELED);
+	cr_assert_eq(r.finals, 1);
+	close_fd(pair[0]);
+	close_fd(pair[1]);
+	rr_loop_deinit(&loop);
+}
+
+Test(loop_buffers, a_receive_rearmed_after_ENOBUFS_loses_no_byte)
+{
+	struct rr_loop loop;
+	struct rr_buf_group group;
+	struct rr_op op;
+	struct receiver r = { .group = &group, .release_at_once = true, .rearm = true };
+	char message[8000];
+	rr_fd_t pair[2];
+
+	for (size_t i = 0; i < sizeof(message); i++)
+		message[i] = (char)pattern_byte(11, i);
+	open_loop(&loop, 0);
+	stream_pair(pair);
+	r.fd = pair[1];
+	/* Far less room than the message: the group runs dry at least on
+	 * io_uring, and the receive is scheduled again each time. */
+	cr_assert_eq(rr_buf_group_init(&loop, &group, 4, 64), 0);
+	rr_op_init(&op, receive_cb, &r);
+	cr_assert_eq(rr_recv_multishot(&loop, &op, pair[1], &group, 0), 0);
+	cr_assert_eq(sock_send(pair[0], message, sizeof(message)), (long)sizeof(message));
+	uint64_t deadline = rr_now_ns() + 10000000000ull;
+	while (r.bytes < sizeof(message) && r.finals == 0 && !r.failed) {
+		cr_assert_lt(rr_now_ns(), deadline, "%zu bytes arrived", r.bytes);
+		cr_assert_geq(rr_loop_run_for_ns(&loop, 50000000ull), 0);
+	}
+	cr_assert_not(r.failed);
+	cr_assert_eq(r.finals, 0, "ended with %d", r.final_result);
+	cr_assert_eq(r.bytes, sizeof(message));
+	cr_assert_eq(memcmp(r.data, message, sizeof(message)), 0, "every byte, in order");
+	close_fd(pair[0]);
+	wait_final(&loop, &r);
+	cr_assert_eq(r.final_result, 0);
+	close_fd(pair[1]);
+	rr_loop_deinit(&loop);
+}
+
+Test(loop_buffers, an_empty_group_ends_the_receive_with_ENOBUFS_and_keeps_the_data)
+{
+	struct rr_loop loop;
+	struct rr_buf_group group;
+	struct rr_op op;
+	struct receiver r = { .group = &group };
+	rr_fd_t pair[2];
+
+	open_loop(&loop, 0);
+	stream_pair(pair);
+	cr_assert_eq(rr_buf_group_init(&loop, &group, 2, 32), 0);
+	rr_op_init(&op, receive_cb, &r);
+	cr_assert_eq(rr_recv_multishot(&loop, &op, pair[1], &group, 0), 0);
+	cr_assert_eq(sock_send(pair[0], "one", 3), 3);
+	wait_chunks(&loop, &r, 1);
+	cr_assert_eq(sock_send(pair[0], "two", 3), 3);
+	wait_chunks(&loop, &r, 2);
+	cr_assert_eq(r.finals, 0);
+	/* Both buffers are held: the next chunk finds none. */
+	cr_assert_eq(sock_send(pair[0], "three", 5), 5);
+	wait_final(&loop, &r);
+	cr_assert_eq(r.final_result, -ENOBUFS, "result %d", r.final_result);
+	cr_assert_eq(r.chunks, 2);
+	cr_assert_eq(op.state, RR_OP_IDLE);
+
+	/* Given a buffer back, a new receive gets the data that waited. */
+	cr_assert_eq(rr_buf_group_release(&group, r.ids[0]), 0);
+	r.finals = 0;
+	cr_assert_eq(rr_recv_multishot(&loop, &op, pair[1], &group, 0), 0);
+	wait_chunks(&loop, &r, 3);
+	cr_assert_eq(r.lengths[2], 5);
+	cr_assert_eq(memcmp(r.data + 6, "three", 5), 0);
+	cr_assert_eq(r.ids[2], r.ids[0], "the released buffer was the one free");
+	close_fd(pair[0]);
+	close_fd(pair[1]);
+	/* The receive is still armed (or just ended): deinit runs its last
+	 * callback once, and releases the group too. */
+	rr_loop_deinit(&loop);
+	cr_assert_eq(r.finals, 1);
+	cr_assert_null(group.loop, "deinit released the group");
+	rr_buf_group_deinit(&group); /* a no-op now */
+	cr_assert_eq(rr_buf_group_release(&group, 0), -EINVAL);
+}
+
+Test(loop_buffers, bad_arguments_are_refused_with_EINVAL)
+{
+	struct rr_loop loop, other;
+	struct rr_buf_group group, foreign;
+	struct rr_op op;
+	struct receiver r = { .group = &group };
+	rr_fd_t pair[2];
+
+	open_loop(&loop, 0);
+	open_loop(&other, 0);
+	stream_pair(pair);
+	cr_assert_eq(rr_buf_group_init(NULL, &group, 8, 64), -EINVAL);
+	cr_assert_eq(rr_buf_group_init(&loop, NULL, 8, 64), -EINVAL);
+	cr_assert_eq(rr_buf_group_init(&loop, &group, 0, 64), -EINVAL);
+	cr_assert_eq(rr_buf_group_init(&loop, &group, 3, 64), -EINVAL, "not a power of two");
+	cr_assert_eq(rr_buf_group_init(&loop, &group, 65536, 64), -EINVAL);
+	cr_assert_eq(rr_buf_group_init(&loop, &group, 8, 0), -EINVAL);
+	cr_assert_eq(rr_buf_group_init(&loop, &group, 8, (1u << 30) + 1), -EINVAL);
+
+	cr_assert_eq(rr_buf_group_init(&loop, &group, 8, 64), 0);
+	cr_assert_eq(rr_buf_group_init(&other, &foreign, 8, 64), 0);
+	rr_op_init(&op, receive_cb, &r);
+	cr_assert_eq(rr_recv_multishot(&loop, &op, pair[1], NULL, 0), -EINVAL);
+	cr_assert_eq(rr_recv_multishot(&loop, &op, pair[1], &foreign, 0), -EINVAL,
+		     "a group of another loop");
+	cr_assert_eq(rr_buf_group_release(&group, 8), -EINVAL, "out of range");
+	cr_assert_eq(rr_buf_group_release(&group, 0), -EINVAL, "never handed out");
+	cr_assert_eq(rr_buf_group_release(NULL, 0), -EINVAL);
+	cr_assert_eq(op.state, RR_OP_IDLE, "nothing was scheduled");
+
+	/* Released twice: the second is refused. */
+	cr_assert_eq(rr_recv_multishot(&loop, &op, pair[1], &group, 0), 0);
+	cr_assert_eq(sock_send(pair[0], "x", 1), 1);
+	wait_chunks(&loop, &r, 1);
+	cr_assert_eq(rr_buf_group_release(&group, r.ids[0]), 0);
+	cr_assert_eq(rr_buf_group_release(&group, r.ids[0]), -EINVAL);
+	cr_assert_eq(rr_cancel(&loop, &op), 0);
+	wait_final(&loop, &r);
+
+	/* A deinitialised group. */
+	rr_buf_group_deinit(&group);
+	rr_buf_group_deinit(&group);
+	cr_assert_eq(rr_recv_multishot(&loop, &op, pair[1], &group, 0), -EINVAL);
+	rr_buf_group_deinit(&foreign);
+	close_fd(pair[0]);
+	close_fd(pair[1]);
+	rr_loop_deinit(&other);
+	rr_loop_deinit(&loop);
+}
+
+Test(loop_buffers, groups_of_one_loop_are_independent)
+{
+	struct rr_loop loop;
+	struct rr_buf_group small, large;
+	struct rr_op op_small, op_large;
+	struct receiver rs = { .group = &small, .release_at_once = true };
+	struct receiver rl = { .group = &large, .release_at_once = true };
+	rr_fd_t a[2], b[2];
+
+	open_loop(&loop, 0);
+	stream_pair(a);
+	stream_pair(b);
+	cr_assert_eq(rr_buf_group_init(&loop, &small, 8, 16), 0);
+	cr_assert_eq(rr_buf_group_init(&loop, &large, 4, 4096), 0);
+	rr_op_init(&op_small, receive_cb, &rs);
+	rr_op_init(&op_large, receive_cb, &rl);
+	cr_assert_eq(rr_recv_multishot(&loop, &op_small, a[1], &small, 0), 0);
+	cr_assert_eq(rr_recv_multishot(&loop, &op_large, b[1], &large, 0), 0);
+	char text[100];
+	memset(text, 'q', sizeof(text));
+	cr_assert_eq(sock_send(b[0], text, sizeof(text)), (long)sizeof(text));
+	cr_assert_eq(sock_send(a[0], text, sizeof(text)), (long)sizeof(text));
+	uint64_t deadline = rr_now_ns() + 5000000000ull;
+	while ((rs.bytes < sizeof(text) || rl.bytes < sizeof(text)) && !rs.finals && !rl.finals) {
+		cr_assert_lt(rr_now_ns(), deadline);
+		cr_assert_geq(rr_loop_run_for_ns(&loop, 50000000ull), 0);
+	}
+	cr_assert_not(rs.failed);
+	cr_assert_not(rl.failed);
+	cr_assert_geq(rs.chunks, 7, "16-byte buffers: 100 bytes take at least 7");
+	for (int i = 0; i < rs.chunks; i++)
+		cr_assert_leq(rs.lengths[i], 16);
+	cr_assert_eq(memcmp(rl.data, text, sizeof(text)), 0);
+	cr_assert_eq(memcmp(rs.data, text, sizeof(text)), 0);
+	close_fd(a[0]);
+	close_fd(b[0]);
+	wait_final(&loop, &rs);
+	wait_final(&loop, &rl);
+	cr_assert_eq(rs.final_result, 0);
+	cr_assert_eq(rl.final_result, 0);
+	close_fd(a[1]);
+	close_fd(b[1]);
+	rr_loop_deinit(&loop);
+}
