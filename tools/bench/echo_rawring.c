@@ -1,7 +1,10 @@
 /*
  * rawring's echo server for the benchmark: the proactor loop as an
- * application would use it (one multishot accept; per connection one op
- * cycling recv -> send -> recv), on the backend asked for.
+ * application would use it for many connections.  One multishot accept;
+ * per connection one multishot receive drawing from a buffer group shared
+ * by all connections, and one send op that sends each received buffer in
+ * order and gives it back to the group when it has gone out.  On io_uring
+ * the group is a kernel buffer ring; the epoll backend emulates it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -13,49 +16,106 @@
 #include "echo_bench.h"
 #include "rawring.h"
 
-enum { MAX_CONNS = 4096 };
-
-struct conn {
-	struct rr_op op;
-	int fd;
-	unsigned len, sent;
-	char buf[ECHO_BUFFER];
+enum {
+	MAX_CONNS = 4096,
+	BUFFERS = 2048,           /* a power of two */
+	QUEUE = 64,               /* received buffers waiting to be sent, per connection */
 };
 
-static void conn_step(struct rr_loop *loop, struct rr_op *op, int result)
-{
-	struct conn *c = op->context;
+struct pending {
+	unsigned id;
+	unsigned len;
+};
 
-	if (op->type == RR_OP_RECV) {
-		if (result <= 0) {
-			rr_close(loop, op, c->fd);
-			return;
-		}
-		c->len = (unsigned)result;
-		c->sent = 0;
-		rr_send(loop, op, c->fd, c->buf, c->len, MSG_NOSIGNAL);
-		return;
-	}
-	if (op->type == RR_OP_SEND) {
-		if (result < 0) {
-			rr_close(loop, op, c->fd);
-			return;
-		}
-		c->sent += (unsigned)result;
-		if (c->sent < c->len)
-			rr_send(loop, op, c->fd, c->buf + c->sent, c->len - c->sent, MSG_NOSIGNAL);
-		else
-			rr_recv(loop, op, c->fd, c->buf, ECHO_BUFFER, 0);
-		return;
-	}
-	c->fd = -1; /* closed: the slot is free */
-}
+struct conn {
+	struct rr_op recv_op, send_op;
+	struct server *server;
+	int fd;                   /* -1: the slot is free */
+	bool receiving, sending;
+	unsigned head, count;     /* the send queue */
+	unsigned offset;          /* into the head buffer, after a short send */
+	struct pending queue[QUEUE];
+};
 
 struct server {
 	int listener;
 	struct conn *conns;
 	int next_free;
+	struct rr_buf_group group;
 };
+
+/* The connection's last op has finished: give back what it holds. */
+static void finish_conn(struct rr_loop *loop, struct conn *c)
+{
+	(void)loop;
+	if (c->receiving || c->sending)
+		return;
+	while (c->count) {
+		rr_buf_group_release(&c->server->group, c->queue[c->head].id);
+		c->head = (c->head + 1) % QUEUE;
+		c->count--;
+	}
+	close(c->fd);
+	c->fd = -1;
+}
+
+static void send_head(struct rr_loop *loop, struct conn *c)
+{
+	struct pending *p = &c->queue[c->head];
+	char *data = rr_buf_group_buffer(&c->server->group, p->id);
+
+	c->sending = rr_send(loop, &c->send_op, c->fd, data + c->offset,
+			     p->len - c->offset, MSG_NOSIGNAL) == 0;
+}
+
+static void on_sent(struct rr_loop *loop, struct rr_op *op, int result)
+{
+	struct conn *c = op->context;
+	struct pending *p = &c->queue[c->head];
+
+	c->sending = false;
+	if (result > 0 && c->offset + (unsigned)result < p->len && c->receiving) {
+		c->offset += (unsigned)result;
+		send_head(loop, c);
+		return;
+	}
+	rr_buf_group_release(&c->server->group, p->id);
+	c->head = (c->head + 1) % QUEUE;
+	c->count--;
+	c->offset = 0;
+	if (result < 0 && c->receiving)
+		rr_cancel(loop, &c->recv_op);
+	if (result >= 0 && c->count && c->receiving)
+		send_head(loop, c);
+	finish_conn(loop, c);
+}
+
+static void on_received(struct rr_loop *loop, struct rr_op *op, int result)
+{
+	struct conn *c = op->context;
+
+	if (result > 0) {
+		unsigned id = rr_op_buffer_id(op);
+		if (c->count == QUEUE) { /* a client that does not read */
+			rr_buf_group_release(&c->server->group, id);
+			if (rr_op_more(op))
+				rr_cancel(loop, op);
+		} else {
+			c->queue[(c->head + c->count) % QUEUE] = (struct pending){ id, (unsigned)result };
+			if (c->count++ == 0 && !c->sending) {
+				c->offset = 0;
+				send_head(loop, c);
+			}
+		}
+	}
+	if (rr_op_more(op))
+		return;
+	/* The receive ended: early (the group ran dry, or the kernel stopped
+	 * it) it is armed again; at EOF or on an error the connection ends. */
+	c->receiving = (result > 0 || result == -ENOBUFS) && c->count < QUEUE &&
+		       rr_recv_multishot(loop, op, c->fd, &c->server->group, 0) == 0;
+	finish_conn(loop, c);
+}
 
 static void on_accept(struct rr_loop *loop, struct rr_op *op, int result)
 {
@@ -78,9 +138,11 @@ static void on_accept(struct rr_loop *loop, struct rr_op *op, int result)
 		return;
 	}
 	echo_nodelay(result);
-	c->fd = result;
-	rr_op_init(&c->op, conn_step, c);
-	rr_recv(loop, &c->op, c->fd, c->buf, ECHO_BUFFER, 0);
+	*c = (struct conn){ .server = s, .fd = result };
+	rr_op_init(&c->recv_op, on_received, c);
+	rr_op_init(&c->send_op, on_sent, c);
+	c->receiving = rr_recv_multishot(loop, &c->recv_op, c->fd, &s->group, 0) == 0;
+	finish_conn(loop, c);
 }
 
 int echo_serve_rawring(int listener, int backend_kind, bool sqpoll,
@@ -99,6 +161,9 @@ int echo_serve_rawring(int listener, int backend_kind, bool sqpoll,
 	for (int i = 0; i < MAX_CONNS; i++)
 		s.conns[i].fd = -1;
 	int ret = rr_loop_init(&loop, &options);
+	if (ret < 0)
+		return ret;
+	ret = rr_buf_group_init(&loop, &s.group, BUFFERS, ECHO_BUFFER);
 	if (ret < 0)
 		return ret;
 	rr_op_init(&accept_op, on_accept, &s);
