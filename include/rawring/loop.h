@@ -451,7 +451,9 @@ struct rr_buf_group {
 
 /*
  * Set up `group` with `count` buffers (a power of two, 1..32768) of `size`
- * bytes (1..1 GiB) for `loop`.  Allocates them once.  Returns 0 or -errno:
+ * bytes (1..1 GiB) for `loop`.  Allocates them once, as one page-aligned
+ * block (buffer i starts i * size bytes in): the kernel's copy into a
+ * buffer a few bytes past a page boundary can be several times slower.  Returns 0 or -errno:
  * -EINVAL for bad arguments, -ENOMEM, -EOPNOTSUPP when the io_uring kernel
  * has no provided-buffer rings (before 5.19).
  */

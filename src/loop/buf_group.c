@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../common/fault.h"
+#include "../common/pages.h"
 #include "loop_internal.h"
 
 #define GROUP_MAX_BUFFERS 32768u    /* io_uring's limit for a buffer ring */
@@ -33,7 +34,7 @@ static unsigned short free_group_id(const struct rr_loop *loop)
 
 static void release_memory(struct rr_buf_group *group)
 {
-	free(group->base);
+	rr__pages_free(group->base, (size_t)group->count * group->size);
 	free(group->lent);
 	free(group->free_ids);
 	group->base = group->lent = NULL;
@@ -51,7 +52,8 @@ int rr_buf_group_init(struct rr_loop *loop, struct rr_buf_group *group,
 	group->count = count;
 	group->size = size;
 	group->id = free_group_id(loop);
-	group->base = RR_FAULTABLE(RR_FAULT_ALLOC, NULL, malloc((size_t)count * size));
+	/* Page-aligned: see pages.h for what an unaligned buffer costs. */
+	group->base = rr__pages_alloc((size_t)count * size);
 	group->lent = RR_FAULTABLE(RR_FAULT_ALLOC, NULL, calloc(count, 1));
 	if (!group->base || !group->lent) {
 		release_memory(group);

@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include "../driver/rr_test.h"
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -100,6 +101,9 @@ Test(loop_buffers, each_chunk_arrives_in_a_held_buffer_until_end_of_file)
 	open_loop(&loop, 0);
 	stream_pair(pair);
 	cr_assert_eq(rr_buf_group_init(&loop, &group, 8, 64), 0);
+	cr_assert_eq((uintptr_t)rr_buf_group_buffer(&group, 0) % 4096, 0, "page-aligned");
+	cr_assert_eq((char *)rr_buf_group_buffer(&group, 3) - (char *)rr_buf_group_buffer(&group, 0),
+		     3 * 64);
 	rr_op_init(&op, receive_cb, &r);
 	cr_assert_eq(rr_recv_multishot(&loop, &op, pair[1], &group, 0), 0);
 	for (int i = 0; i < 5; i++) {

@@ -193,9 +193,13 @@ static int setup(void)
 	size_t ring_bytes = BUFFERS * sizeof(struct io_uring_buf);
 	buf_ring = mmap(NULL, ring_bytes, PROT_READ | PROT_WRITE,
 			MAP_ANONYMOUS | MAP_PRIVATE, -1, 0);
-	buffers = malloc((size_t)BUFFERS * ECHO_BUFFER);
+	/* Page-aligned, as rawring's buffer groups are: a receive buffer 16
+	 * bytes past a page boundary (what malloc gives) makes the kernel's
+	 * copy from page-aligned socket data several times slower here. */
+	buffers = mmap(NULL, (size_t)BUFFERS * ECHO_BUFFER, PROT_READ | PROT_WRITE,
+		       MAP_ANONYMOUS | MAP_PRIVATE, -1, 0);
 	conns = calloc(MAX_FD, sizeof(*conns));
-	if (buf_ring == MAP_FAILED || !buffers || !conns)
+	if (buf_ring == MAP_FAILED || buffers == MAP_FAILED || !conns)
 		return -ENOMEM;
 	struct io_uring_buf_reg reg = { .ring_addr = (unsigned long)buf_ring,
 					.ring_entries = BUFFERS, .bgid = GROUP };
