@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include "../driver/rr_test.h"
+#include <errno.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <string.h>
@@ -65,8 +66,11 @@ TestSuite(loop_alloc, .timeout = 120);
 
 struct pingpong {
 	struct rr_op client_op, server_op;
+	struct rr_op server_send_op;      /* the multishot server's sends */
+	struct rr_buf_group group;        /* the multishot server's buffers */
 	int client_fd, server_fd;
 	char client_buf[64], server_buf[64];
+	unsigned held;                    /* the buffer being echoed */
 	unsigned long round_trips;
 	unsigned long target;
 	bool failed;
@@ -114,36 +118,44 @@ static void run_round_trips(struct rr_loop *loop, struct pingpong *p,
 	cr_assert_not(p->failed);
 }
 
-Test(loop_alloc, no_allocation_across_100000_echo_round_trips)
+/* The multishot server: each chunk is sent from the group's buffer, which
+ * goes back to the group when its send completes. */
+static void server_sent_cb(struct rr_loop *loop, struct rr_op *op, int result)
 {
-	struct rr_loop loop;
-	struct pingpong p;
-	uint16_t port;
+	struct pingpong *p = op->context;
 
-	memset(&p, 0, sizeof(p));
-	if (!COUNT_ALLOCATIONS)
-		cr_skip_test("a sanitizer build: the allocator is not glibc's to count");
-#ifdef __linux__
-	if (loop_options(0).backend == RR_BACKEND_KQUEUE)
-		cr_skip_test("kqueue runs on libkqueue here, whose kevent() allocates "
-			     "on every call; rawring's own path is measured on "
-			     "io_uring and epoll");
-#endif
-	open_loop(&loop, 0);
-	int listener = listen_loopback(&port);
-	p.client_fd = connect_loopback(port);
-	p.server_fd = accept(listener, NULL, NULL);
-	rr_op_init(&p.client_op, client_cb, &p);
-	rr_op_init(&p.server_op, server_cb, &p);
-	cr_assert_eq(rr_recv(&loop, &p.server_op, p.server_fd, p.server_buf,
-			     sizeof(p.server_buf), 0), 0);
+	(void)loop;
+	if (result <= 0 || rr_buf_group_release(&p->group, p->held) != 0)
+		p->failed = true;
+}
 
-	run_round_trips(&loop, &p, 1000); /* warm-up */
+static void server_multishot_cb(struct rr_loop *loop, struct rr_op *op, int result)
+{
+	struct pingpong *p = op->context;
+
+	if (result > 0) {
+		p->held = rr_op_buffer_id(op);
+		if (rr_send(loop, &p->server_send_op, p->server_fd, rr_op_buffer(op),
+			    (size_t)result, 0) != 0)
+			p->failed = true;
+	}
+	if (rr_op_more(op))
+		return;
+	if (result > 0 || result == -ENOBUFS)
+		p->failed |= rr_recv_multishot(loop, op, p->server_fd, &p->group, 0) != 0;
+	else
+		p->failed |= result < 0;
+}
+
+/* Warm up, then count the allocations of 100,000 round trips: none. */
+static void assert_round_trips_allocate_nothing(struct rr_loop *loop, struct pingpong *p)
+{
+	run_round_trips(loop, p, 1000); /* warm-up */
 	atomic_store(&counting, true);
-	run_round_trips(&loop, &p, 100000);
+	run_round_trips(loop, p, 100000);
 	atomic_store(&counting, false);
 
-	cr_assert_eq(p.round_trips, 101000u);
+	cr_assert_eq(p->round_trips, 101000u);
 	cr_assert_eq(atomic_load(&allocations), 0u,
 		     "%lu allocations during 100,000 round trips",
 		     atomic_load(&allocations));
@@ -155,7 +167,59 @@ Test(loop_alloc, no_allocation_across_100000_echo_round_trips)
 	atomic_store(&counting, false);
 	cr_assert_eq(atomic_load(&allocations), 1u);
 	free(probe);
+	atomic_store(&allocations, 0);
+}
 
+/* A loop and a connected pair, or a skip where allocations cannot be
+ * counted; returns the listener. */
+static int open_counted(struct rr_loop *loop, struct pingpong *p)
+{
+	uint16_t port;
+
+	memset(p, 0, sizeof(*p));
+	if (!COUNT_ALLOCATIONS)
+		cr_skip_test("a sanitizer build: the allocator is not glibc's to count");
+#ifdef __linux__
+	if (loop_options(0).backend == RR_BACKEND_KQUEUE)
+		cr_skip_test("kqueue runs on libkqueue here, whose kevent() allocates "
+			     "on every call; rawring's own path is measured on "
+			     "io_uring and epoll");
+#endif
+	open_loop(loop, 0);
+	int listener = listen_loopback(&port);
+	p->client_fd = connect_loopback(port);
+	p->server_fd = accept(listener, NULL, NULL);
+	rr_op_init(&p->client_op, client_cb, p);
+	return listener;
+}
+
+Test(loop_alloc, no_allocation_across_100000_echo_round_trips)
+{
+	struct rr_loop loop;
+	struct pingpong p;
+	int listener = open_counted(&loop, &p);
+
+	rr_op_init(&p.server_op, server_cb, &p);
+	cr_assert_eq(rr_recv(&loop, &p.server_op, p.server_fd, p.server_buf,
+			     sizeof(p.server_buf), 0), 0);
+	assert_round_trips_allocate_nothing(&loop, &p);
+	close(p.client_fd);
+	close(p.server_fd);
+	close(listener);
+	rr_loop_deinit(&loop);
+}
+
+Test(loop_alloc, no_allocation_across_100000_multishot_receives)
+{
+	struct rr_loop loop;
+	struct pingpong p;
+	int listener = open_counted(&loop, &p);
+
+	cr_assert_eq(rr_buf_group_init(&loop, &p.group, 16, 64), 0);
+	rr_op_init(&p.server_op, server_multishot_cb, &p);
+	rr_op_init(&p.server_send_op, server_sent_cb, &p);
+	cr_assert_eq(rr_recv_multishot(&loop, &p.server_op, p.server_fd, &p.group, 0), 0);
+	assert_round_trips_allocate_nothing(&loop, &p);
 	close(p.client_fd);
 	close(p.server_fd);
 	close(listener);
