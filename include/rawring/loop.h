@@ -411,8 +411,9 @@ int rr_shutdown(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd, int how);
  * (6.0): the kernel picks the buffer, with no system call per receive,
  * and fills buffers until the socket is empty before any callback gives
  * one back: size the group for what can arrive between two turns of the
- * loop, or expect -ENOBUFS and schedule the receive again.  The other backends emulate it with one non-blocking receive (epoll,
- * kqueue) or one overlapped WSARecv (IOCP) per chunk into a free buffer.
+ * loop, or expect -ENOBUFS and schedule the receive again.  The other
+ * backends emulate it with one non-blocking receive (epoll, kqueue) or one
+ * overlapped WSARecv (IOCP) per chunk into a free buffer.
  *
  *   struct rr_buf_group group;
  *   rr_buf_group_init(&loop, &group, 256, 4096);
@@ -453,9 +454,9 @@ struct rr_buf_group {
  * Set up `group` with `count` buffers (a power of two, 1..32768) of `size`
  * bytes (1..1 GiB) for `loop`.  Allocates them once, as one page-aligned
  * block (buffer i starts i * size bytes in): the kernel's copy into a
- * buffer a few bytes past a page boundary can be several times slower.  Returns 0 or -errno:
- * -EINVAL for bad arguments, -ENOMEM, -EOPNOTSUPP when the io_uring kernel
- * has no provided-buffer rings (before 5.19).
+ * buffer a few bytes past a page boundary can be much slower.  Returns 0
+ * or -errno: -EINVAL for bad arguments, -ENOMEM, -EOPNOTSUPP when the
+ * io_uring kernel has no provided-buffer rings (before 5.19).
  */
 int rr_buf_group_init(struct rr_loop *loop, struct rr_buf_group *group,
 		      unsigned count, unsigned size);

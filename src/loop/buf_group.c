@@ -5,7 +5,6 @@
  * to the kernel's buffer ring and takes released ones back there.
  */
 #include <errno.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -6,9 +6,8 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <string.h>
-#include <sys/mman.h>
 
-#include "../common/fault.h"
+#include "../common/pages.h"
 #include "rawring/register.h"
 
 #define BUF_RING_MAX_ENTRIES 32768u
@@ -24,11 +23,9 @@ int rr_register_buf_ring(struct rr_ring *ring, struct rr_buf_ring *br,
 
 	memset(br, 0, sizeof(*br));
 	br->size = entries * sizeof(struct io_uring_buf);
-	/* The kernel wants page-aligned memory; an anonymous mapping is. */
-	void *mem = RR_FAULTABLE(RR_FAULT_MMAP, MAP_FAILED,
-				 mmap(NULL, br->size, PROT_READ | PROT_WRITE,
-				      MAP_ANONYMOUS | MAP_PRIVATE, -1, 0));
-	if (mem == MAP_FAILED)
+	/* The kernel wants page-aligned memory. */
+	void *mem = rr__pages_alloc(br->size);
+	if (!mem)
 		return -ENOMEM;
 
 	memset(&reg, 0, sizeof(reg));
@@ -38,7 +35,7 @@ int rr_register_buf_ring(struct rr_ring *ring, struct rr_buf_ring *br,
 	int ret = rr_io_uring_register(ring->ring_fd, IORING_REGISTER_PBUF_RING,
 				       &reg, 1);
 	if (ret < 0) {
-		munmap(mem, br->size);
+		rr__pages_free(mem, br->size);
 		return ret;
 	}
 
@@ -60,7 +57,7 @@ int rr_unregister_buf_ring(struct rr_ring *ring, struct rr_buf_ring *br)
 	reg.bgid = br->group_id;
 	int ret = rr_io_uring_register(ring->ring_fd, IORING_UNREGISTER_PBUF_RING,
 				       &reg, 1);
-	munmap(br->bufs, br->size);
+	rr__pages_free(br->bufs, br->size);
 	br->bufs = NULL;
 	return ret;
 }

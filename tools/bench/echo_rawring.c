@@ -45,9 +45,8 @@ struct server {
 };
 
 /* The connection's last op has finished: give back what it holds. */
-static void finish_conn(struct rr_loop *loop, struct conn *c)
+static void finish_conn(struct conn *c)
 {
-	(void)loop;
 	if (c->receiving || c->sending)
 		return;
 	while (c->count) {
@@ -87,7 +86,7 @@ static void on_sent(struct rr_loop *loop, struct rr_op *op, int result)
 		rr_cancel(loop, &c->recv_op);
 	if (result >= 0 && c->count && c->receiving)
 		send_head(loop, c);
-	finish_conn(loop, c);
+	finish_conn(c);
 }
 
 static void on_received(struct rr_loop *loop, struct rr_op *op, int result)
@@ -114,7 +113,7 @@ static void on_received(struct rr_loop *loop, struct rr_op *op, int result)
 	 * it) it is armed again; at EOF or on an error the connection ends. */
 	c->receiving = (result > 0 || result == -ENOBUFS) && c->count < QUEUE &&
 		       rr_recv_multishot(loop, op, c->fd, &c->server->group, 0) == 0;
-	finish_conn(loop, c);
+	finish_conn(c);
 }
 
 static void on_accept(struct rr_loop *loop, struct rr_op *op, int result)
@@ -142,7 +141,7 @@ static void on_accept(struct rr_loop *loop, struct rr_op *op, int result)
 	rr_op_init(&c->recv_op, on_received, c);
 	rr_op_init(&c->send_op, on_sent, c);
 	c->receiving = rr_recv_multishot(loop, &c->recv_op, c->fd, &s->group, 0) == 0;
-	finish_conn(loop, c);
+	finish_conn(c);
 }
 
 int echo_serve_rawring(int listener, int backend_kind, bool sqpoll,
