@@ -80,6 +80,29 @@ static void wait_chunks(struct rr_loop *loop, const struct receiver *r, int chun
 	}
 }
 
+/* Run the loop until the receiver holds `bytes` bytes (or ended, or saw
+ * something wrong); fail after 10 s. */
+static void wait_bytes(struct rr_loop *loop, const struct receiver *r, size_t bytes)
+{
+	uint64_t deadline = rr_now_ns() + 10000000000ull;
+
+	while (r->bytes < bytes && r->finals == 0 && !r->failed) {
+		cr_assert_lt(rr_now_ns(), deadline, "%zu of %zu bytes arrived", r->bytes, bytes);
+		cr_assert_geq(rr_loop_run_for_ns(loop, 50000000ull), 0);
+	}
+}
+
+/* A group of `count` x `size` buffers on `loop`, and a multishot receive
+ * from `fd` into it reporting to `r`. */
+static void start_receiving(struct rr_loop *loop, struct rr_buf_group *group,
+			    unsigned count, unsigned size, struct rr_op *op,
+			    struct receiver *r, rr_fd_t fd)
+{
+	cr_assert_eq(rr_buf_group_init(loop, group, count, size), 0);
+	rr_op_init(op, receive_cb, r);
+	cr_assert_eq(rr_recv_multishot(loop, op, fd, group, 0), 0);
+}
+
 static void wait_final(struct rr_loop *loop, const struct receiver *r)
 {
 	uint64_t deadline = rr_now_ns() + 5000000000ull;
@@ -100,12 +123,10 @@ Test(loop_buffers, each_chunk_arrives_in_a_held_buffer_until_end_of_file)
 
 	open_loop(&loop, 0);
 	stream_pair(pair);
-	cr_assert_eq(rr_buf_group_init(&loop, &group, 8, 64), 0);
+	start_receiving(&loop, &group, 8, 64, &op, &r, pair[1]);
 	cr_assert_eq((uintptr_t)rr_buf_group_buffer(&group, 0) % 4096, 0, "page-aligned");
 	cr_assert_eq((char *)rr_buf_group_buffer(&group, 3) - (char *)rr_buf_group_buffer(&group, 0),
 		     3 * 64);
-	rr_op_init(&op, receive_cb, &r);
-	cr_assert_eq(rr_recv_multishot(&loop, &op, pair[1], &group, 0), 0);
 	for (int i = 0; i < 5; i++) {
 		char msg[16];
 		int len = snprintf(msg, sizeof(msg), "chunk-%d", i);
@@ -151,15 +172,9 @@ Test(loop_buffers, a_message_larger_than_a_buffer_spans_several_in_order)
 	stream_pair(pair);
 	/* Room for the whole message: on io_uring the kernel fills buffers
 	 * until the socket is empty, before the callbacks give any back. */
-	cr_assert_eq(rr_buf_group_init(&loop, &group, 32, 256), 0);
-	rr_op_init(&op, receive_cb, &r);
-	cr_assert_eq(rr_recv_multishot(&loop, &op, pair[1], &group, 0), 0);
+	start_receiving(&loop, &group, 32, 256, &op, &r, pair[1]);
 	cr_assert_eq(sock_send(pair[0], message, sizeof(message)), (long)sizeof(message));
-	uint64_t deadline = rr_now_ns() + 5000000000ull;
-	while (r.bytes < sizeof(message) && r.finals == 0) {
-		cr_assert_lt(rr_now_ns(), deadline, "%zu bytes arrived", r.bytes);
-		cr_assert_geq(rr_loop_run_for_ns(&loop, 50000000ull), 0);
-	}
+	wait_bytes(&loop, &r, sizeof(message));
 	cr_assert_not(r.failed);
 	cr_assert_eq(r.finals, 0, "ended with %d", r.final_result);
 	cr_assert_eq(r.bytes, sizeof(message));
@@ -191,15 +206,9 @@ Test(loop_buffers, a_receive_rearmed_after_ENOBUFS_loses_no_byte)
 	r.fd = pair[1];
 	/* Far less room than the message: the group runs dry at least on
 	 * io_uring, and the receive is scheduled again each time. */
-	cr_assert_eq(rr_buf_group_init(&loop, &group, 4, 64), 0);
-	rr_op_init(&op, receive_cb, &r);
-	cr_assert_eq(rr_recv_multishot(&loop, &op, pair[1], &group, 0), 0);
+	start_receiving(&loop, &group, 4, 64, &op, &r, pair[1]);
 	cr_assert_eq(sock_send(pair[0], message, sizeof(message)), (long)sizeof(message));
-	uint64_t deadline = rr_now_ns() + 10000000000ull;
-	while (r.bytes < sizeof(message) && r.finals == 0 && !r.failed) {
-		cr_assert_lt(rr_now_ns(), deadline, "%zu bytes arrived", r.bytes);
-		cr_assert_geq(rr_loop_run_for_ns(&loop, 50000000ull), 0);
-	}
+	wait_bytes(&loop, &r, sizeof(message));
 	cr_assert_not(r.failed);
 	cr_assert_eq(r.finals, 0, "ended with %d", r.final_result);
 	cr_assert_eq(r.bytes, sizeof(message));
@@ -221,9 +230,7 @@ Test(loop_buffers, an_empty_group_ends_the_receive_with_ENOBUFS_and_keeps_the_da
 
 	open_loop(&loop, 0);
 	stream_pair(pair);
-	cr_assert_eq(rr_buf_group_init(&loop, &group, 2, 32), 0);
-	rr_op_init(&op, receive_cb, &r);
-	cr_assert_eq(rr_recv_multishot(&loop, &op, pair[1], &group, 0), 0);
+	start_receiving(&loop, &group, 2, 32, &op, &r, pair[1]);
 	cr_assert_eq(sock_send(pair[0], "one", 3), 3);
 	wait_chunks(&loop, &r, 1);
 	cr_assert_eq(sock_send(pair[0], "two", 3), 3);
@@ -317,21 +324,14 @@ Test(loop_buffers, groups_of_one_loop_are_independent)
 	open_loop(&loop, 0);
 	stream_pair(a);
 	stream_pair(b);
-	cr_assert_eq(rr_buf_group_init(&loop, &small, 8, 16), 0);
-	cr_assert_eq(rr_buf_group_init(&loop, &large, 4, 4096), 0);
-	rr_op_init(&op_small, receive_cb, &rs);
-	rr_op_init(&op_large, receive_cb, &rl);
-	cr_assert_eq(rr_recv_multishot(&loop, &op_small, a[1], &small, 0), 0);
-	cr_assert_eq(rr_recv_multishot(&loop, &op_large, b[1], &large, 0), 0);
+	start_receiving(&loop, &small, 8, 16, &op_small, &rs, a[1]);
+	start_receiving(&loop, &large, 4, 4096, &op_large, &rl, b[1]);
 	char text[100];
 	memset(text, 'q', sizeof(text));
 	cr_assert_eq(sock_send(b[0], text, sizeof(text)), (long)sizeof(text));
 	cr_assert_eq(sock_send(a[0], text, sizeof(text)), (long)sizeof(text));
-	uint64_t deadline = rr_now_ns() + 5000000000ull;
-	while ((rs.bytes < sizeof(text) || rl.bytes < sizeof(text)) && !rs.finals && !rl.finals) {
-		cr_assert_lt(rr_now_ns(), deadline);
-		cr_assert_geq(rr_loop_run_for_ns(&loop, 50000000ull), 0);
-	}
+	wait_bytes(&loop, &rs, sizeof(text));
+	wait_bytes(&loop, &rl, sizeof(text));
 	cr_assert_not(rs.failed);
 	cr_assert_not(rl.failed);
 	cr_assert_geq(rs.chunks, 7, "16-byte buffers: 100 bytes take at least 7");
