@@ -39,6 +39,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "misuse.h"
 #include "platform.h"
 
 #ifdef __cplusplus
@@ -89,39 +90,50 @@ enum rr_op_state {
 	RR_OP_COMPLETED,    /* result known, callback not yet run */
 };
 
-/* Op flags. */
+/* Op flags: the marks a caller sets before scheduling (rr_op_link,
+ * rr_op_polled) and the one a multishot callback reads (rr_op_more).  Each
+ * lasts for one scheduling.  Bits 8-15 are the loop's own (see
+ * src/loop/backend.h); never set or test them. */
 enum {
 	/* The next op scheduled on this loop starts only after this one
 	 * succeeds in full; if this one fails (or reads/writes short), the
 	 * rest of the chain completes with -ECANCELED.  Set with rr_op_link. */
 	RR_OP_F_LINK = 1u << 0,
-	/* Multishot accept or recv: one op, many callbacks. */
+	/* Multishot accept or recv: one op, many callbacks (set by
+	 * rr_accept_multishot and rr_recv_multishot). */
 	RR_OP_F_MULTISHOT = 1u << 1,
 	/* Set during a multishot callback when more callbacks will follow;
 	 * clear on the last one (after which the op is idle). */
 	RR_OP_F_MORE = 1u << 2,
 	/* The op goes to the loop's polled ring (IOPOLL loops; O_DIRECT files). */
 	RR_OP_F_POLLED = 1u << 3,
-	/* Timeout: the deadline is absolute CLOCK_MONOTONIC nanoseconds. */
-	RR_OP_F_ABSOLUTE = 1u << 4,
-	/* Bits 8-15 are private to the loop and its backends, and cleared
-	 * when the op completes. */
-	RR_OP_F_CANCELING = 1u << 8,
 };
 
+/* What rr_op_init finds in an op that is scheduled: a debug build of the
+ * library aborts, a release build leaves the op alone.  64 bits, so that
+ * the bytes of an op never used before cannot match it by chance. */
+#define RR_OP_SCHEDULED_MARK 0x72725f6f705f6f6eull /* "rr_op_on" */
+
 struct rr_op {
-	/* Set by the caller (rr_op_init). */
+	/* ---- public: set by the caller (rr_op_init) ---- */
 	rr_callback callback;
 	void *context;
 
-	/* The rest is the loop's: read it, never write it. */
-	struct rr_op *next;        /* queue link */
+	/* ---- read-only: the loop sets them, the caller may read them ---- */
+	int result;                /* the last result (also the callback's argument) */
+	uint8_t type;              /* enum rr_op_type of the current scheduling */
+	uint8_t state;             /* enum rr_op_state */
+	uint16_t flags;            /* RR_OP_F_* (bits 8-15: the loop's) */
+
+	/* ---- private: the loop's and its backends' ---- */
+	uint64_t scheduled_mark;   /* RR_OP_SCHEDULED_MARK from scheduling to
+				      the last callback */
+	struct rr_op *next;        /* the queue or backend list the op is on */
+	struct rr_op *due_next;    /* the core's list of due completions */
 	struct rr_op *chain_next;  /* the linked op held until this one succeeds
 				      (backends without native links) */
-	int result;
-	uint8_t type;              /* enum rr_op_type */
-	uint8_t state;             /* enum rr_op_state */
-	uint16_t flags;            /* RR_OP_F_* */
+	int final_result;          /* a multishot op's last result, reported
+				      while an earlier one waits for its callback */
 	union {
 		struct { rr_fd_t fd; void *buf; unsigned len; uint64_t offset; } rw;
 		struct { rr_fd_t fd; const struct iovec *iov; unsigned iovcnt; uint64_t offset; } rwv;
@@ -147,25 +159,48 @@ struct rr_op {
 			struct rr_op *prev;
 		} timer;
 	} args;
-#ifdef _WIN32
-	/* The IOCP backend's per-op state (its OVERLAPPED first): kept in
-	 * the op so that scheduling allocates nothing there either. */
-	void *backend_private[24];
-#endif
+	/* The backend's per-op state where a platform needs it in the op
+	 * (rawring/platform.h: IOCP's OVERLAPPED on Windows), so that
+	 * scheduling allocates nothing there either. */
+	RR_OP_PLATFORM_FIELDS
 };
 
-/* Prepare an op for its first use (or to change its callback). */
+/*
+ * Prepare an op for its first use, or to change its callback once it is
+ * idle.  On an op still scheduled it is a caller error: a library built
+ * with asserts aborts (rr_loop_asserts_enabled), one without leaves the op
+ * untouched, so that its callback still runs exactly once.  (To tell, it
+ * reads the op's mark before writing it: valgrind's memcheck may call that
+ * read of a never-used op uninitialised; zero the op first to quiet it.)
+ */
 static inline void rr_op_init(struct rr_op *op, rr_callback callback,
 			      void *context)
 {
+	/* A volatile read: the bytes of a never-used op are indeterminate,
+	 * and an optimiser may otherwise assume any comparison on them. */
+	if (*(const volatile uint64_t *)&op->scheduled_mark == RR_OP_SCHEDULED_MARK) {
+		rr__misuse("rr_op_init on an op that is still scheduled");
+		return;
+	}
 	op->callback = callback;
 	op->context = context;
-	op->next = NULL;
-	op->chain_next = NULL;
 	op->result = 0;
 	op->type = RR_OP_NONE;
 	op->state = RR_OP_IDLE;
 	op->flags = 0;
+	op->scheduled_mark = 0;
+	op->next = NULL;
+	op->due_next = NULL;
+	op->chain_next = NULL;
+	op->final_result = 0;
+}
+
+/* Whether the op is free to be scheduled: never scheduled, or its last
+ * callback has started.  False from scheduling until then, including while
+ * its result is known and its callback waits its turn. */
+static inline bool rr_op_is_idle(const struct rr_op *op)
+{
+	return op->state == RR_OP_IDLE;
 }
 
 /* Whether more callbacks follow this one (multishot ops). */
@@ -522,7 +557,8 @@ int rr_timeout(struct rr_loop *loop, struct rr_op *op, uint64_t ns,
  * Cancel a scheduled op.  Its callback still runs exactly once: with
  * -ECANCELED, or with its real result if it completed first.  Returns 0 when
  * the cancellation is under way, -ENOENT when `target` is not scheduled on
- * this loop (idle, or its callback already ran or is about to run),
+ * this loop (idle, or its result is known and its callback already ran or
+ * waits its turn in this same pass: rr_op_is_idle tells which),
  * -EALREADY when a cancellation is already under way.
  */
 int rr_cancel(struct rr_loop *loop, struct rr_op *target);

@@ -82,6 +82,10 @@ struct msghdr {
 #define ESHUTDOWN 3001       /* outside the C runtime's errno range */
 #endif
 
+/* The IOCP backend's per-op state in struct rr_op (its OVERLAPPED first);
+ * src/backend/iocp.h checks that its state fits. */
+#define RR_OP_PLATFORM_FIELDS void *backend_private[24];
+
 #else /* POSIX */
 
 #include <sys/socket.h>
@@ -89,6 +93,9 @@ struct msghdr {
 #include <sys/uio.h>
 
 typedef int rr_fd_t;
+
+/* No per-op backend state in struct rr_op on POSIX systems. */
+#define RR_OP_PLATFORM_FIELDS
 
 #endif
 

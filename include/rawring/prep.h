@@ -15,6 +15,8 @@
 
 #include <stdint.h>
 #include <string.h>
+
+#include "misuse.h"
 #include <sys/socket.h>
 #include <sys/uio.h>
 
@@ -261,10 +263,27 @@ static inline void rr_prep_connect(struct io_uring_sqe *sqe, int fd,
 	rr_prep_rw(sqe, IORING_OP_CONNECT, fd, addr, 0, addrlen);
 }
 
+/*
+ * The SQE's len field for a size_t length: the SQE holds 32 bits, and a
+ * longer length is a caller error (rawring/misuse.h) that a library built
+ * without asserts clamps to UINT32_MAX, which the kernel shortens further
+ * (a partial transfer), never truncating it to a different small length.
+ */
+static inline unsigned rr__sqe_len(size_t len)
+{
+#if SIZE_MAX > UINT32_MAX
+	if (len > UINT32_MAX) {
+		rr__misuse("a length beyond the SQE's 32 bits");
+		return UINT32_MAX;
+	}
+#endif
+	return (unsigned)len;
+}
+
 static inline void rr_prep_recv(struct io_uring_sqe *sqe, int fd, void *buf,
 				size_t len, int flags)
 {
-	rr_prep_rw(sqe, IORING_OP_RECV, fd, buf, (unsigned)len, 0);
+	rr_prep_rw(sqe, IORING_OP_RECV, fd, buf, rr__sqe_len(len), 0);
 	sqe->msg_flags = (__u32)flags;
 }
 
@@ -286,7 +305,7 @@ static inline void rr_prep_recv_multishot(struct io_uring_sqe *sqe, int fd,
 static inline void rr_prep_send(struct io_uring_sqe *sqe, int fd,
 				const void *buf, size_t len, int flags)
 {
-	rr_prep_rw(sqe, IORING_OP_SEND, fd, buf, (unsigned)len, 0);
+	rr_prep_rw(sqe, IORING_OP_SEND, fd, buf, rr__sqe_len(len), 0);
 	sqe->msg_flags = (__u32)flags;
 }
 
@@ -298,7 +317,7 @@ static inline void rr_prep_send_zc(struct io_uring_sqe *sqe, int fd,
 				   const void *buf, size_t len, int flags,
 				   unsigned zc_flags)
 {
-	rr_prep_rw(sqe, IORING_OP_SEND_ZC, fd, buf, (unsigned)len, 0);
+	rr_prep_rw(sqe, IORING_OP_SEND_ZC, fd, buf, rr__sqe_len(len), 0);
 	sqe->msg_flags = (__u32)flags;
 	sqe->ioprio = (__u16)zc_flags;
 }

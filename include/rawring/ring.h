@@ -17,6 +17,7 @@
 
 #include "abi.h"
 #include "barrier.h"
+#include "misuse.h"
 #include "syscall.h"
 
 #ifdef __cplusplus
@@ -112,7 +113,10 @@ int rr_ring_init_preferred(unsigned entries, struct rr_ring *ring,
 /*
  * Unmap the ring, unregister its registered ring fd, and close it.  SQEs not
  * yet submitted are dropped; requests in flight are cancelled by the kernel.
- * Safe to call on a zeroed ring and twice in a row.
+ * Safe to call on a zeroed ring and twice in a row.  The exited ring is
+ * left empty and full at once: rr_get_sqe returns NULL, the counts are 0,
+ * the peek and wait calls return -EBADF, and rr_submit is a caller error
+ * (rawring/misuse.h; -EBADF in a library built without asserts).
  */
 void rr_ring_exit(struct rr_ring *ring);
 
@@ -211,14 +215,23 @@ static inline unsigned rr_cq_ready(const struct rr_ring *ring)
 
 /*
  * Mark `nr` CQEs as consumed, handing their slots back to the kernel.  Each
- * must have been read completely before this call.
+ * must have been read completely before this call.  More than are ready (a
+ * CQE seen twice) is a caller error: a library built with asserts aborts
+ * (rawring/misuse.h), one without consumes only the ready ones, so that the
+ * head never passes the tail.
  */
 static inline void rr_cq_advance(struct rr_ring *ring, unsigned nr)
 {
+	unsigned head = *ring->cq.khead;
+
+	if (nr > rr_load_acquire(ring->cq.ktail) - head) {
+		rr__misuse("rr_cq_advance/rr_cqe_seen past the CQ tail (a CQE seen twice?)");
+		nr = rr_load_acquire(ring->cq.ktail) - head;
+	}
 	if (nr) {
 		/* Release orders our reads of those CQEs before the kernel can see
 		 * their slots free; pairs with its read of cq.head when posting. */
-		rr_store_release(ring->cq.khead, *ring->cq.khead + nr);
+		rr_store_release(ring->cq.khead, head + nr);
 	}
 }
 

@@ -171,27 +171,28 @@ static void issue_all(struct rr_loop *loop)
 /* Report the done list.  A multishot accept that produced a connection (a
  * multishot recv that filled a buffer) reports it with "more" and goes back
  * on the issue list, unless it is being cancelled or the loop torn down:
- * then that result is its last. */
+ * then that result is its last.  A multishot op whose previous result is
+ * still due stays on the list for a later turn (backend.h's rule). */
 static unsigned report_done(struct rr_loop *loop)
 {
 	struct iocp *io = iocp_of(loop);
 	unsigned reported = 0;
+	struct rr_op *next;
 
-	while (io->done.head) {
-		struct rr_op *op = io->done.head;
+	for (struct rr_op *op = io->done.head; op; op = next) {
+		next = iocp_op_of(op)->next;
+		if (rr__op_due(op))
+			continue;
 		int result = iocp_op_of(op)->result;
 		rr__iocp_unlink(io, op);
 		reported++;
 		bool rearm = rr__multishot_goes_on(op, result);
 		if (!rearm || (op->flags & RR_OP_F_CANCELING) || loop->closing) {
-			rr__op_complete(loop, op, result, false);
+			rr__op_report(loop, op, result, false);
 			continue;
 		}
-		rr__op_complete(loop, op, result, true);
-		if ((op->flags & RR_OP_F_CANCELING) || loop->closing)
-			rr__op_complete(loop, op, -ECANCELED, false);
-		else
-			rr__iocp_push(io, op, IOCP_ISSUE);
+		rr__op_report(loop, op, result, true);
+		rr__iocp_push(io, op, IOCP_ISSUE);
 	}
 	return reported;
 }
@@ -239,9 +240,9 @@ static int iocp_flush_wait(struct rr_loop *loop, uint64_t deadline_ns)
 	struct iocp *io = iocp_of(loop);
 	unsigned reported = 0;
 
-	/* Callbacks may start ops that finish at once (a nop, a close): a few
-	 * rounds take those before the wait, without letting a callback that
-	 * always reschedules keep the port from being reaped. */
+	/* A multishot op goes back on the issue list after each result and
+	 * may finish at once again: a few rounds take such results before the
+	 * wait, without letting one keep the port from being reaped. */
 	for (int round = 0; round < ISSUE_ROUNDS && (io->issue.head || io->done.head); round++) {
 		issue_all(loop);
 		reported += report_done(loop);
@@ -278,8 +279,15 @@ static int iocp_cancel_all(struct rr_loop *loop)
 {
 	struct iocp *io = iocp_of(loop);
 
-	while (io->issue.head)
-		rr__iocp_done(io, io->issue.head, -ECANCELED);
+	struct rr_op *next;
+
+	/* Ops not issued yet are cancelled, but for those that still run at
+	 * deinit (a close asked for): they are issued on the next flush. */
+	for (struct rr_op *op = io->issue.head; op; op = next) {
+		next = iocp_op_of(op)->next;
+		if (!rr__op_kind(op)->runs_at_deinit)
+			rr__iocp_done(io, op, -ECANCELED);
+	}
 	for (struct rr_op *op = io->pending.head; op; op = iocp_op_of(op)->next)
 		iocp_cancel(loop, op);
 	return 0;

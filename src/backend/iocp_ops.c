@@ -24,36 +24,8 @@
 
 HANDLE rr__iocp_op_handle(const struct rr_op *op)
 {
-	switch ((enum rr_op_type)op->type) {
-	case RR_OP_READ:
-	case RR_OP_WRITE:
-		return (HANDLE)op->args.rw.fd;
-	case RR_OP_READV:
-	case RR_OP_WRITEV:
-		return (HANDLE)op->args.rwv.fd;
-	case RR_OP_FSYNC:
-	case RR_OP_FDATASYNC:
-	case RR_OP_CLOSE:
-		return (HANDLE)op->args.fd_only.fd;
-	case RR_OP_ACCEPT:
-		return (HANDLE)op->args.accept.fd;
-	case RR_OP_CONNECT:
-		return (HANDLE)op->args.connect.fd;
-	case RR_OP_RECV:
-	case RR_OP_SEND:
-		return (HANDLE)op->args.xfer.fd;
-	case RR_OP_RECVMSG:
-	case RR_OP_SENDMSG:
-		return (HANDLE)op->args.msg.fd;
-	case RR_OP_SHUTDOWN:
-		return (HANDLE)op->args.shutdown.fd;
-	case RR_OP_POLL:
-		return (HANDLE)op->args.poll.fd;
-	case RR_OP_RECV_MULTISHOT:
-		return (HANDLE)op->args.recv_group.fd;
-	default:
-		return INVALID_HANDLE_VALUE;
-	}
+	/* RR_FD_NONE is (rr_fd_t)-1: INVALID_HANDLE_VALUE. */
+	return (HANDLE)rr__op_fd(op);
 }
 
 static bool is_socket_op(struct rr_op *op)
@@ -456,10 +428,8 @@ static DWORD outcome(struct rr_op *op, DWORD *bytes)
 /* Read-like ops see end of file (or a closed pipe) as a 0-byte result. */
 static bool is_eof(const struct rr_op *op, DWORD err)
 {
-	bool writing = op->type == RR_OP_WRITE || op->type == RR_OP_WRITEV ||
-		       op->type == RR_OP_SEND || op->type == RR_OP_SENDMSG;
-
-	return !writing && (err == ERROR_HANDLE_EOF || err == ERROR_BROKEN_PIPE);
+	return rr__op_kind(op)->reads &&
+	       (err == ERROR_HANDLE_EOF || err == ERROR_BROKEN_PIPE);
 }
 
 static void after_start(struct rr_loop *loop, struct rr_op *op, DWORD err)

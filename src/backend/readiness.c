@@ -116,22 +116,27 @@ static void report_cancelled(struct rr_readiness *r)
 	struct rr_op *op;
 
 	while ((op = pop(&r->done_head, &r->done_tail)))
-		rr__op_complete(r->loop, op, -ECANCELED, false);
+		rr__op_report(r->loop, op, -ECANCELED, false);
 }
 
 /*
  * Retry the ops waiting on one side of `fd`, oldest first, until one has to
  * wait again.  A multishot op stays at the head after each result.
+ * `error` is a socket error the poller learned with the event, else 0.
  */
 static void run_side(struct rr_readiness *r, struct rr_fd_waiters *w,
-		     bool read_side, unsigned ready)
+		     bool read_side, unsigned ready, int error)
 {
 	struct rr_op **head = read_side ? &w->read_head : &w->write_head;
 	struct rr_op **tail = read_side ? &w->read_tail : &w->write_tail;
 
 	while (*head) {
 		struct rr_op *op = *head;
-		int result = rr__attempt(r, op, ready);
+		/* A multishot op whose last result is not delivered yet takes
+		 * no new one: the fd is re-armed and reports again. */
+		if (rr__op_due(op))
+			return;
+		int result = rr__attempt(r, op, ready, error);
 		if (result == RR_ATTEMPT_WAIT)
 			return;
 		if (rr__multishot_goes_on(op, result)) {
@@ -139,12 +144,12 @@ static void run_side(struct rr_readiness *r, struct rr_fd_waiters *w,
 			 * be blocking, and a second accept could block the
 			 * loop; a receive's next chunk comes with the next
 			 * report (end of file, 0, ends a receive). */
-			rr__op_complete(r->loop, op, result, true);
+			rr__op_report(r->loop, op, result, true);
 			return;
 		}
 		pop(head, tail);
 		op->result = 0;
-		rr__op_complete(r->loop, op, result, false);
+		rr__op_report(r->loop, op, result, false);
 	}
 }
 
@@ -156,7 +161,7 @@ static void fail_waiters(struct rr_readiness *r, struct rr_fd_waiters *w, int er
 	while ((op = pop(&w->read_head, &w->read_tail)) ||
 	       (op = pop(&w->write_head, &w->write_tail))) {
 		op->result = 0;
-		rr__op_complete(r->loop, op, error, false);
+		rr__op_report(r->loop, op, error, false);
 	}
 }
 
@@ -167,13 +172,11 @@ void rr__readiness_event(struct rr_readiness *r, int fd, unsigned events,
 		return;
 	struct rr_fd_waiters *w = &r->fds[fd];
 
-	r->event_error = error;
 	w->armed = 0; /* the interest was one-shot */
 	if (events & (RR_READY_IN | RR_READY_PRI | RR_READY_ERR | RR_READY_HUP))
-		run_side(r, w, true, events);
+		run_side(r, w, true, events, error);
 	if (events & (RR_READY_OUT | RR_READY_ERR | RR_READY_HUP))
-		run_side(r, w, false, events);
-	r->event_error = 0;
+		run_side(r, w, false, events, error);
 	int ret = rearm(r, fd, w);
 	if (ret == -EBADF) {
 		/* The fd is gone (closed under us): nothing will ever make its
@@ -191,18 +194,24 @@ void rr__readiness_event(struct rr_readiness *r, int fd, unsigned events,
 static bool try_fresh(struct rr_readiness *r, struct rr_op *op)
 {
 	int fd;
-	enum rr_wait_side side;
+	enum rr_op_wait side;
 	int result = rr__classify(r, op, &fd, &side);
 
-	if (result == 0 && side != RR_SIDE_NONE) {
+	if (result == 0 && side != RR_WAIT_NONE) {
 		struct rr_fd_waiters *w = NULL;
 		result = waiters_of(r, fd, &w);
 		if (result == 0) {
-			bool reading = side == RR_SIDE_READ;
+			bool reading = side == RR_WAIT_READ;
 			struct rr_op **head = reading ? &w->read_head : &w->write_head;
 			struct rr_op **tail = reading ? &w->read_tail : &w->write_tail;
+			/* With no op waiting on it, the fd may have been closed
+			 * and its number reused since its interest was set (an
+			 * op cancelled, then the fd closed): what the poller
+			 * holds is unknown, so the next arm goes to it. */
+			if (!w->read_head && !w->write_head)
+				w->armed = 0;
 			/* Behind other waiters it waits its turn, in order. */
-			result = *head ? RR_ATTEMPT_WAIT : rr__attempt(r, op, 0);
+			result = *head ? RR_ATTEMPT_WAIT : rr__attempt(r, op, 0, 0);
 			if (result == RR_ATTEMPT_WAIT) {
 				append(head, tail, op);
 				int ret = rearm(r, fd, w);
@@ -213,13 +222,13 @@ static bool try_fresh(struct rr_readiness *r, struct rr_op *op)
 			}
 		}
 	} else if (result == 0) {
-		result = rr__attempt(r, op, 0);
+		result = rr__attempt(r, op, 0, 0);
 		/* Nothing to wait on (a regular file that said "would block"). */
 		if (result == RR_ATTEMPT_WAIT)
 			result = -EAGAIN;
 	}
 	op->result = 0;
-	rr__op_complete(r->loop, op, result, false);
+	rr__op_report(r->loop, op, result, false);
 	return true;
 }
 
@@ -304,10 +313,18 @@ int rr__readiness_cancel(struct rr_loop *loop, struct rr_op *op)
 int rr__readiness_cancel_all(struct rr_loop *loop)
 {
 	struct rr_readiness *r = state_of(loop);
-	struct rr_op *op;
+	struct rr_op *op, *keep_head = NULL, *keep_tail = NULL;
 
-	while ((op = pop(&r->fresh_head, &r->fresh_tail)))
-		append(&r->done_head, &r->done_tail, op);
+	/* Ops not tried yet are cancelled, but for those that still run at
+	 * deinit (a close asked for): they are tried on the next flush. */
+	while ((op = pop(&r->fresh_head, &r->fresh_tail))) {
+		if (rr__op_kind(op)->runs_at_deinit)
+			append(&keep_head, &keep_tail, op);
+		else
+			append(&r->done_head, &r->done_tail, op);
+	}
+	r->fresh_head = keep_head;
+	r->fresh_tail = keep_tail;
 	for (size_t fd = 0; fd < r->fds_len; fd++) {
 		struct rr_fd_waiters *w = &r->fds[fd];
 		while ((op = pop(&w->read_head, &w->read_tail)))

@@ -65,7 +65,6 @@ struct rr_readiness {
 	struct rr_op *done_head, *done_tail;   /* cancelled, to report */
 	uint64_t syscalls;
 	_Atomic uint64_t wake_writes;
-	int event_error;                 /* error reported with the current event */
 };
 
 /* Called by a poller's wait for each ready fd.  `error` is a socket error

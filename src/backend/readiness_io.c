@@ -19,10 +19,10 @@
 #include "../common/fault.h"
 #include "readiness_io.h"
 
-/* Private op flags (bits 8-15 belong to the loop and its backends). */
-#define OPF_RUN_NOW    (1u << 12)  /* a regular file: no readiness needed */
-#define OPF_SOCKET     (1u << 13)  /* the fd is a socket: MSG_DONTWAIT works */
-#define OPF_CONNECTING (1u << 14)  /* a non-blocking connect is under way */
+/* This backend's private op flags (the bits backend.h reserves for it). */
+#define OPF_RUN_NOW    RR_OP_F_BACKEND_1  /* a regular file: no readiness needed */
+#define OPF_SOCKET     RR_OP_F_BACKEND_2  /* the fd is a socket: MSG_DONTWAIT works */
+#define OPF_CONNECTING RR_OP_F_BACKEND_3  /* a non-blocking connect is under way */
 
 #define NO_OFFSET ((uint64_t)-1)
 
@@ -34,56 +34,6 @@
 #else
 #define SEND_FLAGS MSG_DONTWAIT
 #endif
-
-/* Op types that may wait for their fd to become ready. */
-static bool op_can_wait(const struct rr_op *op)
-{
-	switch ((enum rr_op_type)op->type) {
-	case RR_OP_READ:
-	case RR_OP_WRITE:
-	case RR_OP_READV:
-	case RR_OP_WRITEV:
-	case RR_OP_ACCEPT:
-	case RR_OP_CONNECT:
-	case RR_OP_RECV:
-	case RR_OP_SEND:
-	case RR_OP_RECVMSG:
-	case RR_OP_SENDMSG:
-	case RR_OP_POLL:
-	case RR_OP_RECV_MULTISHOT:
-		return true;
-	default:
-		return false;
-	}
-}
-
-int rr__op_fd(const struct rr_op *op)
-{
-	switch ((enum rr_op_type)op->type) {
-	case RR_OP_READ:
-	case RR_OP_WRITE:
-		return op->args.rw.fd;
-	case RR_OP_READV:
-	case RR_OP_WRITEV:
-		return op->args.rwv.fd;
-	case RR_OP_ACCEPT:
-		return op->args.accept.fd;
-	case RR_OP_CONNECT:
-		return op->args.connect.fd;
-	case RR_OP_RECV:
-	case RR_OP_SEND:
-		return op->args.xfer.fd;
-	case RR_OP_RECVMSG:
-	case RR_OP_SENDMSG:
-		return op->args.msg.fd;
-	case RR_OP_POLL:
-		return op->args.poll.fd;
-	case RR_OP_RECV_MULTISHOT:
-		return op->args.recv_group.fd;
-	default:
-		return -1;
-	}
-}
 
 /* Returned by a call interrupted by a signal: rr__attempt makes it again. */
 #define RR_ATTEMPT_RETRY (INT_MIN + 1)
@@ -106,53 +56,37 @@ static int counted(struct rr_readiness *r, long ret)
 }
 
 int rr__classify(struct rr_readiness *r, struct rr_op *op, int *fd,
-		 enum rr_wait_side *side)
+		 enum rr_op_wait *side)
 {
+	const struct rr_op_kind *kind = rr__op_kind(op);
 	struct stat st;
 
-	*fd = rr__op_fd(op);
-	*side = RR_SIDE_NONE;
-	if (*fd < 0 && op_can_wait(op))
+	*side = rr__op_wait(op);
+	*fd = *side == RR_WAIT_NONE ? -1 : rr__op_fd(op);
+	if (*side == RR_WAIT_NONE)
+		return 0;
+	if (*fd < 0)
 		return -EBADF; /* what the kernel says of a negative fd */
-	switch ((enum rr_op_type)op->type) {
-	case RR_OP_READ:
-	case RR_OP_WRITE:
-	case RR_OP_READV:
-	case RR_OP_WRITEV:
-		r->syscalls++;
-		if (RR_FAULTABLE(RR_FAULT_FSTAT, -1, fstat(*fd, &st)) < 0)
-			return -errno;
-		if (S_ISREG(st.st_mode) || S_ISBLK(st.st_mode)) {
-			op->flags |= OPF_RUN_NOW;
-			*fd = -1;
-			return 0;
-		}
-		if (S_ISSOCK(st.st_mode))
-			op->flags |= OPF_SOCKET;
-		*side = (op->type == RR_OP_READ || op->type == RR_OP_READV)
-				? RR_SIDE_READ : RR_SIDE_WRITE;
-		return 0;
-	case RR_OP_ACCEPT:
-	case RR_OP_RECV:
-	case RR_OP_RECVMSG:
-	case RR_OP_RECV_MULTISHOT:
+	if (kind->socket_only) {
 		op->flags |= OPF_SOCKET;
-		*side = RR_SIDE_READ;
-		return 0;
-	case RR_OP_SEND:
-	case RR_OP_SENDMSG:
-	case RR_OP_CONNECT:
-		op->flags |= OPF_SOCKET;
-		*side = RR_SIDE_WRITE;
-		return 0;
-	case RR_OP_POLL:
-		*side = (op->args.poll.events & (POLLIN | POLLPRI)) ? RR_SIDE_READ
-								    : RR_SIDE_WRITE;
-		return 0;
-	default:
-		*fd = -1;
 		return 0;
 	}
+	if (kind->wait == RR_WAIT_EVENTS)
+		return 0; /* a poll waits on any fd */
+	/* read/write and their vectors: on a regular file or a block device
+	 * they run at once; a socket takes MSG_DONTWAIT; a pipe waits. */
+	r->syscalls++;
+	if (RR_FAULTABLE(RR_FAULT_FSTAT, -1, fstat(*fd, &st)) < 0)
+		return -errno;
+	if (S_ISREG(st.st_mode) || S_ISBLK(st.st_mode)) {
+		op->flags |= OPF_RUN_NOW;
+		*fd = -1;
+		*side = RR_WAIT_NONE;
+		return 0;
+	}
+	if (S_ISSOCK(st.st_mode))
+		op->flags |= OPF_SOCKET;
+	return 0;
 }
 
 /*
@@ -259,7 +193,8 @@ static int do_recv_group(struct rr_readiness *r, struct rr_op *op)
  * Unix socket, no free port for TCP), so the call is made again, as
  * io_uring does.
  */
-static int connect_outcome(struct rr_readiness *r, int fd, unsigned ready)
+static int connect_outcome(struct rr_readiness *r, int fd, unsigned ready,
+			   int event_error)
 {
 	struct sockaddr_storage peer;
 	socklen_t peer_len = sizeof(peer);
@@ -273,7 +208,7 @@ static int connect_outcome(struct rr_readiness *r, int fd, unsigned ready)
 			 getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len)) < 0)
 		return -errno;
 	if (!error)
-		error = r->event_error; /* the poller saw it first */
+		error = event_error; /* the poller saw it first */
 	if (error)
 		return -error;
 	r->syscalls++;
@@ -283,12 +218,13 @@ static int connect_outcome(struct rr_readiness *r, int fd, unsigned ready)
 	return errno == ENOTCONN ? RR_ATTEMPT_RETRY : -errno;
 }
 
-static int do_connect(struct rr_readiness *r, struct rr_op *op, unsigned ready)
+static int do_connect(struct rr_readiness *r, struct rr_op *op, unsigned ready,
+		      int event_error)
 {
 	int fd = op->args.connect.fd;
 
 	if (op->flags & OPF_CONNECTING) {
-		int ret = connect_outcome(r, fd, ready);
+		int ret = connect_outcome(r, fd, ready, event_error);
 		if (ret != RR_ATTEMPT_RETRY)
 			return ret;
 		op->flags &= ~OPF_CONNECTING; /* it never started: connect again */
@@ -354,7 +290,8 @@ static int do_poll(struct rr_readiness *r, struct rr_op *op, unsigned ready)
 	return ret > 0 ? (int)(unsigned short)pfd.revents : RR_ATTEMPT_WAIT;
 }
 
-static int attempt_once(struct rr_readiness *r, struct rr_op *op, unsigned ready)
+static int attempt_once(struct rr_readiness *r, struct rr_op *op, unsigned ready,
+			int event_error)
 {
 	switch ((enum rr_op_type)op->type) {
 	case RR_OP_NOP:
@@ -403,7 +340,7 @@ static int attempt_once(struct rr_readiness *r, struct rr_op *op, unsigned ready
 						       op->args.accept.addrlen,
 						       op->args.accept.flags)));
 	case RR_OP_CONNECT:
-		return do_connect(r, op, ready);
+		return do_connect(r, op, ready, event_error);
 	case RR_OP_RECV:
 		return do_transfer(r, op, true);
 	case RR_OP_SEND:
@@ -429,13 +366,14 @@ static int attempt_once(struct rr_readiness *r, struct rr_op *op, unsigned ready
 	}
 }
 
-int rr__attempt(struct rr_readiness *r, struct rr_op *op, unsigned ready)
+int rr__attempt(struct rr_readiness *r, struct rr_op *op, unsigned ready,
+		int event_error)
 {
 	int result;
 
 	/* A call a signal interrupted is made again, as io_uring would. */
 	do {
-		result = attempt_once(r, op, ready);
+		result = attempt_once(r, op, ready, event_error);
 	} while (result == RR_ATTEMPT_RETRY);
 	return result;
 }

@@ -12,9 +12,6 @@
 /* Returned by rr__attempt when the op must wait for its fd. */
 #define RR_ATTEMPT_WAIT INT_MIN
 
-/* Where an op waits. */
-enum rr_wait_side { RR_SIDE_NONE, RR_SIDE_READ, RR_SIDE_WRITE };
-
 /*
  * Classify `op` the first time it is tried: which fd it waits on (-1 for
  * ops that never wait) and on which side.  May fstat the fd (read/write
@@ -22,16 +19,15 @@ enum rr_wait_side { RR_SIDE_NONE, RR_SIDE_READ, RR_SIDE_WRITE };
  * -errno to complete the op with.
  */
 int rr__classify(struct rr_readiness *r, struct rr_op *op, int *fd,
-		 enum rr_wait_side *side);
+		 enum rr_op_wait *side);
 
 /*
  * Try the op's system call.  `ready` holds the RR_READY_* bits the poller
- * reported, or 0 on the first try.  Returns the op's result (>= 0 or
- * -errno) or RR_ATTEMPT_WAIT.
+ * reported, or 0 on the first try; `event_error` a socket error the poller
+ * learned with that report (kqueue's EV_EOF fflags), else 0.  Returns the
+ * op's result (>= 0 or -errno) or RR_ATTEMPT_WAIT.
  */
-int rr__attempt(struct rr_readiness *r, struct rr_op *op, unsigned ready);
-
-/* The fd an op names (every op type that can wait has one). */
-int rr__op_fd(const struct rr_op *op);
+int rr__attempt(struct rr_readiness *r, struct rr_op *op, unsigned ready,
+		int event_error);
 
 #endif

@@ -1,7 +1,7 @@
 /*
  * The io_uring backend: the kernel performs every operation.  One SQE per
- * op with the op's address as user_data; completions are reaped straight
- * from the CQ ring into the core's completion path.  A wake-up is an eventfd
+ * op with the op's address as user_data; each turn's CQEs are reported to
+ * the core, which runs the callbacks after the walk.  A wake-up is an eventfd
  * with a read always armed in the ring.  An IOPOLL loop has a second ring,
  * created with IORING_SETUP_IOPOLL, for ops marked RR_OP_F_POLLED; it is
  * polled, never slept on.
@@ -272,29 +272,19 @@ static int uring_start(struct rr_loop *loop, struct rr_op *op)
 	return 0;
 }
 
-/* Hand every CQE of `ring` to the core.  The tail is read once per batch
- * (again when the batch runs out: completions may arrive while callbacks
- * run), and the head is ours, kept in a local. */
+/* Report every CQE of `ring` to the core, walked with the ring layer's
+ * batch iteration.  No callback runs meanwhile (the delivery rule in
+ * backend.h), so the head moves once, after the walk.  The walk stops at an
+ * op whose previous result is still due: that CQE and the rest wait in the
+ * ring for the next turn. */
 static void reap(struct rr_loop *loop, struct uring_state *st,
 		 struct rr_ring *ring, bool polled)
 {
-	unsigned head = *ring->cq.khead;
-	/* Acquire pairs with the kernel's smp_store_release(cq.tail): the
-	 * CQEs before the tail are fully written when we see it. */
-	unsigned tail = rr_load_acquire(ring->cq.ktail);
+	struct io_uring_cqe *cqe;
+	unsigned head, seen = 0;
 
-	while (head != tail) {
-		struct io_uring_cqe *cqe =
-			&ring->cq.cqes[(head & ring->cq.ring_mask) << ring->cqe_shift];
+	rr_for_each_cqe(ring, head, cqe) {
 		uint64_t user_data = cqe->user_data;
-		int res = cqe->res;
-		unsigned flags = cqe->flags;
-		/* Free the slot before the callback runs: it may take a while.
-		 * Release orders the reads above before the kernel sees the
-		 * slot free; pairs with its read of cq.head when posting. */
-		rr_store_release(ring->cq.khead, ++head);
-		if (head == tail)
-			tail = rr_load_acquire(ring->cq.ktail);
 
 		if (user_data <= TAG_MESSAGE) { /* one test for the rare tags */
 			if (user_data == TAG_WAKE) {
@@ -305,16 +295,22 @@ static void reap(struct rr_loop *loop, struct uring_state *st,
 			} else if (user_data == TAG_MESSAGE) {
 				rr__wake_seen(loop);
 			}
+			seen++;
 			continue; /* TAG_IGNORE, or 0 (never an op) */
 		}
 		struct rr_op *op = (struct rr_op *)(uintptr_t)user_data;
+		if (rr__op_due(op))
+			break;
+		unsigned flags = cqe->flags;
 		bool more = (flags & IORING_CQE_F_MORE) != 0;
-		if (polled && !more)
-			st->polled_in_flight--;
 		if (flags & IORING_CQE_F_BUFFER) /* only rr_recv_multishot selects */
 			rr__buf_filled(op, flags >> IORING_CQE_BUFFER_SHIFT);
-		rr__op_complete(loop, op, res, more);
+		rr__op_report(loop, op, cqe->res, more);
+		if (polled && !more)
+			st->polled_in_flight--;
+		seen++;
 	}
+	rr_cq_advance(ring, seen);
 }
 
 static int uring_flush_wait(struct rr_loop *loop, uint64_t deadline_ns)

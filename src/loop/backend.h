@@ -1,20 +1,48 @@
 /*
- * The completion vtable: what every backend (io_uring, and later epoll,
- * kqueue, IOCP) implements, and the two core functions a backend calls.
+ * The completion vtable: what every backend (io_uring, epoll, kqueue, IOCP)
+ * implements, and the core functions a backend calls.
  *
  * The core owns the op queue, the timer heap, cancellation bookkeeping and
- * the callbacks; a backend only starts ops, waits, and reports results.  A
- * backend never calls user code: it reports each result with
- * rr__op_complete, which is the core's completion path.
+ * the callbacks; a backend only starts ops, waits, and reports results.
+ *
+ * The delivery rule.  A backend never calls user code.  It reports each
+ * result with rr__op_report, which only records it on the core's list of
+ * due completions; the core runs the callbacks from that list after the
+ * backend's flush_wait has returned (rr__run_completed), outside any
+ * backend's walk over its CQ, fd table or done list.  So a callback may
+ * schedule, cancel, close fds, turn the loop again (rr_loop_run) and even
+ * rr_loop_deinit, and no backend iteration is left holding a stale head,
+ * pointer or count.  An op has at most one result waiting: a second
+ * multishot result for an op whose first has not been delivered yet is
+ * refused (rr__op_report returns false) and the backend keeps it for a
+ * later turn (io_uring leaves the CQE in the ring).
  */
 #ifndef RAWRING_LOOP_BACKEND_H
 #define RAWRING_LOOP_BACKEND_H
 
 #include <stdint.h>
 
+#include "op_kind.h"
 #include "rawring/loop.h"
 
-#define RR_BACKEND_VERSION 1
+#define RR_BACKEND_VERSION 2
+
+/*
+ * The private op flag bits (8-15 of rr_op.flags), reserved here so that no
+ * two files pick the same one.  All are cleared when the op's last callback
+ * runs.  Bits 8-11 are the core's; 12-15 belong to the backend the loop
+ * runs on, each backend naming its own.
+ */
+enum {
+	RR_OP_F_CANCELING = 1u << 8,  /* core: rr_cancel was asked */
+	RR_OP_F_DUE = 1u << 9,        /* core: a result waits for its callback */
+	RR_OP_F_DUE_MORE = 1u << 10,  /* core: ... a multishot one (more follow) */
+	RR_OP_F_FINAL_DUE = 1u << 11, /* core: final_result waits behind it */
+	RR_OP_F_BACKEND_1 = 1u << 12,
+	RR_OP_F_BACKEND_2 = 1u << 13,
+	RR_OP_F_BACKEND_3 = 1u << 14,
+	RR_OP_F_BACKEND_4 = 1u << 15,
+};
 
 /* No deadline: wait until something completes. */
 #define RR_DEADLINE_NONE UINT64_MAX
@@ -99,12 +127,21 @@ struct rr_backend {
 };
 
 /*
- * Report an op's result.  `more` is true for a multishot result after which
- * the op stays in flight.  Runs the op's callback now: call it only from
- * flush_wait, never from start or cancel.
+ * Report an op's result (the delivery rule above): the callback runs later,
+ * from the core.  `more` is true for a multishot result after which the op
+ * stays in flight.  Returns true when the result was taken; false only for
+ * a `more` result of an op whose previous result is still due (keep it and
+ * report it on a later turn).  A last result is always taken.
  */
-void rr__op_complete(struct rr_loop *loop, struct rr_op *op, int result,
-		     bool more);
+bool rr__op_report(struct rr_loop *loop, struct rr_op *op, int result,
+		   bool more);
+
+/* Whether `op` has a result waiting for its callback: a multishot op then
+ * takes no new result before the core has delivered it. */
+static inline bool rr__op_due(const struct rr_op *op)
+{
+	return (op->flags & RR_OP_F_DUE) != 0;
+}
 
 /* A receive filled buffer `id` of its group: it is the application's until
  * rr_buf_group_release.  Call before reporting the result. */

@@ -10,31 +10,12 @@
 
 /* ---- linked chains, for backends without native links ------------------ */
 
-/* Bytes a read/write-like op asked for; 0 when a short result is no failure. */
-static uint64_t expected_length(const struct rr_op *op)
-{
-	uint64_t total = 0;
-
-	switch ((enum rr_op_type)op->type) {
-	case RR_OP_READ:
-	case RR_OP_WRITE:
-		return op->args.rw.len;
-	case RR_OP_READV:
-	case RR_OP_WRITEV:
-		for (unsigned i = 0; i < op->args.rwv.iovcnt; i++)
-			total += op->args.rwv.iov[i].iov_len;
-		return total;
-	default:
-		return 0;
-	}
-}
-
 /* io_uring's rule: a chain goes on only if this op succeeded in full. */
 static bool chain_continues(const struct rr_op *op, int result)
 {
 	if (result < 0)
 		return false;
-	uint64_t expected = expected_length(op);
+	uint64_t expected = rr__op_expected_length(op);
 	return expected == 0 || (uint64_t)result >= expected;
 }
 
@@ -68,63 +49,102 @@ static void release_chain(struct rr_loop *loop, struct rr_op *op, int result)
 	}
 }
 
-/* ---- completion --------------------------------------------------------- */
+/* ---- completion: the one place callbacks run --------------------------- */
 
-/* Inlined into both callers: it is the completion path of every op. */
-static inline __attribute__((always_inline)) void
-run_callback(struct rr_loop *loop, struct rr_op *op, int result)
+/* Append `op` to the list of completions whose callbacks are due. */
+static void push_due(struct rr_loop *loop, struct rr_op *op)
 {
-	if (op->chain_next)
-		release_chain(loop, op, result);
-	op->result = result;
-	op->state = RR_OP_IDLE;
-	op->flags &= (uint16_t)~RR_OP_PER_USE_FLAGS;
-	op->next = NULL;
-	loop->in_flight--;
-	loop->stats.ops_completed++;
-	loop->callbacks_run++;
-	/* The op is free from here: the callback may schedule it again. */
-	op->callback(loop, op, result);
+	op->due_next = NULL;
+	if (loop->completed_tail)
+		loop->completed_tail->due_next = op;
+	else
+		loop->completed_head = op;
+	loop->completed_tail = op;
 }
 
-void rr__op_complete(struct rr_loop *loop, struct rr_op *op, int result,
-		     bool more)
+bool rr__op_report(struct rr_loop *loop, struct rr_op *op, int result,
+		   bool more)
 {
-	if (more) {
-		/* A multishot result: the op stays in flight. */
-		op->result = result;
-		op->flags |= RR_OP_F_MORE;
-		loop->stats.ops_completed++;
-		loop->callbacks_run++;
-		op->callback(loop, op, result);
-		return;
+	if (op->flags & RR_OP_F_DUE) {
+		if (more)
+			return false; /* the backend keeps it for a later turn */
+		/* A multishot op's last result (a cancel, an error) while its
+		 * previous one waits: it is delivered right after that one. */
+		op->final_result = result;
+		op->flags |= RR_OP_F_FINAL_DUE;
+		return true;
 	}
-	run_callback(loop, op, result);
+	op->result = result;
+	op->flags |= RR_OP_F_DUE;
+	if (more)
+		op->flags |= RR_OP_F_DUE_MORE; /* the op stays in flight */
+	else
+		op->state = RR_OP_COMPLETED;
+	push_due(loop, op);
+	return true;
 }
 
 void rr__complete_later(struct rr_loop *loop, struct rr_op *op, int result)
 {
-	op->result = result;
-	op->state = RR_OP_COMPLETED;
+	(void)rr__op_report(loop, op, result, false); /* a last result: taken */
+}
+
+/* The op's last callback: the op is idle (and free to be scheduled again)
+ * when it starts.  Inlined: it is the completion path of every op. */
+static inline __attribute__((always_inline)) void
+deliver_last(struct rr_loop *loop, struct rr_op *op)
+{
+	int result = op->result;
+
+	if (op->chain_next)
+		release_chain(loop, op, result);
+	op->state = RR_OP_IDLE;
+	op->flags &= (uint16_t)~RR_OP_PER_USE_FLAGS;
+	op->scheduled_mark = 0;
 	op->next = NULL;
-	if (loop->completed_tail)
-		loop->completed_tail->next = op;
-	else
-		loop->completed_head = op;
-	loop->completed_tail = op;
+	loop->in_flight--;
+	loop->stats.ops_completed++;
+	loop->callbacks_run++;
+	op->callback(loop, op, result);
+}
+
+/* A multishot result: the op stays in flight, rr_op_more(op) is true. */
+static void deliver_more(struct rr_loop *loop, struct rr_op *op)
+{
+	int result = op->result;
+	bool last_follows = (op->flags & RR_OP_F_FINAL_DUE) != 0;
+
+	op->flags &= (uint16_t)~(RR_OP_F_DUE | RR_OP_F_DUE_MORE | RR_OP_F_FINAL_DUE);
+	op->flags |= RR_OP_F_MORE;
+	if (last_follows) {
+		/* Due again at once, behind what is due now; finished from
+		 * here on, so that the callback cannot schedule or cancel it. */
+		op->result = op->final_result;
+		op->state = RR_OP_COMPLETED;
+		op->flags |= RR_OP_F_DUE;
+		push_due(loop, op);
+	}
+	loop->stats.ops_completed++;
+	loop->callbacks_run++;
+	op->callback(loop, op, result);
 }
 
 unsigned rr__run_completed(struct rr_loop *loop)
 {
 	unsigned ran = 0;
 
-	/* Callbacks may add to the list; they run in this same pass. */
+	/* Callbacks may add to the list, and may turn the loop, which runs
+	 * this same list: each op is taken off it before its callback. */
 	while (loop->completed_head) {
 		struct rr_op *op = loop->completed_head;
-		loop->completed_head = op->next;
+		loop->completed_head = op->due_next;
 		if (!loop->completed_head)
 			loop->completed_tail = NULL;
-		run_callback(loop, op, op->result);
+		op->due_next = NULL;
+		if (op->flags & RR_OP_F_DUE_MORE)
+			deliver_more(loop, op);
+		else
+			deliver_last(loop, op);
 		ran++;
 	}
 	return ran;

@@ -307,16 +307,32 @@ int rr_loop_run_for_ns(struct rr_loop *loop, uint64_t timeout_ns)
 	return ret < 0 ? ret : (int)(loop->callbacks_run - start);
 }
 
-/* Complete every queued op and timer with -ECANCELED (deinit). */
+/* Complete every queued op and timer with -ECANCELED (deinit), except the
+ * ops that still run at deinit (a close that was asked for): those stay
+ * queued, in order, for the backend. */
 static void cancel_queued_and_timers(struct rr_loop *loop)
 {
+	struct rr_op *keep_head = NULL, *keep_tail = NULL;
+	uint64_t kept = 0;
+
 	while (loop->queued_head) {
 		struct rr_op *op = loop->queued_head;
 		loop->queued_head = op->next;
-		loop->queued_count--;
+		op->next = NULL;
+		if (rr__op_kind(op)->runs_at_deinit && !(op->flags & RR_OP_F_CANCELING)) {
+			if (keep_tail)
+				keep_tail->next = op;
+			else
+				keep_head = op;
+			keep_tail = op;
+			kept++;
+			continue;
+		}
 		rr__complete_later(loop, op, -ECANCELED);
 	}
-	loop->queued_tail = NULL;
+	loop->queued_head = keep_head;
+	loop->queued_tail = keep_tail;
+	loop->queued_count = kept;
 	struct rr_op *timer;
 	while ((timer = rr__timer_pop(&loop->timer_root)))
 		rr__complete_later(loop, timer, -ECANCELED);
@@ -324,18 +340,22 @@ static void cancel_queued_and_timers(struct rr_loop *loop)
 
 void rr_loop_deinit(struct rr_loop *loop)
 {
-	if (!loop || !loop->initialized)
+	/* (A callback that deinits its loop during deinit: the outer one
+	 * finishes the job.) */
+	if (!loop || !loop->initialized || loop->closing)
 		return;
 	loop->closing = true;
 
-	/* Ops the backend never saw, and timers, are the core's to cancel;
-	 * the rest are in flight: ask the backend to cancel them all, and reap
-	 * until every callback has run.  Each round asks again, since an op
-	 * that was just being issued may miss a request, and a chain link held
-	 * by the core may have been released into the queue meanwhile. */
+	/* Ops the backend never saw, and timers, are the core's to cancel,
+	 * except closes, which still happen; the rest are in flight: ask the
+	 * backend to cancel them all (closes again excepted), and reap until
+	 * every callback has run.  Each round asks again, since an op that was
+	 * just being issued may miss a request, and a chain link held by the
+	 * core may have been released into the queue meanwhile. */
 	uint64_t give_up = rr__monotonic_ns() + DEINIT_GRACE_NS;
 	for (;;) {
 		cancel_queued_and_timers(loop);
+		rr__start_queued(loop);
 		rr__run_completed(loop);
 		if (!loop->in_flight || rr__monotonic_ns() >= give_up)
 			break;

@@ -5,17 +5,18 @@
 #include "backend.h"
 
 /* Flags that describe one scheduling of an op, cleared when it completes:
- * the caller's marks and every private bit (8-15), which the loop and the
- * backends use for what they learned about this use of the op. */
+ * the caller's marks and every private bit (8-15, backend.h), which the
+ * loop and the backends use for what they learned about this use of it. */
 #define RR_OP_PER_USE_FLAGS                                                    \
 	(RR_OP_F_LINK | RR_OP_F_MULTISHOT | RR_OP_F_MORE | RR_OP_F_POLLED |     \
-	 RR_OP_F_ABSOLUTE | 0xff00u)
+	 0xff00u)
 
-/* Record a result found by the core itself (a timer, a cancelled queued
- * op); the callback runs from the loop, never from the calling function. */
+/* Record a last result found by the core itself (a timer, a cancelled
+ * queued op): rr__op_report's, for the core. */
 void rr__complete_later(struct rr_loop *loop, struct rr_op *op, int result);
 
-/* Run the callbacks of rr__complete_later ops.  Returns how many ran. */
+/* Run the callbacks that are due (the delivery rule, backend.h), the ones
+ * they make due included.  Returns how many ran. */
 unsigned rr__run_completed(struct rr_loop *loop);
 
 /* Hand queued ops to the backend while it has room. */

@@ -36,6 +36,7 @@ static int enqueue(struct rr_loop *loop, struct rr_op *op,
 {
 	op->type = (uint8_t)type;
 	op->state = RR_OP_QUEUED;
+	op->scheduled_mark = RR_OP_SCHEDULED_MARK;
 	op->result = 0;
 	op->next = NULL;
 	loop->in_flight++;
@@ -82,7 +83,7 @@ static int schedule_rw(struct rr_loop *loop, struct rr_op *op,
 		       unsigned len, int64_t offset)
 {
 	CLAIM(loop, op);
-	if (!buf && len)
+	if ((!buf && len) || len > INT_MAX)
 		return -EINVAL;
 	op->args.rw.fd = fd;
 	op->args.rw.buf = (void *)(uintptr_t)buf;
@@ -109,6 +110,11 @@ static int schedule_rwv(struct rr_loop *loop, struct rr_op *op,
 {
 	CLAIM(loop, op);
 	if ((!iov && iovcnt) || iovcnt > IOV_MAX)
+		return -EINVAL;
+	uint64_t total = 0;
+	for (unsigned i = 0; i < iovcnt; i++)
+		total += iov[i].iov_len;
+	if (total > INT_MAX)
 		return -EINVAL;
 	op->args.rwv.fd = fd;
 	op->args.rwv.iov = iov;
@@ -239,7 +245,7 @@ static int schedule_xfer(struct rr_loop *loop, struct rr_op *op,
 			 size_t len, int flags)
 {
 	CLAIM(loop, op);
-	if ((!buf && len) || len > UINT_MAX)
+	if ((!buf && len) || len > INT_MAX)
 		return -EINVAL;
 	op->args.xfer.fd = fd;
 	op->args.xfer.buf = (void *)(uintptr_t)buf;
@@ -312,11 +318,10 @@ int rr_timeout(struct rr_loop *loop, struct rr_op *op, uint64_t ns,
 	if (!(flags & RR_TIMEOUT_ABSOLUTE)) {
 		uint64_t now = rr__monotonic_ns();
 		deadline = ns > UINT64_MAX - now ? UINT64_MAX : now + ns;
-	} else {
-		op->flags |= RR_OP_F_ABSOLUTE;
 	}
 	op->type = RR_OP_TIMEOUT;
 	op->state = RR_OP_TIMER;
+	op->scheduled_mark = RR_OP_SCHEDULED_MARK;
 	op->result = 0;
 	op->next = NULL;
 	op->args.timer.deadline_ns = deadline;

@@ -159,6 +159,25 @@ int rr_ring_init(unsigned entries, struct rr_ring *ring, unsigned flags)
 	return rr_ring_init_params(entries, ring, &params);
 }
 
+/*
+ * What the ring's pointers show once it is gone: a head and a tail of 0 in
+ * a ring of 0 entries, so that the inline calls find it full and empty
+ * (rr_get_sqe NULL, counts 0) instead of reading unmapped memory.  Nothing
+ * ever writes it: rr_cq_advance moves nothing past a tail of 0.
+ */
+static unsigned dead_ring_word;
+
+static void leave_dead(struct rr_ring *ring)
+{
+	memset(&ring->sq, 0, sizeof(ring->sq));
+	memset(&ring->cq, 0, sizeof(ring->cq));
+	ring->sq.khead = ring->sq.ktail = ring->sq.kflags = ring->sq.kdropped =
+		&dead_ring_word;
+	ring->cq.khead = ring->cq.ktail = ring->cq.koverflow = &dead_ring_word;
+	ring->ring_fd = -1;
+	ring->enter_fd = -1;
+}
+
 void rr_ring_exit(struct rr_ring *ring)
 {
 	if (!ring || ring->ring_fd < 0 || !ring->sq.ring_ptr)
@@ -169,6 +188,5 @@ void rr_ring_exit(struct rr_ring *ring)
 		rr_unregister_ring_fd(ring);
 	unmap_rings(ring);
 	close(ring->ring_fd);
-	ring->ring_fd = -1;
-	ring->enter_fd = -1;
+	leave_dead(ring);
 }

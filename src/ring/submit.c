@@ -57,6 +57,10 @@ int rr__enter(struct rr_ring *ring, unsigned to_submit, unsigned min_complete,
 
 static int submit(struct rr_ring *ring, unsigned wait_nr)
 {
+	if (ring->ring_fd < 0) {
+		rr__misuse("rr_submit on a ring after rr_ring_exit");
+		return -EBADF;
+	}
 	unsigned flags = 0;
 	unsigned published = ring->sq.sqe_tail - ring->sq.sqe_head;
 	unsigned to_submit = rr__flush_sq(ring);

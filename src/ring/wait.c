@@ -37,6 +37,9 @@ static int get_cqe(struct rr_ring *ring, struct io_uring_cqe **cqe_ptr,
 	bool entered_for_events = false;
 	uint64_t poll_deadline = UINT64_MAX;
 
+	if (ring->ring_fd < 0)
+		return -EBADF; /* exited (rr_ring_exit) */
+
 	if (arg && arg->ts && rr__reap_must_enter(ring)) {
 		const struct __kernel_timespec *ts =
 			(const struct __kernel_timespec *)(uintptr_t)arg->ts;

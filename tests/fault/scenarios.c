@@ -65,6 +65,9 @@ static void echo_step(struct scenario *sc, int index, int result)
 	struct rr_loop *loop = &sc->loop;
 	bool whole = result == ECHO_BYTES;
 
+	/* An accepted connection is ours to close, aborted or not. */
+	if (index == ECHO_ACCEPT && result >= 0)
+		e->server = result;
 	if (result < 0 || (index != ECHO_ACCEPT && index != ECHO_CONNECT && !whole)) {
 		echo_abort(sc, result < 0 ? result : -EPIPE);
 		return;
@@ -78,7 +81,6 @@ static void echo_step(struct scenario *sc, int index, int result)
 				     e->client, e->out, ECHO_BYTES, MSG_WAITALL));
 		break;
 	case ECHO_ACCEPT:
-		e->server = result;
 		sc_scheduled(sc, ECHO_SERVER_RECV,
 			     rr_recv(loop, sc_op(sc, ECHO_SERVER_RECV, echo_step),
 				     e->server, e->mid, ECHO_BYTES, MSG_WAITALL));

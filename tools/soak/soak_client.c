@@ -207,9 +207,11 @@ static void timer_step(struct rr_loop *loop, struct rr_op *op, int result)
 		send_message(c);
 	} else if (c->phase == ABANDONING) {
 		int ret = rr_cancel(loop, &c->io);
-		if (ret == -ENOENT) /* the echo already arrived */
+		/* -ENOENT: the echo already arrived.  If its callback ran,
+		 * go on from here; if it is still due, io_step goes on. */
+		if (ret == -ENOENT && rr_op_is_idle(&c->io))
 			connect_again(c);
-		else
+		else if (ret != -ENOENT)
 			must(c, ret, "rr_cancel(recv)");
 	}
 }

@@ -1,0 +1,136 @@
+/*
+ * Caller errors on the ring layer: a CQE seen twice, calls after
+ * rr_ring_exit, lengths a 32-bit SQE field cannot hold.  A build with
+ * asserts (rr_loop_asserts_enabled) aborts; a build without them must not
+ * corrupt the ring: the head never passes the tail, calls on an exited ring
+ * fail with -EBADF, lengths are clamped.
+ */
+#define _GNU_SOURCE
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "helpers.h"
+
+TestSuite(misuse, .timeout = 60);
+
+/* Run `body` in a child; true when the child died of SIGABRT. */
+static bool aborts_in_child(void (*body)(struct rr_ring *), struct rr_ring *ring)
+{
+	pid_t child = fork();
+
+	if (child == 0) {
+		signal(SIGABRT, SIG_DFL);
+		body(ring);
+		_exit(0);
+	}
+	int status;
+	cr_assert_eq(waitpid(child, &status, 0), child);
+	return WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT;
+}
+
+static void submit_nops(struct rr_ring *ring, unsigned count)
+{
+	for (unsigned i = 0; i < count; i++) {
+		struct io_uring_sqe *sqe = must_get_sqe(ring);
+		rr_prep_nop(sqe);
+		rr_sqe_set_data64(sqe, 100 + i);
+	}
+	cr_assert_eq(rr_submit(ring), (int)count);
+}
+
+static void see_one_more(struct rr_ring *ring)
+{
+	rr_cq_advance(ring, 1);
+}
+
+/* Seeing one CQE twice used to move the head past the tail: rr_cq_ready
+ * said 4294967295 and the next peek returned a stale slot. */
+Test(misuse, a_cqe_seen_twice_never_moves_the_head_past_the_tail)
+{
+	struct rr_ring ring;
+	struct io_uring_cqe *cqe;
+
+	ring_init_or_skip(&ring, 8, 0);
+	submit_nops(&ring, 1);
+	cr_assert_eq(rr_peek_cqe(&ring, &cqe), 0);
+	rr_cqe_seen(&ring, cqe);
+	cr_assert_eq(rr_cq_ready(&ring), 0u);
+	if (rr_loop_asserts_enabled()) {
+		cr_assert(aborts_in_child(see_one_more, &ring),
+			  "a second rr_cqe_seen must abort in a build with asserts");
+	} else {
+		rr_cqe_seen(&ring, cqe);
+		cr_assert_eq(rr_cq_ready(&ring), 0u, "clamped at the tail");
+	}
+	/* The ring still works: the next CQE is the next NOP's. */
+	submit_nops(&ring, 1);
+	cqe = wait_cqe_ms(&ring, 5000);
+	cr_assert_eq(cqe->user_data, 100u);
+	rr_cqe_seen(&ring, cqe);
+	cr_assert_eq(rr_cq_ready(&ring), 0u);
+	rr_ring_exit(&ring);
+}
+
+static void submit_after_exit(struct rr_ring *ring)
+{
+	rr_submit(ring);
+}
+
+/* Calls on an exited ring used to touch its unmapped memory. */
+Test(misuse, calls_after_rr_ring_exit_are_refused)
+{
+	struct rr_ring ring;
+	struct io_uring_cqe *cqe = NULL;
+
+	ring_init_or_skip(&ring, 8, 0);
+	rr_ring_exit(&ring);
+	cr_assert_null(rr_get_sqe(&ring), "no SQE from an exited ring");
+	cr_assert_eq(rr_sq_ready(&ring), 0u);
+	cr_assert_eq(rr_cq_ready(&ring), 0u);
+	cr_assert_eq(rr_peek_cqe(&ring, &cqe), -EBADF);
+	cr_assert_eq(rr_wait_cqe(&ring, &cqe), -EBADF);
+	if (rr_loop_asserts_enabled())
+		cr_assert(aborts_in_child(submit_after_exit, &ring),
+			  "rr_submit after rr_ring_exit must abort in a build with asserts");
+	else
+		cr_assert_eq(rr_submit(&ring), -EBADF);
+	rr_ring_exit(&ring); /* twice is fine */
+}
+
+static void prep_huge_recv(struct rr_ring *ring)
+{
+	static char buf[16];
+
+	rr_prep_recv(must_get_sqe(ring), 0, buf, ((size_t)1 << 32) + 5, 0);
+}
+
+/* A size_t length that the SQE's 32-bit len cannot hold used to be
+ * truncated (2^32 + 5 became 5).  It is caught, or clamped to UINT32_MAX
+ * (a transfer the kernel shortens, never a different small one). */
+Test(misuse, a_length_beyond_32_bits_is_never_truncated)
+{
+	struct rr_ring ring;
+	static char buf[16];
+
+	ring_init_or_skip(&ring, 8, 0);
+#if SIZE_MAX > UINT32_MAX
+	if (rr_loop_asserts_enabled()) {
+		cr_assert(aborts_in_child(prep_huge_recv, &ring),
+			  "rr_prep_recv with 2^32+5 must abort in a build with asserts");
+	} else {
+		struct io_uring_sqe *sqe = must_get_sqe(&ring);
+		rr_prep_send(sqe, 0, buf, ((size_t)1 << 32) + 5, 0);
+		cr_assert_eq(sqe->len, UINT32_MAX);
+		rr_prep_nop(sqe);
+	}
+#endif
+	struct io_uring_sqe *sqe = must_get_sqe(&ring);
+	rr_prep_recv(sqe, 0, buf, UINT32_MAX, 0);
+	cr_assert_eq(sqe->len, UINT32_MAX, "the largest length is kept");
+	rr_prep_nop(sqe);
+	rr_ring_exit(&ring);
+}
