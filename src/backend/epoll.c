@@ -146,6 +146,7 @@ static const struct rr_poller epoll_poller = {
 	.open = epoll_open,
 	.close = epoll_close,
 	.arm = epoll_arm,
+	.disarm = NULL, /* MOD on a reused fd fails with ENOENT: arm adds it */
 	.wait = epoll_wait_events,
 	.wake = epoll_wake,
 };

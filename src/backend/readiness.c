@@ -165,6 +165,15 @@ static void fail_waiters(struct rr_readiness *r, struct rr_fd_waiters *w, int er
 	}
 }
 
+void rr__readiness_fd_gone(struct rr_readiness *r, int fd)
+{
+	if (fd < 0 || (size_t)fd >= r->fds_len)
+		return;
+	/* Nothing will ever make its ops ready; the poller holds nothing. */
+	r->fds[fd].known = false;
+	r->fds[fd].armed = 0;
+}
+
 void rr__readiness_event(struct rr_readiness *r, int fd, unsigned events,
 			 int error)
 {
@@ -179,10 +188,7 @@ void rr__readiness_event(struct rr_readiness *r, int fd, unsigned events,
 		run_side(r, w, false, events, error);
 	int ret = rearm(r, fd, w);
 	if (ret == -EBADF) {
-		/* The fd is gone (closed under us): nothing will ever make its
-		 * ops ready.  They stay queued until cancelled, as on io_uring,
-		 * where an op holds its own reference to the file. */
-		w->known = false;
+		rr__readiness_fd_gone(r, fd);
 	} else if (ret < 0) {
 		/* The poller could not take the interest (ENOMEM, ENOSPC): the
 		 * ops would never be woken, so they fail with its error. */
@@ -303,6 +309,11 @@ int rr__readiness_cancel(struct rr_loop *loop, struct rr_op *op)
 		struct rr_fd_waiters *w = &r->fds[fd];
 		found = unlink_op(&w->read_head, &w->read_tail, op) ||
 			unlink_op(&w->write_head, &w->write_tail, op);
+		if (found && !w->read_head && !w->write_head && w->armed) {
+			if (r->poller->disarm)
+				r->poller->disarm(r, fd, w->armed);
+			w->armed = 0;
+		}
 	}
 	if (!found)
 		return -ENOENT;

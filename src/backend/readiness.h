@@ -37,6 +37,10 @@ struct rr_poller {
 	 * before (a hint: the poller must cope with a closed and reused fd).
 	 * 0 or -errno. */
 	int (*arm)(struct rr_readiness *r, int fd, unsigned interest, bool known);
+	/* Drop the `interest` still held for `fd`, whose last waiting op was
+	 * cancelled (it may be closed and its number reused next).  May be
+	 * NULL where arm copes with a stale registration itself. */
+	void (*disarm)(struct rr_readiness *r, int fd, unsigned interest);
 	/* Wait up to `timeout_ns` (0: poll; UINT64_MAX: no limit).  Report
 	 * each ready fd with rr__readiness_event and a consumed wake-up with
 	 * rr__wake_seen.  Returns the events reported or -errno. */
@@ -71,6 +75,11 @@ struct rr_readiness {
  * the poller learned with the event (kqueue's EV_EOF fflags), else 0. */
 void rr__readiness_event(struct rr_readiness *r, int fd, unsigned events,
 			 int error);
+
+/* Called by a poller when it learns that `fd` was closed (its interest
+ * could not be set: EBADF).  Its ops stay queued until cancelled, as on
+ * io_uring, where an op holds its own reference to the file. */
+void rr__readiness_fd_gone(struct rr_readiness *r, int fd);
 
 /* The vtable entries every readiness backend shares; the poller's backend
  * table points at these and passes its poller to init. */
