@@ -30,7 +30,21 @@
  * loop per thread for thread-per-core programs.
  *
  * Callbacks never run inside the call that scheduled the op; they run from
- * rr_loop_run / rr_loop_run_for_ns / rr_loop_deinit.
+ * rr_loop_run / rr_loop_run_for_ns / rr_loop_deinit, in one place: the
+ * backend first reports every result it finds in a turn, then the loop runs
+ * the callbacks, in the order the results were found.  So a callback may
+ * schedule and cancel ops, close fds, turn the loop again (a nested
+ * rr_loop_run runs the callbacks still due, each once) and rr_loop_deinit
+ * its loop; the loop's memory must stay valid until the outermost
+ * rr_loop_run returns.  Results found in the same turn are delivered in
+ * that turn: an op whose callback is still due is not idle (rr_op_is_idle),
+ * and rr_cancel on it returns -ENOENT.
+ *
+ * Caller errors that cannot be returned (rr_op_init on a scheduled op, a
+ * second scheduling of an op in flight) abort in a library built with
+ * asserts: meson's default debugoptimized build; -Dbuildtype=release drops
+ * them, and the calls take their documented safe path (rr_loop_asserts_
+ * enabled tells which build a program has).
  */
 #ifndef RAWRING_LOOP_H
 #define RAWRING_LOOP_H
@@ -290,8 +304,11 @@ int rr_loop_init(struct rr_loop *loop, const struct rr_loop_options *options);
 /*
  * Tear the loop down.  Ops still scheduled are cancelled and each callback
  * runs exactly once, with -ECANCELED or with its real result if it finished
- * first; a callback that schedules during deinit gets -ESHUTDOWN.  fds the
- * application owns are never closed.  Safe to call twice.
+ * first; a callback that schedules during deinit gets -ESHUTDOWN.  An
+ * rr_close that was scheduled still happens (its callback gets the close's
+ * result), so that no fd the application gave up leaks; no other fd the
+ * application owns is ever closed.  Safe to call twice, and from a callback
+ * of the loop (the rr_loop_run that ran it then returns).
  */
 void rr_loop_deinit(struct rr_loop *loop);
 
@@ -386,8 +403,9 @@ int rr_async_send_from(struct rr_loop *from, struct rr_async *async);
  * call: the op is prepared for the backend (on io_uring, an SQE) or queued
  * behind ops waiting for room, and goes out with the next turn's batch.
  * Errors: -EBUSY when the op is still in
- * flight, -EINVAL for a NULL op/callback or bad arguments, -ESHUTDOWN during
- * deinit.  Errors of the operation itself (a bad fd, a refused connection)
+ * flight, -EINVAL for a NULL op/callback or bad arguments (a length, or an
+ * iovec's total, above INT_MAX: the largest result a callback can carry),
+ * -ESHUTDOWN during deinit.  Errors of the operation itself (a bad fd, a refused connection)
  * arrive in the callback's result.
  */
 

@@ -86,6 +86,8 @@ static unsigned ready_bits(uint32_t events)
 
 	if (events & (EPOLLIN | EPOLLRDHUP))
 		ready |= RR_READY_IN;
+	if (events & EPOLLRDHUP)
+		ready |= RR_READY_RDHUP;
 	if (events & EPOLLOUT)
 		ready |= RR_READY_OUT;
 	if (events & EPOLLERR)

@@ -186,6 +186,8 @@ static unsigned report_done(struct rr_loop *loop)
 		int result = iocp_op_of(op)->result;
 		rr__iocp_unlink(io, op);
 		reported++;
+		if (op->type == RR_OP_RECV_MULTISHOT && result > 0)
+			rr__buf_filled(op, iocp_op_of(op)->buffer);
 		bool rearm = rr__multishot_goes_on(op, result);
 		if (!rearm || (op->flags & RR_OP_F_CANCELING) || loop->closing) {
 			rr__op_report(loop, op, result, false);

@@ -547,7 +547,9 @@ void rr__iocp_finish(struct rr_loop *loop, struct rr_op *op)
 		result = err ? -rr__iocp_errno(err) : 0;
 		break;
 	case RR_OP_POLL:
-		if (err)
+		if (err == ERROR_OPERATION_ABORTED)
+			result = -ECANCELED; /* CancelIoEx: rr_cancel */
+		else if (err)
 			result = POLLERR | POLLHUP;
 		else
 			result = (op->args.poll.events & (POLLOUT | POLLWRNORM)) ? POLLOUT : POLLIN;
@@ -569,7 +571,8 @@ void rr__iocp_finish(struct rr_loop *loop, struct rr_op *op)
 			return;
 		}
 		if (!err && bytes) {
-			rr__buf_filled(op, p->buffer);
+			/* The buffer is named when the result is reported
+			 * (report_done): an earlier one may still be due. */
 			result = (int)bytes;
 			break;
 		}

@@ -165,8 +165,11 @@ static unsigned ready_bits(const struct kevent *ev)
 {
 	unsigned ready = ev->filter == EVFILT_WRITE ? RR_READY_OUT : RR_READY_IN;
 
+	/* EV_EOF on the read filter: the peer shut down writing (it may be
+	 * gone altogether: kqueue does not say); on the write filter: nothing
+	 * can be written any more. */
 	if (ev->flags & EV_EOF)
-		ready |= RR_READY_HUP;
+		ready |= ev->filter == EVFILT_WRITE ? RR_READY_HUP : RR_READY_RDHUP;
 	if (ev->flags & EV_ERROR)
 		ready = RR_READY_ERR | RR_READY_IN | RR_READY_OUT;
 	return ready;

@@ -23,6 +23,7 @@ enum {
 	RR_READY_ERR = 1u << 2,
 	RR_READY_HUP = 1u << 3,
 	RR_READY_PRI = 1u << 4,
+	RR_READY_RDHUP = 1u << 5,  /* the peer shut down its writing side */
 };
 
 struct rr_readiness;

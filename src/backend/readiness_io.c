@@ -257,6 +257,14 @@ static int do_connect(struct rr_readiness *r, struct rr_op *op, unsigned ready,
 	return -err;
 }
 
+/* io_uring reports a peer's shutdown of its writing side to every poll,
+ * asked for or not (the kernel's IO_POLL_UNMASK); so does the emulation. */
+#ifdef POLLRDHUP
+#define ALWAYS_POLLED (POLLERR | POLLHUP | POLLRDHUP)
+#else
+#define ALWAYS_POLLED (POLLERR | POLLHUP)
+#endif
+
 static unsigned poll_bits(unsigned ready)
 {
 	unsigned revents = 0;
@@ -271,17 +279,21 @@ static unsigned poll_bits(unsigned ready)
 		revents |= POLLHUP;
 	if (ready & RR_READY_PRI)
 		revents |= POLLPRI;
+#ifdef POLLRDHUP
+	if (ready & RR_READY_RDHUP)
+		revents |= POLLRDHUP;
+#endif
 	return revents;
 }
 
 static int do_poll(struct rr_readiness *r, struct rr_op *op, unsigned ready)
 {
-	unsigned wanted = op->args.poll.events | POLLERR | POLLHUP;
+	unsigned wanted = op->args.poll.events | ALWAYS_POLLED;
 	unsigned revents = poll_bits(ready) & wanted;
 
 	if (revents)
 		return (int)revents;
-	struct pollfd pfd = { .fd = op->args.poll.fd, .events = (short)op->args.poll.events };
+	struct pollfd pfd = { .fd = op->args.poll.fd, .events = (short)wanted };
 	int ret = counted(r, RR_FAULTABLE(RR_FAULT_POLL, -1, poll(&pfd, 1, 0)));
 	if (ret < 0)
 		return ret;
