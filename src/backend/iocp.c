@@ -2,8 +2,9 @@
  * The IOCP backend: Windows completes the I/O itself and queues a packet on
  * the loop's completion port, as io_uring posts a CQE.  There is no
  * submission batching in IOCP: each op is its own call, made when the loop
- * flushes (see iocp.h for the three lists an op moves through), and the
- * port is reaped in batches with GetQueuedCompletionStatusEx.
+ * flushes (see iocp_shared.h for the three lists an op moves through), and the
+ * port is reaped in batches with GetQueuedCompletionStatusEx.  Calls run
+ * one way: iocp.c -> iocp_ops.c -> iocp_lists.c, iocp_handles.c.
  */
 #include <errno.h>
 #include <limits.h>
@@ -12,7 +13,7 @@
 
 #include "../common/clock.h"
 #include "../common/fault.h"
-#include "iocp.h"
+#include "iocp_shared.h"
 
 /* The completion key of rr_loop_wake's packets (ops use key 0). */
 #define WAKE_KEY ((ULONG_PTR)1)
@@ -20,54 +21,6 @@
 #define REAP_BATCH 64
 /* Rounds of issue-and-report per flush before the port is waited on. */
 #define ISSUE_ROUNDS 4
-
-/* ---- the lists ---------------------------------------------------------- */
-
-static struct iocp_list_head *list_head(struct iocp *io, enum iocp_list list)
-{
-	return list == IOCP_ISSUE ? &io->issue : list == IOCP_PENDING ? &io->pending : &io->done;
-}
-
-void rr__iocp_push(struct iocp *io, struct rr_op *op, enum iocp_list list)
-{
-	struct iocp_op *p = iocp_op_of(op);
-	struct iocp_list_head *head = list_head(io, list);
-
-	p->list = (uint8_t)list;
-	p->next = NULL;
-	p->prev = head->tail;
-	if (head->tail)
-		iocp_op_of(head->tail)->next = op;
-	else
-		head->head = op;
-	head->tail = op;
-}
-
-void rr__iocp_unlink(struct iocp *io, struct rr_op *op)
-{
-	struct iocp_op *p = iocp_op_of(op);
-
-	if (p->list == IOCP_NOWHERE)
-		return;
-	struct iocp_list_head *head = list_head(io, (enum iocp_list)p->list);
-	if (p->prev)
-		iocp_op_of(p->prev)->next = p->next;
-	else
-		head->head = p->next;
-	if (p->next)
-		iocp_op_of(p->next)->prev = p->prev;
-	else
-		head->tail = p->prev;
-	p->prev = p->next = NULL;
-	p->list = IOCP_NOWHERE;
-}
-
-void rr__iocp_done(struct iocp *io, struct rr_op *op, int result)
-{
-	rr__iocp_unlink(io, op);
-	iocp_op_of(op)->result = result;
-	rr__iocp_push(io, op, IOCP_DONE);
-}
 
 /* ---- setup -------------------------------------------------------------- */
 

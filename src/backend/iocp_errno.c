@@ -6,7 +6,7 @@
  */
 #include <errno.h>
 
-#include "iocp.h"
+#include "iocp_shared.h"
 
 int rr__iocp_errno(DWORD code)
 {

@@ -19,7 +19,7 @@
 #include <stdlib.h>
 
 #include "../common/fault.h"
-#include "iocp.h"
+#include "iocp_shared.h"
 
 static size_t slot_of(HANDLE handle, size_t capacity)
 {

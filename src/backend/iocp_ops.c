@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "../common/fault.h"
-#include "iocp.h"
+#include "iocp_shared.h"
 
 /* ERROR_IO_PENDING and WSA_IO_PENDING are the same code. */
 #define STARTED ERROR_IO_PENDING

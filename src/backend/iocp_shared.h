@@ -10,8 +10,8 @@
  * ops Windows has no overlapped form of) go to the done list with their
  * result.  flush_wait reports the done list, then reaps the port.
  */
-#ifndef RAWRING_BACKEND_IOCP_H
-#define RAWRING_BACKEND_IOCP_H
+#ifndef RAWRING_BACKEND_IOCP_SHARED_H
+#define RAWRING_BACKEND_IOCP_SHARED_H
 
 #include <winsock2.h>
 #include <ws2tcpip.h>
@@ -110,7 +110,7 @@ static inline struct iocp *iocp_of(struct rr_loop *loop)
 	return loop->backend_state;
 }
 
-/* The list helpers (iocp.c). */
+/* The list helpers (iocp_lists.c). */
 void rr__iocp_push(struct iocp *io, struct rr_op *op, enum iocp_list list);
 void rr__iocp_unlink(struct iocp *io, struct rr_op *op);
 void rr__iocp_done(struct iocp *io, struct rr_op *op, int result);
