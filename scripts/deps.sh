@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install what building and testing rawring needs on Debian 12, if missing:
-# a C compiler (gcc, and clang for the warning check), meson, ninja,
+# a C compiler (gcc, and clang for the warning check), g++ and clang++ (the
+# C++ consumer check), meson, ninja,
 # pkg-config, Criterion, python3 and wrk (the examples' checks), for the
 # Windows build mingw-w64 and Wine (which runs its tests), and the
 # benchmarks' references (liburing, libuv, fio), so that the suite's
@@ -11,6 +12,8 @@ set -euo pipefail
 needed=()
 command -v gcc >/dev/null || needed+=(gcc)
 command -v clang >/dev/null || needed+=(clang)
+command -v g++ >/dev/null || needed+=(g++)
+command -v clang++ >/dev/null || needed+=(clang)
 command -v meson >/dev/null || needed+=(meson)
 command -v ninja >/dev/null || needed+=(ninja-build)
 command -v pkg-config >/dev/null || needed+=(pkg-config)

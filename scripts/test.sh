@@ -47,9 +47,9 @@ meson test -C build-tsan --suite tsan --print-errorlogs -v || status=1
 echo "== clang release build (warnings are errors, no asserts)"
 # A release build (NDEBUG): caller errors take their documented non-abort
 # paths (-EBUSY, clamps, -EBADF), which the suites check there.
-CC=clang setup build-clang -Dwerror=true -Dtests=enabled -Dbuildtype=release || status=1
+CC=clang CXX=clang++ setup build-clang -Dwerror=true -Dtests=enabled -Dbuildtype=release || status=1
 meson compile -C build-clang || status=1
-meson test -C build-clang --print-errorlogs -v rawring loop-uring loop-epoll || status=1
+meson test -C build-clang --print-errorlogs -v rawring loop-uring loop-epoll cxx-consumer || status=1
 
 echo "== Windows cross build (mingw-w64), tests under Wine"
 setup build-win --cross-file cross/x86_64-w64-mingw32.txt -Dwerror=true -Dtests=enabled || exit 1

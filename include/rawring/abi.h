@@ -30,6 +30,15 @@
 #ifndef IORING_SETUP_HYBRID_IOPOLL
 #define IORING_SETUP_HYBRID_IOPOLL      (1U << 17) /* 6.13: sleep before polling */
 #endif
+#ifndef IORING_SETUP_CQE_MIXED
+#define IORING_SETUP_CQE_MIXED          (1U << 18) /* 6.18: 16- and 32-byte CQEs */
+#endif
+#ifndef IORING_SETUP_SQE_MIXED
+#define IORING_SETUP_SQE_MIXED          (1U << 19) /* 64- and 128-byte SQEs */
+#endif
+#ifndef IORING_SETUP_SQ_REWIND
+#define IORING_SETUP_SQ_REWIND          (1U << 20) /* SQEs always from index 0 */
+#endif
 
 /* io_uring_params.features bits added after 6.1. */
 #ifndef IORING_FEAT_REG_REG_RING
@@ -56,6 +65,20 @@
 /* cqe->flags added after 6.1. */
 #ifndef IORING_CQE_F_BUF_MORE
 #define IORING_CQE_F_BUF_MORE           (1U << 4) /* 6.12: incremental buffer consumption */
+#endif
+#ifndef IORING_CQE_F_SKIP
+#define IORING_CQE_F_SKIP               (1U << 5) /* 6.18: padding in a CQE_MIXED ring: skip it */
+#endif
+#ifndef IORING_CQE_F_32
+#define IORING_CQE_F_32                 (1U << 15) /* 6.18: a 32-byte CQE in a CQE_MIXED ring */
+#endif
+
+/* sqe->nop_flags (the rw_flags word of a NOP) added after 6.1. */
+#ifndef IORING_NOP_INJECT_RESULT
+#define IORING_NOP_INJECT_RESULT        (1U << 0) /* the CQE res is sqe->len */
+#endif
+#ifndef IORING_NOP_CQE32
+#define IORING_NOP_CQE32                (1U << 5) /* 6.18: post a 32-byte CQE (CQE_MIXED) */
 #endif
 
 /* sqe->timeout_flags added after 6.1. */

@@ -11,12 +11,16 @@
  *
  * The ring words are plain `unsigned` in the kernel ABI.  They are accessed
  * here through a cast to `_Atomic unsigned`, which has the same size and
- * representation as `unsigned` on every platform io_uring runs on.
+ * representation as `unsigned` on every platform io_uring runs on.  C++ has
+ * no `_Atomic`: there each helper is the same single atomic operation
+ * through the compiler's __atomic builtins (gcc, clang) on the plain word.
  */
 #ifndef RAWRING_BARRIER_H
 #define RAWRING_BARRIER_H
 
+#ifndef __cplusplus
 #include <stdatomic.h>
+#endif
 
 /*
  * Read the CQ tail, or the SQ head under SQPOLL: everything the kernel wrote
@@ -27,8 +31,12 @@
  */
 static inline unsigned rr_load_acquire(const unsigned *ring_word)
 {
+#ifdef __cplusplus
+	return __atomic_load_n(ring_word, __ATOMIC_ACQUIRE);
+#else
 	return atomic_load_explicit((const _Atomic unsigned *)ring_word,
 				    memory_order_acquire);
+#endif
 }
 
 /*
@@ -40,8 +48,12 @@ static inline unsigned rr_load_acquire(const unsigned *ring_word)
  */
 static inline void rr_store_release(unsigned *ring_word, unsigned value)
 {
+#ifdef __cplusplus
+	__atomic_store_n(ring_word, value, __ATOMIC_RELEASE);
+#else
 	atomic_store_explicit((_Atomic unsigned *)ring_word, value,
 			      memory_order_release);
+#endif
 }
 
 /*
@@ -52,8 +64,12 @@ static inline void rr_store_release(unsigned *ring_word, unsigned value)
 static inline void rr_store_release_u16(unsigned short *ring_word,
 					unsigned short value)
 {
+#ifdef __cplusplus
+	__atomic_store_n(ring_word, value, __ATOMIC_RELEASE);
+#else
 	atomic_store_explicit((_Atomic unsigned short *)ring_word, value,
 			      memory_order_release);
+#endif
 }
 
 /*
@@ -63,8 +79,12 @@ static inline void rr_store_release_u16(unsigned short *ring_word,
  */
 static inline unsigned rr_load_relaxed(const unsigned *ring_word)
 {
+#ifdef __cplusplus
+	return __atomic_load_n(ring_word, __ATOMIC_RELAXED);
+#else
 	return atomic_load_explicit((const _Atomic unsigned *)ring_word,
 				    memory_order_relaxed);
+#endif
 }
 
 /*
@@ -77,7 +97,11 @@ static inline unsigned rr_load_relaxed(const unsigned *ring_word)
  */
 static inline void rr_full_fence(void)
 {
+#ifdef __cplusplus
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+#else
 	atomic_thread_fence(memory_order_seq_cst);
+#endif
 }
 
 #endif /* RAWRING_BARRIER_H */

@@ -60,6 +60,16 @@
 extern "C" {
 #endif
 
+/* A private field the loop updates atomically.  C++ has no _Atomic; there
+ * the field is declared plain, with the same size and alignment (gcc and
+ * clang lay out _Atomic int and pointers as int and pointers), and only
+ * the library's C code ever touches it. */
+#ifdef __cplusplus
+#define RR_ATOMIC_FIELD(type) type
+#else
+#define RR_ATOMIC_FIELD(type) _Atomic(type)
+#endif
+
 struct rr_loop;
 struct rr_op;
 struct rr_buf_group;
@@ -271,7 +281,7 @@ struct rr_loop {
 	uint64_t callbacks_run;        /* op and async callbacks, for run modes */
 	unsigned max_chain;            /* longest chain the backend can take */
 	struct rr_loop_stats stats;
-	struct rr_async *_Atomic async_pending; /* rr_async_send'ed handles */
+	RR_ATOMIC_FIELD(struct rr_async *) async_pending; /* rr_async_send'ed handles */
 	struct rr_buf_group *buf_groups; /* set up on this loop */
 	bool closing;
 	bool initialized;
@@ -377,7 +387,7 @@ struct rr_async {
 	void *context;
 	struct rr_loop *loop;
 	struct rr_async *next;         /* private */
-	_Atomic int pending;           /* private */
+	RR_ATOMIC_FIELD(int) pending;  /* private */
 };
 
 void rr_async_init(struct rr_loop *loop, struct rr_async *async,

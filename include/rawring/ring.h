@@ -78,13 +78,37 @@ struct rr_ring {
 /* ---- setup and teardown ------------------------------------------------ */
 
 /*
+ * The IORING_SETUP_* flags rawring handles correctly; any other flag is
+ * refused with -EINVAL before the kernel sees it, even where the kernel
+ * would accept it: NO_MMAP and REGISTERED_FD_ONLY (rawring maps the rings
+ * itself), SQE_MIXED (128-byte SQEs between 64-byte ones) and SQ_REWIND
+ * (SQEs always from index 0), and flags newer than this header.
+ */
+#define RR_SETUP_FLAGS_SUPPORTED                                               \
+	(IORING_SETUP_IOPOLL | IORING_SETUP_SQPOLL | IORING_SETUP_SQ_AFF |      \
+	 IORING_SETUP_CQSIZE | IORING_SETUP_CLAMP | IORING_SETUP_ATTACH_WQ |    \
+	 IORING_SETUP_R_DISABLED | IORING_SETUP_SUBMIT_ALL |                    \
+	 IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG |                \
+	 IORING_SETUP_SQE128 | IORING_SETUP_CQE32 | IORING_SETUP_SINGLE_ISSUER | \
+	 IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_NO_SQARRAY |                 \
+	 IORING_SETUP_HYBRID_IOPOLL | IORING_SETUP_CQE_MIXED)
+
+/*
  * Create a ring with `entries` SQ entries (rounded up to a power of two by
  * the kernel) and IORING_SETUP_* `flags`, and map it.  Returns 0 or -errno:
  * -EINVAL for NULL ring, 0 entries, more than the kernel's maximum (32768)
- * without IORING_SETUP_CLAMP, a flag the running kernel rejects, or
- * IORING_SETUP_NO_MMAP / _REGISTERED_FD_ONLY (rawring maps the rings itself);
- * -ENOMEM, -EMFILE; -EPERM or -ENOSYS where io_uring is disabled or absent.
- * On failure nothing is left open or mapped.  Never blocks.
+ * without IORING_SETUP_CLAMP, a flag the running kernel rejects, or a flag
+ * outside RR_SETUP_FLAGS_SUPPORTED; -ENOMEM, -EMFILE; -EPERM or -ENOSYS
+ * where io_uring is disabled or absent.  On failure nothing is left open
+ * or mapped, and the ring is as an exited one (rr_ring_exit).  Never
+ * blocks.
+ *
+ * IORING_SETUP_CQE_MIXED (6.18): CQEs are 16 bytes, or 32 with
+ * IORING_CQE_F_32 set (they take two slots of the CQ), and the kernel may
+ * post an IORING_CQE_F_SKIP entry to pad the ring at its wrap.  The peek,
+ * wait and batch calls and rr_for_each_cqe never return a skip entry (they
+ * consume it, or step over it); rr_cqe_seen consumes rr_cqe_nr(ring, cqe)
+ * slots; rr_cq_advance counts slots.
  */
 int rr_ring_init(unsigned entries, struct rr_ring *ring, unsigned flags);
 
@@ -235,24 +259,53 @@ static inline void rr_cq_advance(struct rr_ring *ring, unsigned nr)
 	}
 }
 
+/* The CQ slots `cqe` takes: 2 for a 32-byte CQE of a CQE_MIXED ring,
+ * else 1. */
+static inline unsigned rr_cqe_nr(const struct rr_ring *ring,
+				 const struct io_uring_cqe *cqe)
+{
+	return (ring->setup_flags & IORING_SETUP_CQE_MIXED) &&
+			       (cqe->flags & IORING_CQE_F_32)
+		       ? 2
+		       : 1;
+}
+
 /* Mark the CQE returned by a peek or wait as consumed. */
 static inline void rr_cqe_seen(struct rr_ring *ring, struct io_uring_cqe *cqe)
 {
 	if (cqe)
-		rr_cq_advance(ring, 1);
+		rr_cq_advance(ring, rr_cqe_nr(ring, cqe));
+}
+
+/* For rr_for_each_cqe: the CQE at *head, stepping over the skip entries of
+ * a CQE_MIXED ring, or NULL at the tail. */
+static inline struct io_uring_cqe *rr__cqe_at(const struct rr_ring *ring,
+					      unsigned *head)
+{
+	/* Acquire pairs with the kernel's smp_store_release(cq.tail): the
+	 * CQEs before the tail are fully written when we see it. */
+	unsigned tail = rr_load_acquire(ring->cq.ktail);
+
+	while (*head != tail) {
+		struct io_uring_cqe *cqe =
+			&ring->cq.cqes[(*head & ring->cq.ring_mask) << ring->cqe_shift];
+		if (!(ring->setup_flags & IORING_SETUP_CQE_MIXED) ||
+		    !(cqe->flags & IORING_CQE_F_SKIP))
+			return cqe;
+		(*head)++;
+	}
+	return NULL;
 }
 
 /*
- * Iterate over the ready CQEs without consuming them; follow with
- * rr_cq_advance(ring, count).  `head` is an unsigned the loop owns.
+ * Iterate over the ready CQEs without consuming them (skip entries are
+ * stepped over); follow with rr_cq_advance(ring, head - *ring->cq.khead),
+ * the slots walked, which on rings without CQE_MIXED is the count of CQEs.
+ * `head` is an unsigned the loop owns.
  */
 #define rr_for_each_cqe(ring, head, cqe)                                       \
-	for ((head) = *(ring)->cq.khead;                                       \
-	     ((cqe) = ((head) != rr_load_acquire((ring)->cq.ktail)             \
-			       ? &(ring)->cq.cqes[((head) & (ring)->cq.ring_mask)  \
-						  << (ring)->cqe_shift]            \
-			       : NULL));                                       \
-	     (head)++)
+	for ((head) = *(ring)->cq.khead; ((cqe) = rr__cqe_at((ring), &(head))); \
+	     (head) += rr_cqe_nr((ring), (cqe)))
 
 /*
  * The next CQE without waiting.  Returns 0 with *cqe_ptr set, or -EAGAIN when
@@ -266,7 +319,8 @@ int rr_peek_cqe(struct rr_ring *ring, struct io_uring_cqe **cqe_ptr);
 /*
  * Fill `cqes` with up to `count` ready CQEs without waiting (flushing an
  * overflow backlog as rr_peek_cqe does).  Returns how many; consume them
- * with rr_cq_advance.
+ * with rr_cq_advance (by their count; on a CQE_MIXED ring by the slots
+ * they take, rr_cqe_nr each, or with rr_cqe_seen one by one).
  */
 unsigned rr_peek_batch_cqe(struct rr_ring *ring, struct io_uring_cqe **cqes,
 			   unsigned count);

@@ -281,7 +281,7 @@ static void reap(struct rr_loop *loop, struct uring_state *st,
 		 struct rr_ring *ring, bool polled)
 {
 	struct io_uring_cqe *cqe;
-	unsigned head, seen = 0;
+	unsigned head;
 
 	rr_for_each_cqe(ring, head, cqe) {
 		uint64_t user_data = cqe->user_data;
@@ -295,7 +295,6 @@ static void reap(struct rr_loop *loop, struct uring_state *st,
 			} else if (user_data == TAG_MESSAGE) {
 				rr__wake_seen(loop);
 			}
-			seen++;
 			continue; /* TAG_IGNORE, or 0 (never an op) */
 		}
 		struct rr_op *op = (struct rr_op *)(uintptr_t)user_data;
@@ -308,9 +307,8 @@ static void reap(struct rr_loop *loop, struct uring_state *st,
 		rr__op_report(loop, op, cqe->res, more);
 		if (polled && !more)
 			st->polled_in_flight--;
-		seen++;
 	}
-	rr_cq_advance(ring, seen);
+	rr_cq_advance(ring, head - *ring->cq.khead); /* the slots walked */
 }
 
 static int uring_flush_wait(struct rr_loop *loop, uint64_t deadline_ns)

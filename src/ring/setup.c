@@ -113,54 +113,9 @@ static int map_rings(struct rr_ring *ring, const struct io_uring_params *p)
 	return 0;
 }
 
-int rr_ring_init_params(unsigned entries, struct rr_ring *ring,
-			struct io_uring_params *params)
-{
-	if (!ring || !params || entries == 0)
-		return -EINVAL;
-	/* rawring maps the rings itself; memory the caller provides and a ring
-	 * reachable only through a registered index are not supported. */
-	if (params->flags & (IORING_SETUP_NO_MMAP | IORING_SETUP_REGISTERED_FD_ONLY))
-		return -EINVAL;
-
-	memset(ring, 0, sizeof(*ring));
-	ring->ring_fd = -1;
-	ring->enter_fd = -1;
-
-	int fd = rr_io_uring_setup(entries, params);
-	if (fd < 0)
-		return fd;
-
-	ring->ring_fd = fd;
-	ring->enter_fd = fd;
-	ring->setup_flags = params->flags;
-	ring->features = params->features;
-	ring->sqe_shift = (params->flags & IORING_SETUP_SQE128) ? 1 : 0;
-	ring->cqe_shift = (params->flags & IORING_SETUP_CQE32) ? 1 : 0;
-	ring->params = *params;
-
-	int ret = map_rings(ring, params);
-	if (ret < 0) {
-		unmap_rings(ring);
-		close(fd);
-		ring->ring_fd = -1;
-		ring->enter_fd = -1;
-		return ret;
-	}
-	return 0;
-}
-
-int rr_ring_init(unsigned entries, struct rr_ring *ring, unsigned flags)
-{
-	struct io_uring_params params;
-
-	memset(&params, 0, sizeof(params));
-	params.flags = flags;
-	return rr_ring_init_params(entries, ring, &params);
-}
-
 /*
- * What the ring's pointers show once it is gone: a head and a tail of 0 in
+ * What the ring's pointers show once it is gone (or before it exists,
+ * after a failed init): a head and a tail of 0 in
  * a ring of 0 entries, so that the inline calls find it full and empty
  * (rr_get_sqe NULL, counts 0) instead of reading unmapped memory.  Nothing
  * ever writes it: rr_cq_advance moves nothing past a tail of 0.
@@ -176,6 +131,54 @@ static void leave_dead(struct rr_ring *ring)
 	ring->cq.khead = ring->cq.ktail = ring->cq.koverflow = &dead_ring_word;
 	ring->ring_fd = -1;
 	ring->enter_fd = -1;
+}
+
+int rr_ring_init_params(unsigned entries, struct rr_ring *ring,
+			struct io_uring_params *params)
+{
+	if (!ring)
+		return -EINVAL;
+	leave_dead(ring); /* what a failure below leaves */
+	if (!params || entries == 0)
+		return -EINVAL;
+	/* A flag the kernel accepts but rawring would then misread is refused
+	 * here, before the kernel sees it (RR_SETUP_FLAGS_SUPPORTED). */
+	if (params->flags & ~RR_SETUP_FLAGS_SUPPORTED)
+		return -EINVAL;
+
+	memset(ring, 0, sizeof(*ring));
+	leave_dead(ring);
+
+	int fd = rr_io_uring_setup(entries, params);
+	if (fd < 0)
+		return fd;
+
+	ring->ring_fd = fd;
+	ring->enter_fd = fd;
+	ring->setup_flags = params->flags;
+	ring->features = params->features;
+	ring->sqe_shift = (params->flags & IORING_SETUP_SQE128) ? 1 : 0;
+	/* A CQE_MIXED ring has 16-byte slots: a 32-byte CQE takes two. */
+	ring->cqe_shift = (params->flags & IORING_SETUP_CQE32) ? 1 : 0;
+	ring->params = *params;
+
+	int ret = map_rings(ring, params);
+	if (ret < 0) {
+		unmap_rings(ring);
+		close(fd);
+		leave_dead(ring);
+		return ret;
+	}
+	return 0;
+}
+
+int rr_ring_init(unsigned entries, struct rr_ring *ring, unsigned flags)
+{
+	struct io_uring_params params;
+
+	memset(&params, 0, sizeof(params));
+	params.flags = flags;
+	return rr_ring_init_params(entries, ring, &params);
 }
 
 void rr_ring_exit(struct rr_ring *ring)

@@ -12,17 +12,27 @@
 #include "../common/clock.h"
 #include "ring_internal.h"
 
-/* The first ready CQE (or NULL) and how many are ready. */
+/* The first ready CQE (or NULL) and how many slots are ready.  Skip
+ * entries of a CQE_MIXED ring at the head are consumed on the way. */
 static unsigned peek_ready(struct rr_ring *ring, struct io_uring_cqe **cqe_ptr)
 {
 	struct rr_cq *cq = &ring->cq;
-	unsigned head = *cq->khead;
-	/* Acquire pairs with the kernel's smp_store_release(cq.tail). */
-	unsigned ready = rr_load_acquire(cq->ktail) - head;
 
-	*cqe_ptr = ready ? &cq->cqes[(head & cq->ring_mask) << ring->cqe_shift]
-			 : NULL;
-	return ready;
+	for (;;) {
+		unsigned head = *cq->khead;
+		/* Acquire pairs with the kernel's smp_store_release(cq.tail). */
+		unsigned ready = rr_load_acquire(cq->ktail) - head;
+		struct io_uring_cqe *cqe =
+			ready ? &cq->cqes[(head & cq->ring_mask) << ring->cqe_shift] : NULL;
+
+		if (cqe && (ring->setup_flags & IORING_SETUP_CQE_MIXED) &&
+		    (cqe->flags & IORING_CQE_F_SKIP)) {
+			rr_cq_advance(ring, 1);
+			continue;
+		}
+		*cqe_ptr = cqe;
+		return ready;
+	}
 }
 
 /*
@@ -118,13 +128,16 @@ unsigned rr_peek_batch_cqe(struct rr_ring *ring, struct io_uring_cqe **cqes,
 	if (get_cqe(ring, &first, 0, 0, NULL) < 0)
 		return 0;
 
-	struct rr_cq *cq = &ring->cq;
-	unsigned head = *cq->khead;
-	unsigned ready = rr_load_acquire(cq->ktail) - head;
-	unsigned n = ready < count ? ready : count;
+	/* Skip entries are stepped over, so the CQEs returned may span more
+	 * slots than their count: consume each with rr_cqe_seen, or all with
+	 * rr_cq_advance by the slots they and the skips between them take. */
+	unsigned head = *ring->cq.khead, n = 0;
+	struct io_uring_cqe *cqe;
 
-	for (unsigned i = 0; i < n; i++)
-		cqes[i] = &cq->cqes[((head + i) & cq->ring_mask) << ring->cqe_shift];
+	while (n < count && (cqe = rr__cqe_at(ring, &head))) {
+		cqes[n++] = cqe;
+		head += rr_cqe_nr(ring, cqe);
+	}
 	return n;
 }
 
