@@ -9,8 +9,10 @@
  * kernel has it: every optional feature is probed at run time
  * (io_uring_params.features, IORING_REGISTER_PROBE, or a setup attempt).
  *
- * Opcodes are enum members upstream, which #ifndef cannot test, so none of the
- * post-6.1 opcodes is given a name here; rawring does not depend on them.
+ * Opcodes are enum members upstream, which #ifndef cannot test: the ones
+ * newer than 6.1 are named RR_IORING_OP_* (abi_ops.h), with the ABI's
+ * numbers.  abi_ops.h has the opcodes and their flags, abi_register.h the
+ * register opcodes and their argument structures; this file the rest.
  */
 #ifndef RAWRING_ABI_H
 #define RAWRING_ABI_H
@@ -90,5 +92,8 @@
 #ifndef IORING_MSG_RING_FLAGS_PASS
 #define IORING_MSG_RING_FLAGS_PASS      (1U << 1) /* 6.3: pass sqe->file_index as cqe flags */
 #endif
+
+#include "abi_ops.h"
+#include "abi_register.h"
 
 #endif /* RAWRING_ABI_H */
