@@ -19,6 +19,13 @@
 
 #include <linux/io_uring.h>
 
+/* A compile-time check that builds as C11 and as C++. */
+#ifdef __cplusplus
+#define RR_STATIC_ASSERT(cond, message) static_assert(cond, message)
+#else
+#define RR_STATIC_ASSERT(cond, message) _Static_assert(cond, message)
+#endif
+
 /* io_uring_setup(2) flags added after 6.1. */
 #ifndef IORING_SETUP_NO_MMAP
 #define IORING_SETUP_NO_MMAP            (1U << 14) /* 6.5: app provides ring memory */
@@ -92,6 +99,20 @@
 #ifndef IORING_MSG_RING_FLAGS_PASS
 #define IORING_MSG_RING_FLAGS_PASS      (1U << 1) /* 6.3: pass sqe->file_index as cqe flags */
 #endif
+
+/*
+ * io_uring_enter(2)'s extended argument (IORING_ENTER_EXT_ARG, 5.11), as
+ * rawring fills it: the 6.1 header calls the fourth word `pad`; since 6.12
+ * (IORING_FEAT_MIN_TIMEOUT) it is the minimum wait in microseconds.
+ */
+struct rr_getevents_arg {
+	__u64 sigmask;
+	__u32 sigmask_sz;
+	__u32 min_wait_usec;
+	__u64 ts;
+};
+RR_STATIC_ASSERT(sizeof(struct rr_getevents_arg) == sizeof(struct io_uring_getevents_arg),
+		 "rr_getevents_arg has io_uring_getevents_arg's layout");
 
 #include "abi_ops.h"
 #include "abi_register.h"

@@ -71,6 +71,8 @@ struct rr_ring {
 	unsigned cqe_shift;       /* 1 under IORING_SETUP_CQE32, else 0 */
 	/* io_uring_enter calls made through this ring: read it to count syscalls. */
 	unsigned long long enter_calls;
+	/* Timed waits whose timeout SQE expired (kernels without EXT_ARG). */
+	unsigned long long wait_timeouts_expired;
 	/* The params the kernel returned at setup (offsets, entries, features). */
 	struct io_uring_params params;
 };
@@ -338,14 +340,56 @@ int rr_wait_cqe_nr(struct rr_ring *ring, struct io_uring_cqe **cqe_ptr,
 /*
  * Submit what is pending, then wait up to `ts` (relative; NULL waits without
  * limit) for `wait_nr` CQEs, with `sigmask` (NULL for none) applied while
- * waiting.  The timeout travels in io_uring_enter's extended argument, so no
- * SQE is consumed.  Returns 0 with *cqe_ptr at the first CQE, or -ETIME when
+ * waiting.  The timeout travels in io_uring_enter's extended argument
+ * (IORING_FEAT_EXT_ARG, 5.11), so no SQE is consumed; on older kernels it is
+ * a timeout SQE whose CQE the caller never sees (a signal mask is then
+ * -EOPNOTSUPP).  Returns 0 with *cqe_ptr at the first CQE, or -ETIME when
  * the timeout expired first (*cqe_ptr is then the first ready CQE or NULL),
- * -EINTR, or -EOPNOTSUPP on kernels without IORING_FEAT_EXT_ARG (5.11).
+ * -EINTR, -EBADF on an exited ring.  (liburing's io_uring_wait_cqes returns
+ * 0 when some but fewer than wait_nr CQEs came in time; rawring -ETIME.)
  */
 int rr_wait_cqes(struct rr_ring *ring, struct io_uring_cqe **cqe_ptr,
 		 unsigned wait_nr, const struct __kernel_timespec *ts,
 		 const void *sigmask);
+
+/*
+ * rr_wait_cqes, and once the first CQE is there wait at most `min_wait_usec`
+ * more for the rest of `wait_nr` (IORING_FEAT_MIN_TIMEOUT, 6.12; else
+ * -EOPNOTSUPP): batching without holding a lone completion for all of `ts`.
+ */
+int rr_wait_cqes_min_timeout(struct rr_ring *ring, struct io_uring_cqe **cqe_ptr,
+			     unsigned wait_nr, const struct __kernel_timespec *ts,
+			     unsigned min_wait_usec, const void *sigmask);
+
+/*
+ * rr_wait_cqes with an absolute `deadline` on CLOCK_MONOTONIC (or the clock
+ * registered for the ring) instead of a relative timeout:
+ * IORING_ENTER_ABS_TIMER (6.12; older kernels answer -EINVAL).
+ * NULL deadline: -EINVAL.
+ */
+int rr_wait_cqes_until(struct rr_ring *ring, struct io_uring_cqe **cqe_ptr,
+		       unsigned wait_nr, const struct __kernel_timespec *deadline,
+		       const void *sigmask);
+
+/*
+ * rr_wait_cqes that reports what it submitted: returns the number of SQEs
+ * the kernel took (>= 0) with *cqe_ptr set, or -errno as rr_wait_cqes.
+ * _min_timeout: with a minimum wait, as rr_wait_cqes_min_timeout.
+ */
+int rr_submit_and_wait_timeout(struct rr_ring *ring, struct io_uring_cqe **cqe_ptr,
+			       unsigned wait_nr, const struct __kernel_timespec *ts,
+			       const void *sigmask);
+int rr_submit_and_wait_min_timeout(struct rr_ring *ring,
+				   struct io_uring_cqe **cqe_ptr, unsigned wait_nr,
+				   const struct __kernel_timespec *ts,
+				   unsigned min_wait_usec, const void *sigmask);
+
+/*
+ * Enter once with GETEVENTS and no wait, so that the kernel posts what it
+ * holds back (deferred task work under DEFER_TASKRUN, an overflow backlog).
+ * Returns 0 or -errno.
+ */
+int rr_get_events(struct rr_ring *ring);
 
 /* rr_wait_cqes for one CQE, with no signal mask. */
 int rr_wait_cqe_timeout(struct rr_ring *ring, struct io_uring_cqe **cqe_ptr,

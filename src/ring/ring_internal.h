@@ -23,6 +23,13 @@ unsigned rr__flush_sq(struct rr_ring *ring);
 bool rr__sq_needs_enter(struct rr_ring *ring, unsigned to_submit,
 			unsigned *enter_flags);
 
+/* Whether the ring is set up: not exited, not a failed init.  (A ring set
+ * up with IORING_SETUP_REGISTERED_FD_ONLY has no fd, only its index.) */
+static inline bool rr__ring_alive(const struct rr_ring *ring)
+{
+	return ring->enter_fd >= 0;
+}
+
 /* The kernel holds completions that only an enter with GETEVENTS flushes. */
 static inline bool rr__cq_needs_flush(const struct rr_ring *ring)
 {

@@ -57,7 +57,7 @@ int rr__enter(struct rr_ring *ring, unsigned to_submit, unsigned min_complete,
 
 static int submit(struct rr_ring *ring, unsigned wait_nr)
 {
-	if (ring->ring_fd < 0) {
+	if (!rr__ring_alive(ring)) {
 		rr__misuse("rr_submit on a ring after rr_ring_exit");
 		return -EBADF;
 	}

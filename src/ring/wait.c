@@ -10,10 +10,31 @@
 #include <string.h>
 
 #include "../common/clock.h"
+#include "rawring/prep.h"
 #include "ring_internal.h"
 
-/* The first ready CQE (or NULL) and how many slots are ready.  Skip
- * entries of a CQE_MIXED ring at the head are consumed on the way. */
+/* The user_data of the timeout SQE a timed wait uses on kernels without
+ * IORING_FEAT_EXT_ARG (before 5.11); its CQE never reaches the caller. */
+#define WAIT_TIMEOUT_USER_DATA UINT64_MAX
+
+/* A CQE the caller never sees: a CQE_MIXED ring's padding, or the CQE of
+ * a timed wait's own timeout SQE (kernels without EXT_ARG). */
+static bool hidden_cqe(struct rr_ring *ring, const struct io_uring_cqe *cqe)
+{
+	if ((ring->setup_flags & IORING_SETUP_CQE_MIXED) &&
+	    (cqe->flags & IORING_CQE_F_SKIP))
+		return true;
+	if (!(ring->features & IORING_FEAT_EXT_ARG) &&
+	    cqe->user_data == WAIT_TIMEOUT_USER_DATA) {
+		if (cqe->res == -ETIME)
+			ring->wait_timeouts_expired++;
+		return true;
+	}
+	return false;
+}
+
+/* The first ready CQE (or NULL) and how many slots are ready.  Hidden
+ * CQEs at the head (hidden_cqe) are consumed on the way. */
 static unsigned peek_ready(struct rr_ring *ring, struct io_uring_cqe **cqe_ptr)
 {
 	struct rr_cq *cq = &ring->cq;
@@ -25,9 +46,8 @@ static unsigned peek_ready(struct rr_ring *ring, struct io_uring_cqe **cqe_ptr)
 		struct io_uring_cqe *cqe =
 			ready ? &cq->cqes[(head & cq->ring_mask) << ring->cqe_shift] : NULL;
 
-		if (cqe && (ring->setup_flags & IORING_SETUP_CQE_MIXED) &&
-		    (cqe->flags & IORING_CQE_F_SKIP)) {
-			rr_cq_advance(ring, 1);
+		if (cqe && hidden_cqe(ring, cqe)) {
+			rr_cq_advance(ring, rr_cqe_nr(ring, cqe));
 			continue;
 		}
 		*cqe_ptr = cqe;
@@ -37,24 +57,29 @@ static unsigned peek_ready(struct rr_ring *ring, struct io_uring_cqe **cqe_ptr)
 
 /*
  * Submit `to_submit` SQEs and wait for `wait_nr` CQEs, entering the kernel as
- * few times as that allows.  `arg` is an io_uring_getevents_arg for a timed
- * wait, or NULL.
+ * few times as that allows.  `arg` is the extended argument of a timed wait,
+ * or NULL; `extra_flags` IORING_ENTER_ABS_TIMER when its timeout is a
+ * deadline.  *submitted (when not NULL) gets what the first enter took.
  */
 static int get_cqe(struct rr_ring *ring, struct io_uring_cqe **cqe_ptr,
 		   unsigned to_submit, unsigned wait_nr,
-		   const struct io_uring_getevents_arg *arg)
+		   const struct rr_getevents_arg *arg, unsigned extra_flags,
+		   int *submitted)
 {
 	bool entered_for_events = false;
 	uint64_t poll_deadline = UINT64_MAX;
 
-	if (ring->ring_fd < 0)
+	if (submitted)
+		*submitted = 0;
+	if (!rr__ring_alive(ring))
 		return -EBADF; /* exited (rr_ring_exit) */
 
 	if (arg && arg->ts && rr__reap_must_enter(ring)) {
 		const struct __kernel_timespec *ts =
 			(const struct __kernel_timespec *)(uintptr_t)arg->ts;
-		poll_deadline = rr__monotonic_ns() + (uint64_t)ts->tv_sec * 1000000000u +
-				(uint64_t)ts->tv_nsec;
+		uint64_t ns = (uint64_t)ts->tv_sec * 1000000000u + (uint64_t)ts->tv_nsec;
+		poll_deadline = (extra_flags & IORING_ENTER_ABS_TIMER)
+					? ns : rr__monotonic_ns() + ns;
 	}
 
 	for (;;) {
@@ -84,7 +109,7 @@ static int get_cqe(struct rr_ring *ring, struct io_uring_cqe **cqe_ptr,
 		int ret;
 		if (arg)
 			ret = rr__enter(ring, to_submit, wait_nr,
-					flags | IORING_ENTER_EXT_ARG, arg,
+					flags | extra_flags | IORING_ENTER_EXT_ARG, arg,
 					sizeof(*arg));
 		else
 			ret = rr__enter(ring, to_submit, wait_nr, flags, NULL, 0);
@@ -92,13 +117,18 @@ static int get_cqe(struct rr_ring *ring, struct io_uring_cqe **cqe_ptr,
 			peek_ready(ring, cqe_ptr);
 			return ret;
 		}
+		if (submitted && to_submit)
+			*submitted = ret;
 		/* A timed wait ends here: when the timeout expires with some
 		 * but fewer than wait_nr CQEs ready, the kernel returns 0 or the
 		 * submitted count rather than -ETIME.  An IOPOLL ring is the
 		 * exception: its enter polls once and returns without sleeping,
 		 * so rawring keeps polling until the deadline itself. */
 		if (arg && (flags & IORING_ENTER_GETEVENTS)) {
-			if (peek_ready(ring, cqe_ptr) >= wait_nr)
+			unsigned now_ready = peek_ready(ring, cqe_ptr);
+			/* With a minimum wait, the kernel returns once that
+			 * has passed with at least one CQE: that is a success. */
+			if (now_ready >= wait_nr || (arg->min_wait_usec && *cqe_ptr))
 				return 0;
 			if (!rr__reap_must_enter(ring) || rr__monotonic_ns() >= poll_deadline)
 				return -ETIME;
@@ -115,7 +145,7 @@ int rr_peek_cqe(struct rr_ring *ring, struct io_uring_cqe **cqe_ptr)
 {
 	if (!cqe_ptr)
 		return -EINVAL;
-	return get_cqe(ring, cqe_ptr, 0, 0, NULL);
+	return get_cqe(ring, cqe_ptr, 0, 0, NULL, 0, NULL);
 }
 
 unsigned rr_peek_batch_cqe(struct rr_ring *ring, struct io_uring_cqe **cqes,
@@ -125,7 +155,7 @@ unsigned rr_peek_batch_cqe(struct rr_ring *ring, struct io_uring_cqe **cqes,
 
 	if (!cqes || !count)
 		return 0;
-	if (get_cqe(ring, &first, 0, 0, NULL) < 0)
+	if (get_cqe(ring, &first, 0, 0, NULL, 0, NULL) < 0)
 		return 0;
 
 	/* Skip entries are stepped over, so the CQEs returned may span more
@@ -146,7 +176,7 @@ int rr_wait_cqe_nr(struct rr_ring *ring, struct io_uring_cqe **cqe_ptr,
 {
 	if (!cqe_ptr)
 		return -EINVAL;
-	return get_cqe(ring, cqe_ptr, 0, wait_nr ? wait_nr : 1, NULL);
+	return get_cqe(ring, cqe_ptr, 0, wait_nr ? wait_nr : 1, NULL, 0, NULL);
 }
 
 int rr_wait_cqe(struct rr_ring *ring, struct io_uring_cqe **cqe_ptr)
@@ -154,23 +184,125 @@ int rr_wait_cqe(struct rr_ring *ring, struct io_uring_cqe **cqe_ptr)
 	return rr_wait_cqe_nr(ring, cqe_ptr, 1);
 }
 
+/*
+ * A timed wait: submit what is pending and wait up to `ts` for `wait_nr`
+ * CQEs.  With IORING_FEAT_EXT_ARG the timeout (and `min_wait_usec`, and
+ * `abs`olute deadlines) travel in the enter's extended argument; without
+ * it, as a timeout SQE whose CQE the caller never sees (a deadline or a
+ * minimum wait is then -EOPNOTSUPP).
+ */
+static int timed_wait(struct rr_ring *ring, struct io_uring_cqe **cqe_ptr,
+		      unsigned wait_nr, const struct __kernel_timespec *ts,
+		      unsigned min_wait_usec, bool abs, const void *sigmask,
+		      int *submitted)
+{
+	struct rr_getevents_arg arg;
+
+	if (!cqe_ptr)
+		return -EINVAL;
+	if (!rr__ring_alive(ring))
+		return -EBADF;
+	if (!wait_nr)
+		wait_nr = 1;
+	if (ring->features & IORING_FEAT_EXT_ARG) {
+		if (min_wait_usec && !(ring->features & IORING_FEAT_MIN_TIMEOUT))
+			return -EOPNOTSUPP;
+		memset(&arg, 0, sizeof(arg));
+		arg.sigmask = (uint64_t)(uintptr_t)sigmask;
+		arg.sigmask_sz = sigmask ? _NSIG / 8 : 0;
+		arg.min_wait_usec = min_wait_usec;
+		arg.ts = (uint64_t)(uintptr_t)ts;
+		return get_cqe(ring, cqe_ptr, rr__flush_sq(ring), wait_nr, &arg,
+			       abs ? IORING_ENTER_ABS_TIMER : 0, submitted);
+	}
+	if (abs || min_wait_usec || sigmask)
+		return -EOPNOTSUPP;
+	unsigned long long expired = ring->wait_timeouts_expired;
+	if (ts) {
+		struct io_uring_sqe *sqe = rr_get_sqe(ring);
+		if (!sqe) {
+			int ret = rr_submit(ring);
+			if (ret < 0)
+				return ret;
+			sqe = rr_get_sqe(ring);
+			if (!sqe)
+				return -EAGAIN;
+		}
+		/* Fires after `ts`, or once wait_nr other CQEs are posted. */
+		rr_prep_timeout(sqe, ts, wait_nr, 0);
+		rr_sqe_set_data64(sqe, WAIT_TIMEOUT_USER_DATA);
+	}
+	for (;;) {
+		/* peek_ready consumes the timeout's CQE and counts its expiry. */
+		if (peek_ready(ring, cqe_ptr) >= wait_nr && *cqe_ptr)
+			return 0;
+		if (ring->wait_timeouts_expired != expired)
+			return -ETIME;
+		unsigned to_submit = rr__flush_sq(ring);
+		unsigned flags = IORING_ENTER_GETEVENTS;
+		(void)rr__sq_needs_enter(ring, to_submit, &flags); /* SQPOLL wake-up */
+		int ret = rr__enter(ring, to_submit, wait_nr, flags, NULL, 0);
+		if (ret < 0)
+			return ret;
+		if (submitted && to_submit) {
+			*submitted = ret;
+			submitted = NULL; /* only the first enter submits */
+		}
+	}
+}
+
 int rr_wait_cqes(struct rr_ring *ring, struct io_uring_cqe **cqe_ptr,
 		 unsigned wait_nr, const struct __kernel_timespec *ts,
 		 const void *sigmask)
 {
-	struct io_uring_getevents_arg arg;
+	return timed_wait(ring, cqe_ptr, wait_nr, ts, 0, false, sigmask, NULL);
+}
 
-	if (!cqe_ptr)
+int rr_wait_cqes_min_timeout(struct rr_ring *ring, struct io_uring_cqe **cqe_ptr,
+			     unsigned wait_nr, const struct __kernel_timespec *ts,
+			     unsigned min_wait_usec, const void *sigmask)
+{
+	return timed_wait(ring, cqe_ptr, wait_nr, ts, min_wait_usec, false,
+			  sigmask, NULL);
+}
+
+int rr_wait_cqes_until(struct rr_ring *ring, struct io_uring_cqe **cqe_ptr,
+		       unsigned wait_nr, const struct __kernel_timespec *deadline,
+		       const void *sigmask)
+{
+	if (!deadline)
 		return -EINVAL;
-	if (!(ring->features & IORING_FEAT_EXT_ARG))
-		return -EOPNOTSUPP;
+	return timed_wait(ring, cqe_ptr, wait_nr, deadline, 0, true, sigmask, NULL);
+}
 
-	memset(&arg, 0, sizeof(arg));
-	arg.sigmask = (__u64)(uintptr_t)sigmask;
-	arg.sigmask_sz = sigmask ? _NSIG / 8 : 0;
-	arg.ts = (__u64)(uintptr_t)ts;
-	return get_cqe(ring, cqe_ptr, rr__flush_sq(ring), wait_nr ? wait_nr : 1,
-		       &arg);
+int rr_submit_and_wait_timeout(struct rr_ring *ring, struct io_uring_cqe **cqe_ptr,
+			       unsigned wait_nr, const struct __kernel_timespec *ts,
+			       const void *sigmask)
+{
+	int submitted = 0;
+	int ret = timed_wait(ring, cqe_ptr, wait_nr, ts, 0, false, sigmask, &submitted);
+
+	return ret < 0 ? ret : submitted;
+}
+
+int rr_submit_and_wait_min_timeout(struct rr_ring *ring,
+				   struct io_uring_cqe **cqe_ptr, unsigned wait_nr,
+				   const struct __kernel_timespec *ts,
+				   unsigned min_wait_usec, const void *sigmask)
+{
+	int submitted = 0;
+	int ret = timed_wait(ring, cqe_ptr, wait_nr, ts, min_wait_usec, false,
+			     sigmask, &submitted);
+
+	return ret < 0 ? ret : submitted;
+}
+
+int rr_get_events(struct rr_ring *ring)
+{
+	if (!rr__ring_alive(ring))
+		return -EBADF;
+	int ret = rr__enter(ring, 0, 0, IORING_ENTER_GETEVENTS, NULL, 0);
+	return ret < 0 ? ret : 0;
 }
 
 int rr_wait_cqe_timeout(struct rr_ring *ring, struct io_uring_cqe **cqe_ptr,
