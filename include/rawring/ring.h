@@ -66,6 +66,7 @@ struct rr_ring {
 	unsigned features;        /* IORING_FEAT_* the kernel reported */
 	int ring_fd;
 	int enter_fd;             /* ring_fd, or its registered index */
+	bool user_memory;         /* IORING_SETUP_NO_MMAP: the rings are the caller's */
 	unsigned enter_flags;     /* IORING_ENTER_REGISTERED_RING once registered */
 	unsigned sqe_shift;       /* 1 under IORING_SETUP_SQE128, else 0 */
 	unsigned cqe_shift;       /* 1 under IORING_SETUP_CQE32, else 0 */
@@ -82,9 +83,10 @@ struct rr_ring {
 /*
  * The IORING_SETUP_* flags rawring handles correctly; any other flag is
  * refused with -EINVAL before the kernel sees it, even where the kernel
- * would accept it: NO_MMAP and REGISTERED_FD_ONLY (rawring maps the rings
- * itself), SQE_MIXED (128-byte SQEs between 64-byte ones) and SQ_REWIND
- * (SQEs always from index 0), and flags newer than this header.
+ * would accept it: REGISTERED_FD_ONLY (a ring with no fd), SQE_MIXED
+ * (128-byte SQEs between 64-byte ones) and SQ_REWIND (SQEs always from
+ * index 0), and flags newer than this header.  NO_MMAP needs the caller's
+ * memory: see rr_ring_init_mem.
  */
 #define RR_SETUP_FLAGS_SUPPORTED                                               \
 	(IORING_SETUP_IOPOLL | IORING_SETUP_SQPOLL | IORING_SETUP_SQ_AFF |      \
@@ -93,7 +95,8 @@ struct rr_ring {
 	 IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG |                \
 	 IORING_SETUP_SQE128 | IORING_SETUP_CQE32 | IORING_SETUP_SINGLE_ISSUER | \
 	 IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_NO_SQARRAY |                 \
-	 IORING_SETUP_HYBRID_IOPOLL | IORING_SETUP_CQE_MIXED)
+	 IORING_SETUP_HYBRID_IOPOLL | IORING_SETUP_CQE_MIXED |                  \
+	 IORING_SETUP_NO_MMAP)
 
 /*
  * Create a ring with `entries` SQ entries (rounded up to a power of two by
@@ -121,6 +124,26 @@ int rr_ring_init(unsigned entries, struct rr_ring *ring, unsigned flags);
  */
 int rr_ring_init_params(unsigned entries, struct rr_ring *ring,
 			struct io_uring_params *params);
+
+/*
+ * The bytes rr_ring_init_mem needs for a ring of `entries` with `params`'
+ * flags (CQSIZE, CLAMP, CQE32, SQE128, NO_SQARRAY are counted; NULL: no
+ * flags), in whole pages, or -EINVAL for entries the kernel would refuse.
+ */
+long rr_ring_mem_size(unsigned entries, const struct io_uring_params *params);
+
+/*
+ * Create a ring in the caller's memory (IORING_SETUP_NO_MMAP, 6.5): `buf`,
+ * page-aligned, at least rr_ring_mem_size bytes (one huge page, say, or
+ * memory the caller shares).  The rings go at `buf`, the SQEs at the page
+ * after them; the kernel pins both for the ring's life.  rr_ring_exit leaves
+ * the memory to the caller, who releases it after.  Returns the bytes used
+ * (>= 0) or -errno: -EINVAL for a NULL or unaligned buf, a buf too small, or
+ * what rr_ring_init_params refuses; the kernel's errors (-EFAULT for memory
+ * it cannot pin, -EINVAL before 6.5).
+ */
+long rr_ring_init_mem(unsigned entries, struct rr_ring *ring,
+		      struct io_uring_params *params, void *buf, size_t buf_size);
 
 /*
  * Create a ring with as many of params->flags as the running kernel accepts.

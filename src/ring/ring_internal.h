@@ -6,6 +6,8 @@
 #define RAWRING_RING_INTERNAL_H
 
 #include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
 
 #include "rawring/ring.h"
 
@@ -22,6 +24,29 @@ unsigned rr__flush_sq(struct rr_ring *ring);
  */
 bool rr__sq_needs_enter(struct rr_ring *ring, unsigned to_submit,
 			unsigned *enter_flags);
+
+/*
+ * The user_addr word of io_sqring_offsets and io_cqring_offsets (6.5,
+ * IORING_SETUP_NO_MMAP; `resv2` in older headers): the caller's memory for
+ * the SQE array (sq_off) and for the rings (cq_off).  Both structs end
+ * with it, 32 bytes in.
+ */
+RR_STATIC_ASSERT(sizeof(struct io_sqring_offsets) == 40 &&
+			 sizeof(struct io_cqring_offsets) == 40,
+		 "io_{sq,cq}ring_offsets end with the 64-bit user_addr");
+
+static inline uint64_t rr__user_addr(const void *offsets)
+{
+	uint64_t addr;
+
+	memcpy(&addr, (const char *)offsets + 32, sizeof(addr));
+	return addr;
+}
+
+static inline void rr__set_user_addr(void *offsets, uint64_t addr)
+{
+	memcpy((char *)offsets + 32, &addr, sizeof(addr));
+}
 
 /* Whether the ring is set up: not exited, not a failed init.  (A ring set
  * up with IORING_SETUP_REGISTERED_FD_ONLY has no fd, only its index.) */

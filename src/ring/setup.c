@@ -13,7 +13,7 @@
 
 #include "../common/fault.h"
 #include "rawring/register.h"
-#include "rawring/ring.h"
+#include "ring_internal.h"
 
 static void *map_region(int ring_fd, size_t size, off_t offset)
 {
@@ -26,6 +26,12 @@ static void *map_region(int ring_fd, size_t size, off_t offset)
 
 static void unmap_rings(struct rr_ring *ring)
 {
+	if (ring->user_memory) { /* the caller's (IORING_SETUP_NO_MMAP) */
+		ring->sq.sqes = NULL;
+		ring->sq.ring_ptr = NULL;
+		ring->cq.ring_ptr = NULL;
+		return;
+	}
 	if (ring->sq.sqes)
 		munmap(ring->sq.sqes, ring->sq.sqes_size);
 	if (ring->cq.ring_ptr && ring->cq.ring_ptr != ring->sq.ring_ptr)
@@ -40,6 +46,50 @@ static void unmap_rings(struct rr_ring *ring)
 static unsigned *ring_word(void *base, unsigned offset)
 {
 	return (unsigned *)((char *)base + offset);
+}
+
+/* Map the rings and the SQE array the kernel allocated (the sizes are set). */
+static int map_kernel_memory(struct rr_ring *ring, const struct io_uring_params *p)
+{
+	struct rr_sq *sq = &ring->sq;
+	struct rr_cq *cq = &ring->cq;
+
+	sq->ring_ptr = map_region(ring->ring_fd, sq->ring_size, IORING_OFF_SQ_RING);
+	if (sq->ring_ptr == MAP_FAILED) {
+		sq->ring_ptr = NULL;
+		return -errno;
+	}
+	if (p->features & IORING_FEAT_SINGLE_MMAP) {
+		cq->ring_ptr = sq->ring_ptr;
+	} else {
+		cq->ring_ptr = map_region(ring->ring_fd, cq->ring_size, IORING_OFF_CQ_RING);
+		if (cq->ring_ptr == MAP_FAILED) {
+			cq->ring_ptr = NULL;
+			return -errno;
+		}
+	}
+	sq->sqes = map_region(ring->ring_fd, sq->sqes_size, IORING_OFF_SQES);
+	if (sq->sqes == MAP_FAILED) {
+		sq->sqes = NULL;
+		return -errno;
+	}
+	return 0;
+}
+
+/* IORING_SETUP_NO_MMAP: the rings (one region, at cq_off.user_addr) and the
+ * SQEs (at sq_off.user_addr) are where the caller put them, pinned by the
+ * kernel at setup. */
+static int use_callers_memory(struct rr_ring *ring, const struct io_uring_params *p)
+{
+	struct rr_sq *sq = &ring->sq;
+	struct rr_cq *cq = &ring->cq;
+
+	sq->ring_ptr = cq->ring_ptr = (void *)(uintptr_t)rr__user_addr(&p->cq_off);
+	sq->sqes = (struct io_uring_sqe *)(uintptr_t)rr__user_addr(&p->sq_off);
+	if (cq->ring_size > sq->ring_size)
+		sq->ring_size = cq->ring_size;
+	cq->ring_size = sq->ring_size;
+	return 0;
 }
 
 static int map_rings(struct rr_ring *ring, const struct io_uring_params *p)
@@ -59,28 +109,10 @@ static int map_rings(struct rr_ring *ring, const struct io_uring_params *p)
 		cq->ring_size = sq->ring_size;
 	}
 
-	sq->ring_ptr = map_region(ring->ring_fd, sq->ring_size, IORING_OFF_SQ_RING);
-	if (sq->ring_ptr == MAP_FAILED) {
-		sq->ring_ptr = NULL;
-		return -errno;
-	}
-	if (p->features & IORING_FEAT_SINGLE_MMAP) {
-		cq->ring_ptr = sq->ring_ptr;
-	} else {
-		cq->ring_ptr = map_region(ring->ring_fd, cq->ring_size,
-					  IORING_OFF_CQ_RING);
-		if (cq->ring_ptr == MAP_FAILED) {
-			cq->ring_ptr = NULL;
-			return -errno;
-		}
-	}
-
 	sq->sqes_size = p->sq_entries * sqe_size;
-	sq->sqes = map_region(ring->ring_fd, sq->sqes_size, IORING_OFF_SQES);
-	if (sq->sqes == MAP_FAILED) {
-		sq->sqes = NULL;
-		return -errno;
-	}
+	int ret = ring->user_memory ? use_callers_memory(ring, p) : map_kernel_memory(ring, p);
+	if (ret < 0)
+		return ret;
 
 	sq->khead = ring_word(sq->ring_ptr, p->sq_off.head);
 	sq->ktail = ring_word(sq->ring_ptr, p->sq_off.tail);
@@ -145,6 +177,11 @@ int rr_ring_init_params(unsigned entries, struct rr_ring *ring,
 	 * here, before the kernel sees it (RR_SETUP_FLAGS_SUPPORTED). */
 	if (params->flags & ~RR_SETUP_FLAGS_SUPPORTED)
 		return -EINVAL;
+	/* The caller's memory for the rings and SQEs (rr_ring_init_mem sets
+	 * these): both addresses, or it is no NO_MMAP ring. */
+	if ((params->flags & IORING_SETUP_NO_MMAP) &&
+	    (!rr__user_addr(&params->sq_off) || !rr__user_addr(&params->cq_off)))
+		return -EINVAL;
 
 	memset(ring, 0, sizeof(*ring));
 	leave_dead(ring);
@@ -155,6 +192,7 @@ int rr_ring_init_params(unsigned entries, struct rr_ring *ring,
 
 	ring->ring_fd = fd;
 	ring->enter_fd = fd;
+	ring->user_memory = (params->flags & IORING_SETUP_NO_MMAP) != 0;
 	ring->setup_flags = params->flags;
 	ring->features = params->features;
 	ring->sqe_shift = (params->flags & IORING_SETUP_SQE128) ? 1 : 0;
