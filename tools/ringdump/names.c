@@ -40,7 +40,7 @@ const struct rd_name rd_setup_flags[] = {
 	{ 10, "SQE128", "5.19" }, { 11, "CQE32", "5.19" }, { 12, "SINGLE_ISSUER", "6.0" },
 	{ 13, "DEFER_TASKRUN", "6.1" }, { 14, "NO_MMAP", "6.5" },
 	{ 15, "REGISTERED_FD_ONLY", "6.5" }, { 16, "NO_SQARRAY", "6.6" },
-	{ 17, "HYBRID_IOPOLL", "6.13" }, { 18, "CQE_MIXED", "newer" },
+	{ 17, "HYBRID_IOPOLL", "6.13" }, { 18, "CQE_MIXED", "6.18" },
 	{ 19, "SQE_MIXED", "newer" }, { 20, "SQ_REWIND", "newer" },
 };
 const unsigned rd_setup_flag_count = COUNT(rd_setup_flags);
