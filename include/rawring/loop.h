@@ -34,7 +34,8 @@
  * backend first reports every result it finds in a turn, then the loop runs
  * the callbacks, in the order the results were found.  So a callback may
  * schedule and cancel ops, close fds, turn the loop again (a nested
- * rr_loop_run runs the callbacks still due, each once) and rr_loop_deinit
+ * rr_loop_run runs the callbacks still due, each once; too deep, -ELOOP)
+ * and rr_loop_deinit
  * its loop; the loop's memory must stay valid until the outermost
  * rr_loop_run returns.  Results found in the same turn are delivered in
  * that turn: an op whose callback is still due is not idle (rr_op_is_idle),
@@ -283,6 +284,7 @@ struct rr_loop {
 	struct rr_loop_stats stats;
 	RR_ATOMIC_FIELD(struct rr_async *) async_pending; /* rr_async_send'ed handles */
 	struct rr_buf_group *buf_groups; /* set up on this loop */
+	unsigned run_depth;            /* rr_loop_run calls under way (nesting) */
 	bool closing;
 	bool initialized;
 	bool woken;                    /* a wake-up arrived this turn */
@@ -341,9 +343,14 @@ enum rr_run_mode {
 	RR_RUN_UNTIL_DONE,  /* run until no op is scheduled */
 };
 
+/* How deep callbacks may nest rr_loop_run / rr_loop_run_for_ns calls. */
+#define RR_LOOP_MAX_NESTING 32
+
 /*
  * Turn the loop.  Returns the number of callbacks run (>= 0) or -errno from
- * the backend (-EINTR when a signal interrupted a wait).  RR_RUN_ONCE returns
+ * the backend (-EINTR when a signal interrupted a wait), or -ELOOP when
+ * called from a callback RR_LOOP_MAX_NESTING turns deep (a callback that
+ * always turns the loop would otherwise recurse without bound).  RR_RUN_ONCE returns
  * once at least one callback has run, or when another thread called
  * rr_loop_wake (possibly with 0 callbacks run); with nothing scheduled it
  * returns 0 at once.
@@ -459,6 +466,54 @@ int rr_sendmsg(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd,
 	       const struct msghdr *msg, int flags);
 int rr_shutdown(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd, int how);
 
+/* Wait until `events` (POLLIN, POLLOUT, ...) are ready on `fd`; the result
+ * is the ready mask.  (On Windows: sockets only, Winsock's POLL* values.) */
+int rr_poll(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd, unsigned events);
+
+/*
+ * A timer: the callback runs with -ETIME after `ns` nanoseconds (relative),
+ * or at CLOCK_MONOTONIC time `ns` with RR_TIMEOUT_ABSOLUTE (a deadline in
+ * the past fires on the next turn of the loop).  A timer never fires before
+ * its deadline; an idle loop waits for it until the next multiple of 50 us
+ * (the kernel's default timer slack), so timers due within the same 50 us
+ * share one wake-up, and a busy loop fires it when its callbacks let it
+ * come round.  Timers live in the loop's
+ * own heap: a million armed timers cost no kernel object and no system call.
+ */
+#define RR_TIMEOUT_ABSOLUTE 1u
+int rr_timeout(struct rr_loop *loop, struct rr_op *op, uint64_t ns,
+	       unsigned flags);
+
+/*
+ * Cancel a scheduled op.  Its callback still runs exactly once: with
+ * -ECANCELED, or with its real result if it completed first.  Returns 0 when
+ * the cancellation is under way, -ENOENT when `target` is not scheduled on
+ * this loop (idle, or its result is known and its callback already ran or
+ * waits its turn in this same pass: rr_op_is_idle tells which),
+ * -EALREADY when a cancellation is already under way.
+ */
+int rr_cancel(struct rr_loop *loop, struct rr_op *target);
+
+/*
+ * Chain this op to the next op scheduled on the same loop: mark it before
+ * scheduling it (the mark lasts for that one scheduling).  Ops of a chain
+ * are submitted together and run in order; a failure or a short transfer
+ * cancels the rest (-ECANCELED), as io_uring links do.  A timeout cannot be
+ * linked (-EINVAL), and a chain longer than the backend takes at once
+ * (the loop's SQ entries on io_uring) completes with -EINVAL.
+ */
+static inline void rr_op_link(struct rr_op *op)
+{
+	op->flags |= RR_OP_F_LINK;
+}
+
+/* Send this read/write to the polled ring of an IOPOLL loop (the fd must be
+ * an O_DIRECT file); without IOPOLL the flag is ignored. */
+static inline void rr_op_polled(struct rr_op *op)
+{
+	op->flags |= RR_OP_F_POLLED;
+}
+
 /* ---- provided buffers and multishot receive ------------------------------
  *
  * A buffer group is `count` buffers of `size` bytes that the loop owns and
@@ -561,54 +616,6 @@ static inline void *rr_op_buffer(const struct rr_op *op)
 {
 	return rr_buf_group_buffer(op->args.recv_group.group,
 				   op->args.recv_group.buffer);
-}
-
-/* Wait until `events` (POLLIN, POLLOUT, ...) are ready on `fd`; the result
- * is the ready mask.  (On Windows: sockets only, Winsock's POLL* values.) */
-int rr_poll(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd, unsigned events);
-
-/*
- * A timer: the callback runs with -ETIME after `ns` nanoseconds (relative),
- * or at CLOCK_MONOTONIC time `ns` with RR_TIMEOUT_ABSOLUTE (a deadline in
- * the past fires on the next turn of the loop).  A timer never fires before
- * its deadline; an idle loop waits for it until the next multiple of 50 us
- * (the kernel's default timer slack), so timers due within the same 50 us
- * share one wake-up, and a busy loop fires it when its callbacks let it
- * come round.  Timers live in the loop's
- * own heap: a million armed timers cost no kernel object and no system call.
- */
-#define RR_TIMEOUT_ABSOLUTE 1u
-int rr_timeout(struct rr_loop *loop, struct rr_op *op, uint64_t ns,
-	       unsigned flags);
-
-/*
- * Cancel a scheduled op.  Its callback still runs exactly once: with
- * -ECANCELED, or with its real result if it completed first.  Returns 0 when
- * the cancellation is under way, -ENOENT when `target` is not scheduled on
- * this loop (idle, or its result is known and its callback already ran or
- * waits its turn in this same pass: rr_op_is_idle tells which),
- * -EALREADY when a cancellation is already under way.
- */
-int rr_cancel(struct rr_loop *loop, struct rr_op *target);
-
-/*
- * Chain this op to the next op scheduled on the same loop: mark it before
- * scheduling it (the mark lasts for that one scheduling).  Ops of a chain
- * are submitted together and run in order; a failure or a short transfer
- * cancels the rest (-ECANCELED), as io_uring links do.  A timeout cannot be
- * linked (-EINVAL), and a chain longer than the backend takes at once
- * (the loop's SQ entries on io_uring) completes with -EINVAL.
- */
-static inline void rr_op_link(struct rr_op *op)
-{
-	op->flags |= RR_OP_F_LINK;
-}
-
-/* Send this read/write to the polled ring of an IOPOLL loop (the fd must be
- * an O_DIRECT file); without IOPOLL the flag is ignored. */
-static inline void rr_op_polled(struct rr_op *op)
-{
-	op->flags |= RR_OP_F_POLLED;
 }
 
 #ifdef __cplusplus

@@ -264,10 +264,9 @@ static int tick(struct rr_loop *loop, uint64_t deadline_ns)
 	return ret < 0 && ret != -ETIME ? ret : 0;
 }
 
-int rr_loop_run(struct rr_loop *loop, enum rr_run_mode mode)
+/* rr_loop_run, its arguments checked. */
+static int run(struct rr_loop *loop, enum rr_run_mode mode)
 {
-	if (!loop || !loop->initialized)
-		return -EINVAL;
 	uint64_t start = loop->callbacks_run;
 	int ret = 0;
 
@@ -285,16 +284,13 @@ int rr_loop_run(struct rr_loop *loop, enum rr_run_mode mode)
 		while (ret == 0 && loop->in_flight)
 			ret = tick(loop, RR_DEADLINE_NONE);
 		break;
-	default:
-		return -EINVAL;
 	}
 	return ret < 0 ? ret : (int)(loop->callbacks_run - start);
 }
 
-int rr_loop_run_for_ns(struct rr_loop *loop, uint64_t timeout_ns)
+/* rr_loop_run_for_ns, its arguments checked. */
+static int run_for_ns(struct rr_loop *loop, uint64_t timeout_ns)
 {
-	if (!loop || !loop->initialized)
-		return -EINVAL;
 	uint64_t start = loop->callbacks_run;
 	uint64_t now = rr__monotonic_ns();
 	uint64_t deadline = timeout_ns > UINT64_MAX - now ? RR_DEADLINE_NONE
@@ -306,6 +302,33 @@ int rr_loop_run_for_ns(struct rr_loop *loop, uint64_t timeout_ns)
 	} while (ret == 0 && loop->in_flight && rr__monotonic_ns() < deadline);
 	return ret < 0 ? ret : (int)(loop->callbacks_run - start);
 }
+
+int rr_loop_run(struct rr_loop *loop, enum rr_run_mode mode)
+{
+	if (!loop || !loop->initialized)
+		return -EINVAL;
+	if (mode != RR_RUN_NOWAIT && mode != RR_RUN_ONCE && mode != RR_RUN_UNTIL_DONE)
+		return -EINVAL;
+	if (loop->run_depth >= RR_LOOP_MAX_NESTING)
+		return -ELOOP;
+	loop->run_depth++;
+	int ret = run(loop, mode);
+	loop->run_depth--;
+	return ret;
+}
+
+int rr_loop_run_for_ns(struct rr_loop *loop, uint64_t timeout_ns)
+{
+	if (!loop || !loop->initialized)
+		return -EINVAL;
+	if (loop->run_depth >= RR_LOOP_MAX_NESTING)
+		return -ELOOP;
+	loop->run_depth++;
+	int ret = run_for_ns(loop, timeout_ns);
+	loop->run_depth--;
+	return ret;
+}
+
 
 /* Complete every queued op and timer with -ECANCELED (deinit), except the
  * ops that still run at deinit (a close that was asked for): those stay

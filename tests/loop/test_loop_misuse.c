@@ -458,3 +458,54 @@ Test(loop_misuse, deinit_still_runs_a_close_that_was_asked_for)
 	close_fd(first[1]);
 	close_fd(second[1]);
 }
+
+/* ---- nesting without bound ------------------------------------------------ */
+
+#define DEEP_OPS 100
+
+struct deep {
+	struct rr_op ops[DEEP_OPS];
+	int calls[DEEP_OPS];
+	int next;            /* the next op to schedule */
+	int refused;         /* nested turns that returned -ELOOP */
+	int other_errors;
+};
+
+/* Each callback schedules the next NOP and turns the loop: without a bound
+ * this recursed as deep as there were ops. */
+static void deep_cb(struct rr_loop *loop, struct rr_op *op, int result)
+{
+	struct deep *d = op->context;
+
+	(void)result;
+	d->calls[op - d->ops]++;
+	if (d->next < DEEP_OPS) {
+		cr_assert_eq(rr_nop(loop, &d->ops[d->next]), 0);
+		d->next++;
+	}
+	int ret = rr_loop_run(loop, RR_RUN_NOWAIT);
+	if (ret == -ELOOP)
+		d->refused++;
+	else if (ret < 0)
+		d->other_errors++;
+}
+
+Test(loop_misuse, callbacks_that_always_turn_the_loop_nest_only_so_deep)
+{
+	struct rr_loop loop;
+	struct deep d;
+
+	memset(&d, 0, sizeof(d));
+	open_loop(&loop, 0);
+	for (int i = 0; i < DEEP_OPS; i++)
+		rr_op_init(&d.ops[i], deep_cb, &d);
+	cr_assert_eq(rr_nop(&loop, &d.ops[0]), 0);
+	d.next = 1;
+	run_until_done(&loop, 10000);
+	for (int i = 0; i < DEEP_OPS; i++)
+		cr_assert_eq(d.calls[i], 1, "op %d: %d callbacks", i, d.calls[i]);
+	cr_assert_gt(d.refused, 0, "a turn %d deep is refused", RR_LOOP_MAX_NESTING);
+	cr_assert_eq(d.other_errors, 0);
+	cr_assert_eq(rr_loop_pending(&loop), 0);
+	rr_loop_deinit(&loop);
+}
