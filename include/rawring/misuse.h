@@ -15,6 +15,11 @@ extern "C" {
  * returns, and the caller goes on the documented safe way (a length
  * clamped, a count bounded, an op left alone).
  */
+#if defined(__GNUC__) || defined(__clang__)
+/* Cold: the compiler keeps the caller's fast path free of it (no spills,
+ * no prologue for a call that almost never happens). */
+__attribute__((cold))
+#endif
 void rr__misuse(const char *what);
 
 #ifdef __cplusplus

@@ -323,6 +323,65 @@ static inline struct io_uring_cqe *rr__cqe_at(const struct rr_ring *ring,
 }
 
 /*
+ * A walk over the CQEs ready when it began, for a caller that consumes what
+ * it walks in one go: the tail is read once (new CQEs wait for the next
+ * walk), and rr_cq_walk_end hands every walked slot back with one store.
+ *
+ *   struct rr_cq_walk walk = rr_cq_walk_begin(ring);
+ *   while ((cqe = rr_cq_walk_next(ring, &walk)))
+ *           handle(cqe);               (stop early: walk.head is the resume point)
+ *   rr_cq_walk_end(ring, &walk);
+ */
+struct rr_cq_walk {
+	unsigned head;    /* the next slot to look at */
+	unsigned tail;    /* the CQ tail when the walk began */
+	bool mixed;       /* IORING_SETUP_CQE_MIXED: sizes and skips to mind */
+};
+
+static inline struct rr_cq_walk rr_cq_walk_begin(const struct rr_ring *ring)
+{
+	struct rr_cq_walk walk;
+
+	walk.head = *ring->cq.khead;
+	walk.mixed = (ring->setup_flags & IORING_SETUP_CQE_MIXED) != 0;
+	/* Acquire pairs with the kernel's smp_store_release(cq.tail): the
+	 * CQEs before the tail are fully written when we see it. */
+	walk.tail = rr_load_acquire(ring->cq.ktail);
+	return walk;
+}
+
+/* The next CQE of the walk (a CQE_MIXED ring's skip entries stepped over),
+ * or NULL at its end.  To stop before a CQE, keep walk.head from before. */
+static inline struct io_uring_cqe *rr_cq_walk_next(const struct rr_ring *ring,
+						   struct rr_cq_walk *walk)
+{
+	while (walk->head != walk->tail) {
+		struct io_uring_cqe *cqe =
+			&ring->cq.cqes[(walk->head & ring->cq.ring_mask) << ring->cqe_shift];
+		if (!walk->mixed) {
+			walk->head++;
+			return cqe;
+		}
+		if (cqe->flags & IORING_CQE_F_SKIP) {
+			walk->head++;
+			continue;
+		}
+		walk->head += rr_cqe_nr(ring, cqe);
+		return cqe;
+	}
+	return NULL;
+}
+
+/* Consume the slots walked.  Release orders the reads of those CQEs before
+ * the kernel can see the slots free; pairs with its read of cq.head when
+ * posting. */
+static inline void rr_cq_walk_end(struct rr_ring *ring, const struct rr_cq_walk *walk)
+{
+	if (walk->head != *ring->cq.khead)
+		rr_store_release(ring->cq.khead, walk->head);
+}
+
+/*
  * Iterate over the ready CQEs without consuming them (skip entries are
  * stepped over); follow with rr_cq_advance(ring, head - *ring->cq.khead),
  * the slots walked, which on rings without CQE_MIXED is the count of CQEs.

@@ -272,18 +272,19 @@ static int uring_start(struct rr_loop *loop, struct rr_op *op)
 	return 0;
 }
 
-/* Report every CQE of `ring` to the core, walked with the ring layer's
- * batch iteration.  No callback runs meanwhile (the delivery rule in
- * backend.h), so the head moves once, after the walk.  The walk stops at an
- * op whose previous result is still due: that CQE and the rest wait in the
+/* Report every CQE of `ring` to the core, in one walk of the ring layer's
+ * (rr_cq_walk: the tail read once, the head stored once).  No callback
+ * runs meanwhile (the delivery rule in backend.h).  The walk stops at an op
+ * whose previous result is still due: that CQE and the rest wait in the
  * ring for the next turn. */
 static void reap(struct rr_loop *loop, struct uring_state *st,
 		 struct rr_ring *ring, bool polled)
 {
+	struct rr_cq_walk walk = rr_cq_walk_begin(ring);
 	struct io_uring_cqe *cqe;
-	unsigned head;
+	unsigned at = walk.head;
 
-	rr_for_each_cqe(ring, head, cqe) {
+	for (; (cqe = rr_cq_walk_next(ring, &walk)); at = walk.head) {
 		uint64_t user_data = cqe->user_data;
 
 		if (user_data <= TAG_MESSAGE) { /* one test for the rare tags */
@@ -298,8 +299,10 @@ static void reap(struct rr_loop *loop, struct uring_state *st,
 			continue; /* TAG_IGNORE, or 0 (never an op) */
 		}
 		struct rr_op *op = (struct rr_op *)(uintptr_t)user_data;
-		if (rr__op_due(op))
+		if (rr__op_due(op)) {
+			walk.head = at; /* this CQE is the next turn's */
 			break;
+		}
 		unsigned flags = cqe->flags;
 		bool more = (flags & IORING_CQE_F_MORE) != 0;
 		if (flags & IORING_CQE_F_BUFFER) /* only rr_recv_multishot selects */
@@ -308,7 +311,7 @@ static void reap(struct rr_loop *loop, struct uring_state *st,
 		if (polled && !more)
 			st->polled_in_flight--;
 	}
-	rr_cq_advance(ring, head - *ring->cq.khead); /* the slots walked */
+	rr_cq_walk_end(ring, &walk);
 }
 
 static int uring_flush_wait(struct rr_loop *loop, uint64_t deadline_ns)

@@ -133,8 +133,39 @@ struct rr_backend {
  * a `more` result of an op whose previous result is still due (keep it and
  * report it on a later turn).  A last result is always taken.
  */
-bool rr__op_report(struct rr_loop *loop, struct rr_op *op, int result,
-		   bool more);
+/* Append `op` to the core's list of due completions (the delivery rule). */
+static inline void rr__push_due(struct rr_loop *loop, struct rr_op *op)
+{
+	op->due_next = NULL;
+	if (loop->completed_tail)
+		loop->completed_tail->due_next = op;
+	else
+		loop->completed_head = op;
+	loop->completed_tail = op;
+}
+
+static inline bool rr__op_report(struct rr_loop *loop, struct rr_op *op,
+				 int result, bool more)
+{
+	if (op->flags & RR_OP_F_DUE) {
+		if (more)
+			return false; /* the backend keeps it for a later turn */
+		/* A multishot op's last result (a cancel, an error) while its
+		 * previous one waits: it is delivered right after that one. */
+		op->final_result = result;
+		op->flags |= RR_OP_F_FINAL_DUE;
+		return true;
+	}
+	op->result = result;
+	if (more) {
+		op->flags |= RR_OP_F_DUE | RR_OP_F_DUE_MORE; /* stays in flight */
+	} else {
+		op->flags |= RR_OP_F_DUE;
+		op->state = RR_OP_COMPLETED;
+	}
+	rr__push_due(loop, op);
+	return true;
+}
 
 /* Whether `op` has a result waiting for its callback: a multishot op then
  * takes no new result before the core has delivered it. */

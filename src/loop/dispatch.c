@@ -51,39 +51,6 @@ static void release_chain(struct rr_loop *loop, struct rr_op *op, int result)
 
 /* ---- completion: the one place callbacks run --------------------------- */
 
-/* Append `op` to the list of completions whose callbacks are due. */
-static void push_due(struct rr_loop *loop, struct rr_op *op)
-{
-	op->due_next = NULL;
-	if (loop->completed_tail)
-		loop->completed_tail->due_next = op;
-	else
-		loop->completed_head = op;
-	loop->completed_tail = op;
-}
-
-bool rr__op_report(struct rr_loop *loop, struct rr_op *op, int result,
-		   bool more)
-{
-	if (op->flags & RR_OP_F_DUE) {
-		if (more)
-			return false; /* the backend keeps it for a later turn */
-		/* A multishot op's last result (a cancel, an error) while its
-		 * previous one waits: it is delivered right after that one. */
-		op->final_result = result;
-		op->flags |= RR_OP_F_FINAL_DUE;
-		return true;
-	}
-	op->result = result;
-	op->flags |= RR_OP_F_DUE;
-	if (more)
-		op->flags |= RR_OP_F_DUE_MORE; /* the op stays in flight */
-	else
-		op->state = RR_OP_COMPLETED;
-	push_due(loop, op);
-	return true;
-}
-
 void rr__complete_later(struct rr_loop *loop, struct rr_op *op, int result)
 {
 	(void)rr__op_report(loop, op, result, false); /* a last result: taken */
@@ -101,7 +68,7 @@ deliver_last(struct rr_loop *loop, struct rr_op *op)
 	op->state = RR_OP_IDLE;
 	op->flags &= (uint16_t)~RR_OP_PER_USE_FLAGS;
 	op->scheduled_mark = 0;
-	op->next = NULL;
+	/* (op->next is NULL already: every list an op leaves clears it.) */
 	loop->in_flight--;
 	loop->stats.ops_completed++;
 	loop->callbacks_run++;
@@ -122,7 +89,7 @@ static void deliver_more(struct rr_loop *loop, struct rr_op *op)
 		op->result = op->final_result;
 		op->state = RR_OP_COMPLETED;
 		op->flags |= RR_OP_F_DUE;
-		push_due(loop, op);
+		rr__push_due(loop, op);
 	}
 	loop->stats.ops_completed++;
 	loop->callbacks_run++;
@@ -137,10 +104,10 @@ unsigned rr__run_completed(struct rr_loop *loop)
 	 * this same list: each op is taken off it before its callback. */
 	while (loop->completed_head) {
 		struct rr_op *op = loop->completed_head;
+		/* (op->due_next stays stale: rr__push_due sets it.) */
 		loop->completed_head = op->due_next;
 		if (!loop->completed_head)
 			loop->completed_tail = NULL;
-		op->due_next = NULL;
 		if (op->flags & RR_OP_F_DUE_MORE)
 			deliver_more(loop, op);
 		else

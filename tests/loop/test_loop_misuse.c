@@ -471,8 +471,8 @@ struct deep {
 	int other_errors;
 };
 
-/* Each callback schedules the next NOP and turns the loop: without a bound
- * this recursed as deep as there were ops. */
+/* Each callback schedules the next NOP and turns the loop until a callback
+ * has run: without a bound this recursed as deep as there were ops. */
 static void deep_cb(struct rr_loop *loop, struct rr_op *op, int result)
 {
 	struct deep *d = op->context;
@@ -483,7 +483,9 @@ static void deep_cb(struct rr_loop *loop, struct rr_op *op, int result)
 		cr_assert_eq(rr_nop(loop, &d->ops[d->next]), 0);
 		d->next++;
 	}
-	int ret = rr_loop_run(loop, RR_RUN_NOWAIT);
+	/* RR_RUN_ONCE: each level waits for the next NOP's callback, so the
+	 * nesting grows on every backend (SQPOLL completes on its own time). */
+	int ret = rr_loop_run(loop, RR_RUN_ONCE);
 	if (ret == -ELOOP)
 		d->refused++;
 	else if (ret < 0)
