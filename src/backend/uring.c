@@ -333,19 +333,21 @@ static int uring_flush_wait(struct rr_loop *loop, uint64_t deadline_ns)
 
 	if (deadline_ns == 0 || rr_cq_ready(&st->ring)) {
 		ret = rr_submit(&st->ring);
+	} else if (deadline_ns == RR_DEADLINE_NONE) {
+		/* Submits what is pending and waits, in one io_uring_enter
+		 * without the extended argument: it has no timeout to carry,
+		 * and the kernel would copy and check it on every enter. */
+		ret = rr_submit_and_wait(&st->ring, 1);
 	} else {
-		struct __kernel_timespec ts, *timeout = NULL;
+		struct __kernel_timespec ts;
 		struct io_uring_cqe *cqe;
+		uint64_t now = rr__monotonic_ns();
+		uint64_t left = deadline_ns > now ? deadline_ns - now : 0;
 
-		if (deadline_ns != RR_DEADLINE_NONE) {
-			uint64_t now = rr__monotonic_ns();
-			uint64_t left = deadline_ns > now ? deadline_ns - now : 0;
-			ts.tv_sec = (long long)(left / 1000000000u);
-			ts.tv_nsec = (long long)(left % 1000000000u);
-			timeout = &ts;
-		}
-		/* Submits what is pending and waits, in one io_uring_enter. */
-		ret = rr_wait_cqes(&st->ring, &cqe, 1, timeout, NULL);
+		ts.tv_sec = (long long)(left / 1000000000u);
+		ts.tv_nsec = (long long)(left % 1000000000u);
+		/* The timeout travels in the enter's extended argument. */
+		ret = rr_wait_cqes(&st->ring, &cqe, 1, &ts, NULL);
 	}
 	if (ret == -ETIME || ret == -EAGAIN || ret == -EBUSY)
 		ret = 0;
