@@ -6,6 +6,8 @@
  */
 #define _GNU_SOURCE
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "bench_stats.h"
 #include "nop_bench.h"
@@ -17,13 +19,39 @@ static const unsigned batches[] = { 1, 8, 32, 128 };
 enum variant { RING, LIBURING, LOOP, VARIANTS };
 static const char *const variant_names[VARIANTS] = { "rawring ring", "liburing", "rawring loop" };
 
+/* `--once VARIANT OPS BATCH`: that one run and nothing else, for counting
+ * its instructions under callgrind (tools/bench/nop_instructions.sh). */
+static int run_once(const char *variant, const char *ops_arg, const char *batch_arg)
+{
+	uint64_t ops = strtoull(ops_arg, NULL, 10);
+	unsigned batch = (unsigned)strtoul(batch_arg, NULL, 10);
+	double rate;
+
+	if (!ops || !batch || batch > 128 || ops % batch)
+		return bench_usage();
+	if (strcmp(variant, "ring") == 0)
+		rate = nop_rawring(ops, batch);
+	else if (strcmp(variant, "loop") == 0)
+		rate = nop_loop(ops, batch);
+	else if (strcmp(variant, "liburing") == 0 && nop_liburing_available())
+		rate = nop_liburing(ops, batch);
+	else
+		return bench_usage();
+	if (rate < 0)
+		return 1;
+	printf("nop %s: %llu ops at batch %u: %.0f ops/s\n", variant,
+	       (unsigned long long)ops, batch, rate);
+	return 0;
+}
+
 int nop_main(const struct bench_options *opt, int argc, char **argv)
 {
 	uint64_t ops = opt->quick ? 100000 : 2000000;
 	unsigned reps = opt->reps;
 
-	(void)argc; /* nop has no options of its own */
-	(void)argv;
+	for (int i = 0; i < argc; i++)
+		if (strcmp(argv[i], "--once") == 0 && i + 3 < argc)
+			return run_once(argv[i + 1], argv[i + 2], argv[i + 3]);
 	bool have_liburing = nop_liburing_available();
 	static double results[BATCHES][VARIANTS][MAX_REPS];
 

@@ -46,6 +46,7 @@ int bench_usage(void)
 {
 	fprintf(stderr,
 		"usage: ringbench nop|echo|file|timers|syscalls|all... [--quick] [--reps N] [--csv FILE] [--svg FILE]\n"
+		"       nop: [--once ring|loop|liburing OPS BATCH]  (one run, for callgrind)\n"
 		"       echo: [--connections LIST] [--sizes LIST] [--seconds S] [--pin]\n"
 		"       file: [--file PATH] [--size MIB] [--seconds S]\n");
 	return 2;
