@@ -24,6 +24,7 @@ pkg-config --exists liburing 2>/dev/null || needed+=(liburing-dev)
 pkg-config --exists libuv 2>/dev/null || needed+=(libuv1-dev)
 command -v fio >/dev/null || needed+=(fio)
 command -v strace >/dev/null || needed+=(strace)
+command -v valgrind >/dev/null || needed+=(valgrind) # tools/bench/nop_instructions.sh
 [ -f /usr/include/linux/io_uring.h ] || needed+=(linux-libc-dev)
 command -v x86_64-w64-mingw32-gcc >/dev/null || needed+=(gcc-mingw-w64-x86-64)
 command -v wine >/dev/null && [ -x /usr/lib/wine/wine64 ] || needed+=(wine wine64)
