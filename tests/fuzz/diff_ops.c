@@ -9,7 +9,7 @@
  * fd numbers are reused), file writes and reads at offsets, a linked
  * write->read chain, timers, a callback that turns the loop, and a deinit
  * with work in flight.  After every step the loop settles (runs until no
- * callback comes for two short rounds), so that what an op sees depends on
+ * callback comes for three short rounds), so that what an op sees depends on
  * the program, not on timing: a cancel only ever meets an op that waits.
  *
  *   rr-diff-ops PROGRAMS SEED    run PROGRAMS programs from SEED, print the
@@ -114,10 +114,11 @@ static bool open_run(struct run *r, enum rr_backend_kind backend)
 	return true;
 }
 
-/* Run until no callback comes for two short rounds. */
+/* Run until no callback comes for three short rounds (a loaded machine
+ * can hold a completion back for a round or two). */
 static void settle(struct run *r)
 {
-	for (int quiet = 0, rounds = 0; quiet < 2 && rounds < 200; rounds++) {
+	for (int quiet = 0, rounds = 0; quiet < 3 && rounds < 300; rounds++) {
 		int ret = rr_loop_run_for_ns(&r->loop, 2000000u);
 		if (ret < 0 && ret != -EINTR)
 			abort();
