@@ -134,3 +134,64 @@ Test(misuse, a_length_beyond_32_bits_is_never_truncated)
 	rr_prep_nop(sqe);
 	rr_ring_exit(&ring);
 }
+
+/* ---- a registered ring used from another thread -------------------------- */
+
+struct other_thread {
+	struct rr_ring *ring;       /* registered by the main thread */
+	int own_ret, result;
+	uint64_t user_data;
+};
+
+/* In a second thread: register a ring of its own (it likely gets the same
+ * index as the main thread's), then submit a NOP on the main thread's ring.
+ * The kernel's registered-ring table is per thread: entering by the index
+ * here would reach this thread's ring. */
+static void *submit_from_another_thread(void *arg)
+{
+	struct other_thread *t = arg;
+	struct rr_ring own;
+
+	t->own_ret = rr_ring_init(4, &own, 0);
+	if (t->own_ret == 0)
+		t->own_ret = rr_register_ring_fd(&own);
+	struct io_uring_sqe *sqe = rr_get_sqe(t->ring);
+	rr_prep_nop(sqe);
+	rr_sqe_set_data64(sqe, 77);
+	struct io_uring_cqe *cqe;
+	t->result = rr_submit(t->ring);
+	if (t->result == 1 && rr_wait_cqe(t->ring, &cqe) == 0) {
+		t->user_data = cqe->user_data;
+		rr_cqe_seen(t->ring, cqe);
+	}
+	if (t->own_ret == 0) {
+		cr_assert_eq(rr_cq_ready(&own), 0u, "nothing reached the other thread's ring");
+		rr_ring_exit(&own);
+	}
+	return NULL;
+}
+
+Test(misuse, a_registered_ring_used_from_another_thread_reaches_itself)
+{
+	struct rr_ring ring;
+	struct other_thread t = { .ring = &ring };
+	struct test_thread thread;
+
+	ring_init_or_skip(&ring, 4, 0);
+	int ret = rr_register_ring_fd(&ring);
+	if (ret == -EINVAL)
+		cr_skip_test("no registered ring fds before 5.18");
+	cr_assert_eq(ret, 0);
+	thread_start(&thread, submit_from_another_thread, &t);
+	thread_join(&thread);
+	cr_assert_eq(t.own_ret, 0);
+	cr_assert_eq(t.result, 1);
+	cr_assert_eq(t.user_data, 77u, "the NOP completed on this ring");
+	/* The registering thread still enters by the index. */
+	unsigned long long before = ring.enter_calls;
+	struct io_uring_sqe *sqe = must_get_sqe(&ring);
+	rr_prep_nop(sqe);
+	cr_assert_eq(run_one(&ring), 0);
+	cr_assert_gt(ring.enter_calls, before);
+	rr_ring_exit(&ring);
+}

@@ -156,6 +156,9 @@ int rr_unregister_eventfd(struct rr_ring *ring);
  * index with IORING_ENTER_REGISTERED_RING, and (with
  * IORING_FEAT_REG_REG_RING, 6.3) every register call here the index with
  * RR_IORING_REGISTER_USE_REGISTERED_RING.  rr_ring_exit unregisters it.
+ * The kernel keeps registered rings per thread: only the registering thread
+ * enters by the index; a ring used from another thread afterwards enters by
+ * its fd (the same index there names that thread's own ring, if any).
  * -EEXIST if already registered, -EBUSY when the task's 16 slots are full.
  */
 int rr_register_ring_fd(struct rr_ring *ring);

@@ -11,6 +11,7 @@
 #ifndef RAWRING_RING_H
 #define RAWRING_RING_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -66,6 +67,9 @@ struct rr_ring {
 	unsigned features;        /* IORING_FEAT_* the kernel reported */
 	int ring_fd;
 	int enter_fd;             /* ring_fd, or its registered index */
+	pthread_t registered_by;  /* the thread that registered the index: the
+				     kernel's table of registered rings is per
+				     thread, so only it enters by the index */
 	bool user_memory;         /* IORING_SETUP_NO_MMAP: the rings are the caller's */
 	unsigned enter_flags;     /* IORING_ENTER_REGISTERED_RING once registered */
 	unsigned sqe_shift;       /* 1 under IORING_SETUP_SQE128, else 0 */

@@ -22,12 +22,14 @@ int rr__ring_register(struct rr_ring *ring, unsigned opcode, const void *arg,
 	/* Registered index: the kernel finds the ring in the task's table, no
 	 * fd lookup.  Without IORING_FEAT_REG_REG_RING (before 6.3) the flag
 	 * would make the opcode unknown, so the real fd is used. */
-	if ((ring->enter_flags & IORING_ENTER_REGISTERED_RING) &&
+	unsigned handle_flags;
+	int handle = rr__ring_handle(ring, &handle_flags);
+
+	if ((handle_flags & IORING_ENTER_REGISTERED_RING) &&
 	    (ring->features & IORING_FEAT_REG_REG_RING))
 		return rr_io_uring_register(
-			ring->enter_fd,
-			opcode | RR_IORING_REGISTER_USE_REGISTERED_RING, arg,
-			nr_args);
+			handle, opcode | RR_IORING_REGISTER_USE_REGISTERED_RING,
+			arg, nr_args);
 	/* fd -1 would make the call a ring-less ("blind") one. */
 	if (ring->ring_fd < 0)
 		return -EBADF;
@@ -72,6 +74,7 @@ int rr_register_ring_fd(struct rr_ring *ring)
 		return -EIO;
 	ring->enter_fd = (int)update.offset;
 	ring->enter_flags |= IORING_ENTER_REGISTERED_RING;
+	ring->registered_by = pthread_self();
 	return 0;
 }
 

@@ -5,7 +5,7 @@
 #ifndef RAWRING_REGISTER_INTERNAL_H
 #define RAWRING_REGISTER_INTERNAL_H
 
-#include "rawring/ring.h"
+#include "ring_internal.h"
 
 /*
  * io_uring_register(2) on `ring`: through its registered index when the

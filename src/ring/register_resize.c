@@ -135,22 +135,14 @@ static void point_ring_at(struct rr_ring *ring, const struct io_uring_params *p,
 }
 
 /* What a ring that could not be remapped is left as: closed, as after
- * rr_ring_exit (its pointers at a word of 0, see setup.c). */
-static unsigned closed_ring_word;
-
+ * rr_ring_exit. */
 static void close_ring(struct rr_ring *ring)
 {
 	if (ring->enter_flags & IORING_ENTER_REGISTERED_RING)
 		rr_unregister_ring_fd(ring);
 	unmap_old_rings(ring);
 	close(ring->ring_fd);
-	memset(&ring->sq, 0, sizeof(ring->sq));
-	memset(&ring->cq, 0, sizeof(ring->cq));
-	ring->sq.khead = ring->sq.ktail = ring->sq.kflags = ring->sq.kdropped =
-		&closed_ring_word;
-	ring->cq.khead = ring->cq.ktail = ring->cq.koverflow = &closed_ring_word;
-	ring->ring_fd = -1;
-	ring->enter_fd = -1;
+	rr__ring_leave_dead(ring);
 	ring->enter_flags = 0;
 }
 
@@ -240,9 +232,13 @@ int rr_submit_and_wait_reg(struct rr_ring *ring, struct io_uring_cqe **cqe_ptr,
 
 	/* Not rr__enter: entry 0 is offset 0, which it would take for "no
 	 * argument" and give the signal-mask size. */
+	unsigned handle_flags;
+	int handle = rr__ring_handle(ring, &handle_flags);
+	if (handle < 0)
+		return -EBADF;
 	ring->enter_calls++;
-	int ret = rr_io_uring_enter2(ring->enter_fd, to_submit, wait_nr,
-				     flags | ring->enter_flags,
+	int ret = rr_io_uring_enter2(handle, to_submit, wait_nr,
+				     flags | handle_flags,
 				     (const void *)(uintptr_t)offset,
 				     sizeof(struct rr_reg_wait));
 	if (ret == -ETIME) {

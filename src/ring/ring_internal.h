@@ -55,6 +55,27 @@ static inline bool rr__ring_alive(const struct rr_ring *ring)
 	return ring->enter_fd >= 0;
 }
 
+/*
+ * What reaches the ring from the calling thread: its registered index, with
+ * IORING_ENTER_REGISTERED_RING in *enter_flags, only in the thread that
+ * registered it (another thread's index of the same number names another
+ * ring); elsewhere its fd (-1 for a ring that has none: -EBADF then).
+ */
+static inline int rr__ring_handle(const struct rr_ring *ring, unsigned *enter_flags)
+{
+	if ((ring->enter_flags & IORING_ENTER_REGISTERED_RING) &&
+	    !pthread_equal(pthread_self(), ring->registered_by)) {
+		*enter_flags = ring->enter_flags & ~IORING_ENTER_REGISTERED_RING;
+		return ring->ring_fd;
+	}
+	*enter_flags = ring->enter_flags;
+	return ring->enter_fd;
+}
+
+/* Leave `ring` as an exited one: empty and full at once, every call
+ * refused (setup.c; after rr_ring_exit, a failed init or resize). */
+void rr__ring_leave_dead(struct rr_ring *ring);
+
 /* The kernel holds completions that only an enter with GETEVENTS flushes. */
 static inline bool rr__cq_needs_flush(const struct rr_ring *ring)
 {

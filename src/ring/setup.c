@@ -154,7 +154,7 @@ static int map_rings(struct rr_ring *ring, const struct io_uring_params *p)
  */
 static unsigned dead_ring_word;
 
-static void leave_dead(struct rr_ring *ring)
+void rr__ring_leave_dead(struct rr_ring *ring)
 {
 	memset(&ring->sq, 0, sizeof(ring->sq));
 	memset(&ring->cq, 0, sizeof(ring->cq));
@@ -170,7 +170,7 @@ int rr_ring_init_params(unsigned entries, struct rr_ring *ring,
 {
 	if (!ring)
 		return -EINVAL;
-	leave_dead(ring); /* what a failure below leaves */
+	rr__ring_leave_dead(ring); /* what a failure below leaves */
 	if (!params || entries == 0)
 		return -EINVAL;
 	/* A flag the kernel accepts but rawring would then misread is refused
@@ -184,7 +184,7 @@ int rr_ring_init_params(unsigned entries, struct rr_ring *ring,
 		return -EINVAL;
 
 	memset(ring, 0, sizeof(*ring));
-	leave_dead(ring);
+	rr__ring_leave_dead(ring);
 
 	int fd = rr_io_uring_setup(entries, params);
 	if (fd < 0)
@@ -204,7 +204,7 @@ int rr_ring_init_params(unsigned entries, struct rr_ring *ring,
 	if (ret < 0) {
 		unmap_rings(ring);
 		close(fd);
-		leave_dead(ring);
+		rr__ring_leave_dead(ring);
 		return ret;
 	}
 	return 0;
@@ -229,5 +229,5 @@ void rr_ring_exit(struct rr_ring *ring)
 		rr_unregister_ring_fd(ring);
 	unmap_rings(ring);
 	close(ring->ring_fd);
-	leave_dead(ring);
+	rr__ring_leave_dead(ring);
 }

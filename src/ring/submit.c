@@ -46,13 +46,17 @@ bool rr__sq_needs_enter(struct rr_ring *ring, unsigned to_submit,
 int rr__enter(struct rr_ring *ring, unsigned to_submit, unsigned min_complete,
 	      unsigned flags, const void *arg, size_t arg_size)
 {
+	unsigned handle_flags;
+	int handle = rr__ring_handle(ring, &handle_flags);
+
+	if (handle < 0)
+		return -EBADF;
 	ring->enter_calls++;
-	flags |= ring->enter_flags;
+	flags |= handle_flags;
 	/* No signal mask: the size the kernel expects is still its sigset's. */
 	if (!arg)
 		arg_size = KERNEL_SIGSET_SIZE;
-	return rr__sys_enter(ring->enter_fd, to_submit, min_complete, flags, arg,
-			     arg_size);
+	return rr__sys_enter(handle, to_submit, min_complete, flags, arg, arg_size);
 }
 
 static int submit(struct rr_ring *ring, unsigned wait_nr)
