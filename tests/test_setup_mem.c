@@ -111,3 +111,54 @@ Test(setup_mem, bad_buffers_are_refused)
 	cr_assert_eq(rr_ring_init_params(16, &ring, &params), -EINVAL);
 	munmap(buf, (size_t)size * 2);
 }
+
+struct from_other_thread {
+	struct rr_ring *ring;
+	int submit_ret;
+};
+
+static void *submit_elsewhere(void *arg)
+{
+	struct from_other_thread *t = arg;
+	struct io_uring_sqe *sqe = rr_get_sqe(t->ring);
+
+	rr_prep_nop(sqe);
+	t->submit_ret = rr_submit(t->ring);
+	return NULL;
+}
+
+/* REGISTERED_FD_ONLY (6.5): a ring with no fd at all, only a registered
+ * index of the creating thread; it runs, registers, and leaves nothing open. */
+Test(setup_mem, a_ring_with_no_fd_runs_from_its_thread)
+{
+	struct rr_ring ring;
+	struct io_uring_params params;
+	struct rr_probe probe;
+
+	memset(&params, 0, sizeof(params));
+	params.flags = IORING_SETUP_REGISTERED_FD_ONLY;
+	long size = rr_ring_mem_size(8, &params);
+	char *buf = map_bytes((size_t)size);
+	int fds_before = count_open_fds();
+
+	cr_assert_eq(rr_ring_init(8, &ring, IORING_SETUP_REGISTERED_FD_ONLY), -EINVAL,
+		     "not without the caller's memory");
+	long used = init_in(&ring, 8, &params, buf, (size_t)size);
+	cr_assert_eq(used, size, "setup: %ld", used);
+	cr_assert_eq(ring.ring_fd, -1, "no fd");
+	cr_assert_eq(count_open_fds(), fds_before, "no fd was opened");
+	nop_round_trips(&ring, 2 * ring.cq.ring_entries + 3);
+	cr_assert_eq(rr_probe_ring(&ring, &probe), 0, "register calls use the index");
+	cr_assert(rr_opcode_supported(&probe, IORING_OP_NOP));
+
+	struct from_other_thread t = { .ring = &ring };
+	struct test_thread thread;
+	thread_start(&thread, submit_elsewhere, &t);
+	thread_join(&thread);
+	cr_assert_eq(t.submit_ret, -EBADF, "another thread cannot reach it");
+	/* The NOP that thread prepared goes with the next submission here. */
+	cr_assert_eq(rr_submit(&ring), 1);
+	rr_ring_exit(&ring);
+	cr_assert_eq(count_open_fds(), fds_before);
+	cr_assert_eq(munmap(buf, (size_t)size), 0);
+}

@@ -87,10 +87,12 @@ struct rr_ring {
 /*
  * The IORING_SETUP_* flags rawring handles correctly; any other flag is
  * refused with -EINVAL before the kernel sees it, even where the kernel
- * would accept it: REGISTERED_FD_ONLY (a ring with no fd), SQE_MIXED
- * (128-byte SQEs between 64-byte ones) and SQ_REWIND (SQEs always from
- * index 0), and flags newer than this header.  NO_MMAP needs the caller's
- * memory: see rr_ring_init_mem.
+ * would accept it: SQE_MIXED (128-byte SQEs between 64-byte ones) and
+ * SQ_REWIND (SQEs always from index 0), and flags newer than this header.
+ * NO_MMAP needs the caller's memory (rr_ring_init_mem); REGISTERED_FD_ONLY
+ * (6.5) needs NO_MMAP too: the ring then has no fd (ring_fd is -1), only a
+ * registered index, usable by the creating thread alone (-EBADF from any
+ * other), and no other ring can name it (MSG_RING needs an fd).
  */
 #define RR_SETUP_FLAGS_SUPPORTED                                               \
 	(IORING_SETUP_IOPOLL | IORING_SETUP_SQPOLL | IORING_SETUP_SQ_AFF |      \
@@ -100,7 +102,7 @@ struct rr_ring {
 	 IORING_SETUP_SQE128 | IORING_SETUP_CQE32 | IORING_SETUP_SINGLE_ISSUER | \
 	 IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_NO_SQARRAY |                 \
 	 IORING_SETUP_HYBRID_IOPOLL | IORING_SETUP_CQE_MIXED |                  \
-	 IORING_SETUP_NO_MMAP)
+	 IORING_SETUP_NO_MMAP | IORING_SETUP_REGISTERED_FD_ONLY)
 
 /*
  * Create a ring with `entries` SQ entries (rounded up to a power of two by

@@ -165,6 +165,17 @@ void rr__ring_leave_dead(struct rr_ring *ring)
 	ring->enter_fd = -1;
 }
 
+/* Drop the ring's handles: its registered index (which holds a reference
+ * to the ring of its own, so the ring would outlive the close) and its fd.
+ * A REGISTERED_FD_ONLY ring has only the index. */
+static void release_handle(struct rr_ring *ring)
+{
+	if (ring->enter_flags & IORING_ENTER_REGISTERED_RING)
+		rr_unregister_ring_fd(ring);
+	if (ring->ring_fd >= 0)
+		close(ring->ring_fd);
+}
+
 int rr_ring_init_params(unsigned entries, struct rr_ring *ring,
 			struct io_uring_params *params)
 {
@@ -182,6 +193,10 @@ int rr_ring_init_params(unsigned entries, struct rr_ring *ring,
 	if ((params->flags & IORING_SETUP_NO_MMAP) &&
 	    (!rr__user_addr(&params->sq_off) || !rr__user_addr(&params->cq_off)))
 		return -EINVAL;
+	/* A ring with no fd cannot be mapped: it lives in the caller's memory. */
+	if ((params->flags & IORING_SETUP_REGISTERED_FD_ONLY) &&
+	    !(params->flags & IORING_SETUP_NO_MMAP))
+		return -EINVAL;
 
 	memset(ring, 0, sizeof(*ring));
 	rr__ring_leave_dead(ring);
@@ -190,8 +205,16 @@ int rr_ring_init_params(unsigned entries, struct rr_ring *ring,
 	if (fd < 0)
 		return fd;
 
-	ring->ring_fd = fd;
-	ring->enter_fd = fd;
+	if (params->flags & IORING_SETUP_REGISTERED_FD_ONLY) {
+		/* No fd: what setup returned is an index into this thread's
+		 * registered rings, the only handle the ring has. */
+		ring->enter_fd = fd;
+		ring->enter_flags = IORING_ENTER_REGISTERED_RING;
+		ring->registered_by = pthread_self();
+	} else {
+		ring->ring_fd = fd;
+		ring->enter_fd = fd;
+	}
 	ring->user_memory = (params->flags & IORING_SETUP_NO_MMAP) != 0;
 	ring->setup_flags = params->flags;
 	ring->features = params->features;
@@ -203,7 +226,7 @@ int rr_ring_init_params(unsigned entries, struct rr_ring *ring,
 	int ret = map_rings(ring, params);
 	if (ret < 0) {
 		unmap_rings(ring);
-		close(fd);
+		release_handle(ring);
 		rr__ring_leave_dead(ring);
 		return ret;
 	}
@@ -221,13 +244,9 @@ int rr_ring_init(unsigned entries, struct rr_ring *ring, unsigned flags)
 
 void rr_ring_exit(struct rr_ring *ring)
 {
-	if (!ring || ring->ring_fd < 0 || !ring->sq.ring_ptr)
+	if (!ring || !rr__ring_alive(ring) || !ring->sq.ring_ptr)
 		return;
-	/* A registered ring fd holds its own reference to the ring in this
-	 * task: drop it, or the ring outlives the close below. */
-	if (ring->enter_flags & IORING_ENTER_REGISTERED_RING)
-		rr_unregister_ring_fd(ring);
 	unmap_rings(ring);
-	close(ring->ring_fd);
+	release_handle(ring);
 	rr__ring_leave_dead(ring);
 }
