@@ -114,10 +114,33 @@ static bool open_run(struct run *r, enum rr_backend_kind backend)
 	return true;
 }
 
-/* Run until no callback comes for three short rounds (a loaded machine
- * can hold a completion back for a round or two). */
+/* Whether every op that cannot wait for a peer has finished: NOPs, file
+ * I/O, timers, closes and sends (small, to sockets that have room). */
+static bool sure_ops_done(const struct run *r)
+{
+	for (int i = 0; i < SLOTS; i++) {
+		bool may_wait = i < SOCKETS * PER_SOCKET && i % PER_SOCKET != S_SEND;
+		if (r->slots[i].busy && !may_wait)
+			return false;
+	}
+	return true;
+}
+
+/* Run until the ops that must finish have (however slow the machine: a
+ * sanitizer build once took longer than the quiet rounds below for a
+ * linked file read), then until no callback comes for three short rounds
+ * (receives and polls whose data or hang-up the peer just caused). */
 static void settle(struct run *r)
 {
+	uint64_t give_up = rr_now_ns() + 5000000000ull;
+
+	while (!sure_ops_done(r) && rr_now_ns() < give_up) {
+		int ret = rr_loop_run_for_ns(&r->loop, 2000000u);
+		if (ret < 0 && ret != -EINTR) {
+			fprintf(stderr, "rr-diff-ops: the loop failed: %d\n", ret);
+			abort();
+		}
+	}
 	for (int quiet = 0, rounds = 0; quiet < 3 && rounds < 300; rounds++) {
 		int ret = rr_loop_run_for_ns(&r->loop, 2000000u);
 		if (ret < 0 && ret != -EINTR)
