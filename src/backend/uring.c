@@ -121,6 +121,10 @@ static int uring_init(struct rr_loop *loop, const struct rr_loop_options *option
 		goto fail_polled;
 	}
 	arm_wake(st);
+	/* Enter by a registered index, skipping the fd lookup (5.18).  Only
+	 * this thread's enters use it (the ring layer enters by the fd from
+	 * any other), and a thread's 16 slots may be taken: then the fd. */
+	(void)rr_register_ring_fd(&st->ring);
 	struct rr_probe probe;
 	st->has_msg_ring = rr_probe_ring(&st->ring, &probe) == 0 &&
 			   rr_opcode_supported(&probe, IORING_OP_MSG_RING);
