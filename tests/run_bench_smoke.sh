@@ -31,6 +31,11 @@ assert len([k for k in syscalls if k[0] == "loop count"]) == 4, syscalls
 assert all(v >= 0 for v in syscalls.values()), syscalls
 svg = open(sys.argv[2]).read()
 assert svg.startswith("<svg") and svg.rstrip().endswith("</svg>") and "echo" in svg
+# Each chart says which way is better; figures are printed as people read them.
+assert "timers (CPU ms, median; shorter is better)" in svg, "timers chart direction"
+assert "syscalls (syscalls/op, median; shorter is better)" in svg, "syscalls chart direction"
+assert "nop (ops/s, median; longer is better)" in svg, "nop chart direction"
+assert "e+" not in svg, "a figure in exponent notation"
 print(f"bench smoke: {len(nop)} nop, {len(echo)} echo, {len(cached) + len(direct)} file, "
       f"{len(timers)} timer and {len(syscalls)} syscall figures, all sane, every byte echoed intact")
 PY

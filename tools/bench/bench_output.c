@@ -96,6 +96,30 @@ static const char *const palette[] = {
 	"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
 };
 
+/* Rates (ops/s, msgs/s, IOPS, MiB/s): more is better; costs (CPU ms,
+ * syscalls/op, microseconds): less is. */
+static bool more_is_better(const char *metric)
+{
+	size_t len = strlen(metric);
+
+	return strcmp(metric, "IOPS") == 0 || (len > 2 && strcmp(metric + len - 2, "/s") == 0);
+}
+
+/* A figure as people read it: 3.22 M, 12.3 k, 0.031, never 3.222e+06. */
+static void human(char *buf, size_t size, double value)
+{
+	if (value >= 1e9)
+		snprintf(buf, size, "%.3g G", value / 1e9);
+	else if (value >= 1e6)
+		snprintf(buf, size, "%.3g M", value / 1e6);
+	else if (value >= 1e4)
+		snprintf(buf, size, "%.3g k", value / 1e3);
+	else if (value >= 100)
+		snprintf(buf, size, "%.0f", value);
+	else
+		snprintf(buf, size, "%.3g", value);
+}
+
 /* One workload's chart at vertical offset *y; returns nothing, moves *y. */
 static void chart(FILE *f, const char *workload, int *y)
 {
@@ -116,7 +140,8 @@ static void chart(FILE *f, const char *workload, int *y)
 			max = r->value;
 	}
 	fprintf(f, "<text x=\"8\" y=\"%d\" font-size=\"15\" font-weight=\"bold\">%s (%s, median; "
-		   "longer is better)</text>\n", *y + 16, workload, metric);
+		   "%s is better)</text>\n", *y + 16, workload, metric,
+		more_is_better(metric) ? "longer" : "shorter");
 	*y += 28;
 	for (size_t v = 0; v < nv; v++) /* the legend */
 		fprintf(f, "<rect x=\"%zu\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/>"
@@ -132,10 +157,12 @@ static void chart(FILE *f, const char *workload, int *y)
 				continue;
 			size_t v = intern(variants, &nv, r->variant);
 			double w = max > 0 ? r->value / max * CHART_W : 0;
+			char figure[32];
+			human(figure, sizeof(figure), r->value);
 			fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>"
-				   "<text x=\"%.1f\" y=\"%d\" font-size=\"10\">%.4g</text>\n",
+				   "<text x=\"%.1f\" y=\"%d\" font-size=\"10\">%s</text>\n",
 				LABEL_W, *y, w, BAR_H - 2, palette[v % 8], LABEL_W + w + 4,
-				*y + BAR_H - 4, r->value);
+				*y + BAR_H - 4, figure);
 			*y += BAR_H;
 		}
 		*y += 8;
