@@ -195,3 +195,50 @@ Test(misuse, a_registered_ring_used_from_another_thread_reaches_itself)
 	cr_assert_gt(ring.enter_calls, before);
 	rr_ring_exit(&ring);
 }
+
+/* A thread registers its ring's fd and exits; a later thread (glibc gives it
+ * the same pthread_t) must not take itself for the registering one: the
+ * index died with the first thread's table. */
+static void *register_and_leave(void *arg)
+{
+	struct rr_ring *ring = arg;
+
+	if (rr_ring_init(4, ring, 0) == 0 && rr_register_ring_fd(ring) != 0)
+		rr_ring_exit(ring);
+	return NULL;
+}
+
+static void *nop_on_it(void *arg)
+{
+	struct other_thread *t = arg;
+	struct io_uring_cqe *cqe;
+	struct io_uring_sqe *sqe = rr_get_sqe(t->ring);
+
+	rr_prep_nop(sqe);
+	rr_sqe_set_data64(sqe, 5);
+	t->result = rr_submit(t->ring);
+	if (t->result == 1 && rr_wait_cqe(t->ring, &cqe) == 0) {
+		t->user_data = cqe->user_data;
+		rr_cqe_seen(t->ring, cqe);
+	}
+	return NULL;
+}
+
+Test(misuse, a_ring_registered_by_a_thread_that_exited_still_works)
+{
+	struct rr_ring ring;
+	struct test_thread first, second;
+	struct other_thread t = { .ring = &ring };
+
+	memset(&ring, 0, sizeof(ring));
+	ring.enter_fd = -1;
+	thread_start(&first, register_and_leave, &ring);
+	thread_join(&first);
+	if (ring.enter_fd < 0 || !(ring.enter_flags & IORING_ENTER_REGISTERED_RING))
+		cr_skip_test("io_uring or registered ring fds unavailable here");
+	thread_start(&second, nop_on_it, &t);
+	thread_join(&second);
+	cr_assert_eq(t.result, 1, "submit: %d", t.result);
+	cr_assert_eq(t.user_data, 5u);
+	rr_ring_exit(&ring); /* from a third thread: closes the fd */
+}

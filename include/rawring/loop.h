@@ -285,6 +285,7 @@ struct rr_loop {
 	RR_ATOMIC_FIELD(struct rr_async *) async_pending; /* rr_async_send'ed handles */
 	struct rr_buf_group *buf_groups; /* set up on this loop */
 	unsigned run_depth;            /* rr_loop_run calls under way (nesting) */
+	uint64_t closes_in_flight;     /* rr_close ops scheduled, not called back */
 	bool closing;
 	bool initialized;
 	bool woken;                    /* a wake-up arrived this turn */

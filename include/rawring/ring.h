@@ -11,7 +11,6 @@
 #ifndef RAWRING_RING_H
 #define RAWRING_RING_H
 
-#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -67,17 +66,16 @@ struct rr_ring {
 	unsigned features;        /* IORING_FEAT_* the kernel reported */
 	int ring_fd;
 	int enter_fd;             /* ring_fd, or its registered index */
-	pthread_t registered_by;  /* the thread that registered the index: the
-				     kernel's table of registered rings is per
-				     thread, so only it enters by the index */
+	unsigned long long registered_by; /* the thread (a rawring thread token)
+				     that registered the index: the kernel's
+				     table of registered rings is per thread,
+				     so only it enters by the index */
 	bool user_memory;         /* IORING_SETUP_NO_MMAP: the rings are the caller's */
 	unsigned enter_flags;     /* IORING_ENTER_REGISTERED_RING once registered */
 	unsigned sqe_shift;       /* 1 under IORING_SETUP_SQE128, else 0 */
 	unsigned cqe_shift;       /* 1 under IORING_SETUP_CQE32, else 0 */
 	/* io_uring_enter calls made through this ring: read it to count syscalls. */
 	unsigned long long enter_calls;
-	/* Timed waits whose timeout SQE expired (kernels without EXT_ARG). */
-	unsigned long long wait_timeouts_expired;
 	/* The params the kernel returned at setup (offsets, entries, features). */
 	struct io_uring_params params;
 };
@@ -171,7 +169,11 @@ int rr_ring_init_preferred(unsigned entries, struct rr_ring *ring,
  * Safe to call on a zeroed ring and twice in a row.  The exited ring is
  * left empty and full at once: rr_get_sqe returns NULL, the counts are 0,
  * the peek and wait calls return -EBADF, and rr_submit is a caller error
- * (rawring/misuse.h; -EBADF in a library built without asserts).
+ * (rawring/misuse.h; -EBADF in a library built without asserts).  A ring
+ * whose fd was registered by another thread (rr_register_ring_fd) is
+ * closed, but the kernel keeps it until that thread exits; a ring with no
+ * fd (REGISTERED_FD_ONLY) only its own thread can exit (a caller error
+ * elsewhere, and the ring is left as it was).
  */
 void rr_ring_exit(struct rr_ring *ring);
 
@@ -429,9 +431,8 @@ int rr_wait_cqe_nr(struct rr_ring *ring, struct io_uring_cqe **cqe_ptr,
  * Submit what is pending, then wait up to `ts` (relative; NULL waits without
  * limit) for `wait_nr` CQEs, with `sigmask` (NULL for none) applied while
  * waiting.  The timeout travels in io_uring_enter's extended argument
- * (IORING_FEAT_EXT_ARG, 5.11), so no SQE is consumed; on older kernels it is
- * a timeout SQE whose CQE the caller never sees (a signal mask is then
- * -EOPNOTSUPP).  Returns 0 with *cqe_ptr at the first CQE, or -ETIME when
+ * (IORING_FEAT_EXT_ARG, 5.11), so no SQE is consumed; older kernels get
+ * -EOPNOTSUPP.  Returns 0 with *cqe_ptr at the first CQE, or -ETIME when
  * the timeout expired first (*cqe_ptr is then the first ready CQE or NULL),
  * -EINTR, -EBADF on an exited ring.  (liburing's io_uring_wait_cqes returns
  * 0 when some but fewer than wait_nr CQEs came in time; rawring -ETIME.)

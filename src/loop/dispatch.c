@@ -70,6 +70,8 @@ deliver_last(struct rr_loop *loop, struct rr_op *op)
 	op->scheduled_mark = 0;
 	/* (op->next is NULL already: every list an op leaves clears it.) */
 	loop->in_flight--;
+	if (op->type == RR_OP_CLOSE)
+		loop->closes_in_flight--;
 	loop->stats.ops_completed++;
 	loop->callbacks_run++;
 	op->callback(loop, op, result);

@@ -237,6 +237,9 @@ static bool async_waiting(struct rr_loop *loop)
 /* One turn: start, wait until `deadline_ns` at most, run what is due. */
 static int tick(struct rr_loop *loop, uint64_t deadline_ns)
 {
+	/* A callback may have torn the loop down in the turn before. */
+	if (!loop->initialized)
+		return 0;
 	rr__start_queued(loop);
 	if (loop->timer_root) /* no clock read when there are no timers */
 		rr__fire_timers(loop, rr__monotonic_ns());
@@ -276,12 +279,12 @@ static int run(struct rr_loop *loop, enum rr_run_mode mode)
 		break;
 	case RR_RUN_ONCE:
 		loop->woken = false;
-		while (ret == 0 && loop->callbacks_run == start && !loop->woken &&
-		       (loop->in_flight || async_waiting(loop)))
+		while (ret == 0 && loop->initialized && loop->callbacks_run == start &&
+		       !loop->woken && (loop->in_flight || async_waiting(loop)))
 			ret = tick(loop, RR_DEADLINE_NONE);
 		break;
 	case RR_RUN_UNTIL_DONE:
-		while (ret == 0 && loop->in_flight)
+		while (ret == 0 && loop->initialized && loop->in_flight)
 			ret = tick(loop, RR_DEADLINE_NONE);
 		break;
 	}
@@ -299,7 +302,8 @@ static int run_for_ns(struct rr_loop *loop, uint64_t timeout_ns)
 
 	do {
 		ret = tick(loop, deadline);
-	} while (ret == 0 && loop->in_flight && rr__monotonic_ns() < deadline);
+	} while (ret == 0 && loop->initialized && loop->in_flight &&
+		 rr__monotonic_ns() < deadline);
 	return ret < 0 ? ret : (int)(loop->callbacks_run - start);
 }
 
@@ -311,9 +315,12 @@ int rr_loop_run(struct rr_loop *loop, enum rr_run_mode mode)
 		return -EINVAL;
 	if (loop->run_depth >= RR_LOOP_MAX_NESTING)
 		return -ELOOP;
-	loop->run_depth++;
+	/* Restored, not decremented: a callback may deinit and init the
+	 * loop again, which zeroes the depth under this call. */
+	unsigned depth = loop->run_depth;
+	loop->run_depth = depth + 1;
 	int ret = run(loop, mode);
-	loop->run_depth--;
+	loop->run_depth = depth;
 	return ret;
 }
 
@@ -323,9 +330,10 @@ int rr_loop_run_for_ns(struct rr_loop *loop, uint64_t timeout_ns)
 		return -EINVAL;
 	if (loop->run_depth >= RR_LOOP_MAX_NESTING)
 		return -ELOOP;
-	loop->run_depth++;
+	unsigned depth = loop->run_depth; /* restored: see rr_loop_run */
+	loop->run_depth = depth + 1;
 	int ret = run_for_ns(loop, timeout_ns);
-	loop->run_depth--;
+	loop->run_depth = depth;
 	return ret;
 }
 
@@ -382,7 +390,12 @@ void rr_loop_deinit(struct rr_loop *loop)
 		rr__run_completed(loop);
 		if (!loop->in_flight || rr__monotonic_ns() >= give_up)
 			break;
-		loop->backend->cancel_all(loop);
+		/* Not while a close is in flight: a close the kernel handed to
+		 * a worker (a file whose driver flushes on close: overlayfs,
+		 * NFS, FUSE) would be cancelled with the rest, its fd left
+		 * open.  The closes finish first; the next round cancels. */
+		if (!loop->closes_in_flight)
+			loop->backend->cancel_all(loop);
 		loop->backend->flush_wait(loop, rr__monotonic_ns() + 100000000u);
 		rr__run_completed(loop);
 	}

@@ -155,7 +155,11 @@ int rr_fdatasync(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd)
 
 int rr_close(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd)
 {
-	return schedule_fd(loop, op, RR_OP_CLOSE, fd);
+	int ret = schedule_fd(loop, op, RR_OP_CLOSE, fd);
+
+	if (ret == 0)
+		loop->closes_in_flight++; /* deinit lets closes finish first */
+	return ret;
 }
 
 int rr_openat(struct rr_loop *loop, struct rr_op *op, rr_fd_t dfd,

@@ -74,7 +74,7 @@ int rr_register_ring_fd(struct rr_ring *ring)
 		return -EIO;
 	ring->enter_fd = (int)update.offset;
 	ring->enter_flags |= IORING_ENTER_REGISTERED_RING;
-	ring->registered_by = pthread_self();
+	ring->registered_by = rr__thread_token();
 	return 0;
 }
 
@@ -84,6 +84,10 @@ int rr_unregister_ring_fd(struct rr_ring *ring)
 
 	if (!ring || !(ring->enter_flags & IORING_ENTER_REGISTERED_RING))
 		return -EINVAL;
+	/* The index is in the registering thread's table: from here the
+	 * same number names this thread's entry, if any. */
+	if (!rr__ring_registered_here(ring))
+		return -EBADF;
 	memset(&update, 0, sizeof(update));
 	update.offset = (__u32)ring->enter_fd;
 

@@ -61,10 +61,21 @@ static inline bool rr__ring_alive(const struct rr_ring *ring)
  * registered it (another thread's index of the same number names another
  * ring); elsewhere its fd (-1 for a ring that has none: -EBADF then).
  */
+/* The calling thread's token (thread_token.c): a number of its own, never
+ * reused in the process, reset in a forked child. */
+unsigned long long rr__thread_token(void);
+
+/* Whether the calling thread registered the ring's index. */
+static inline bool rr__ring_registered_here(const struct rr_ring *ring)
+{
+	return (ring->enter_flags & IORING_ENTER_REGISTERED_RING) &&
+	       ring->registered_by == rr__thread_token();
+}
+
 static inline int rr__ring_handle(const struct rr_ring *ring, unsigned *enter_flags)
 {
 	if ((ring->enter_flags & IORING_ENTER_REGISTERED_RING) &&
-	    !pthread_equal(pthread_self(), ring->registered_by)) {
+	    !rr__ring_registered_here(ring)) {
 		*enter_flags = ring->enter_flags & ~IORING_ENTER_REGISTERED_RING;
 		return ring->ring_fd;
 	}

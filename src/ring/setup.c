@@ -170,8 +170,11 @@ void rr__ring_leave_dead(struct rr_ring *ring)
  * A REGISTERED_FD_ONLY ring has only the index. */
 static void release_handle(struct rr_ring *ring)
 {
-	if (ring->enter_flags & IORING_ENTER_REGISTERED_RING)
+	/* From another thread the index cannot be reached: it keeps the ring
+	 * alive until the registering thread exits (or unregisters). */
+	if (rr__ring_registered_here(ring))
 		rr_unregister_ring_fd(ring);
+	ring->enter_flags &= ~IORING_ENTER_REGISTERED_RING;
 	if (ring->ring_fd >= 0)
 		close(ring->ring_fd);
 }
@@ -210,7 +213,7 @@ int rr_ring_init_params(unsigned entries, struct rr_ring *ring,
 		 * registered rings, the only handle the ring has. */
 		ring->enter_fd = fd;
 		ring->enter_flags = IORING_ENTER_REGISTERED_RING;
-		ring->registered_by = pthread_self();
+		ring->registered_by = rr__thread_token();
 	} else {
 		ring->ring_fd = fd;
 		ring->enter_fd = fd;
@@ -246,6 +249,11 @@ void rr_ring_exit(struct rr_ring *ring)
 {
 	if (!ring || !rr__ring_alive(ring) || !ring->sq.ring_ptr)
 		return;
+	if (ring->ring_fd < 0 && !rr__ring_registered_here(ring)) {
+		/* REGISTERED_FD_ONLY: only its own thread can release it. */
+		rr__misuse("rr_ring_exit of a ring with no fd from another thread");
+		return;
+	}
 	unmap_rings(ring);
 	release_handle(ring);
 	rr__ring_leave_dead(ring);

@@ -10,27 +10,13 @@
 #include <string.h>
 
 #include "../common/clock.h"
-#include "rawring/prep.h"
 #include "ring_internal.h"
 
-/* The user_data of the timeout SQE a timed wait uses on kernels without
- * IORING_FEAT_EXT_ARG (before 5.11); its CQE never reaches the caller. */
-#define WAIT_TIMEOUT_USER_DATA UINT64_MAX
-
-/* A CQE the caller never sees: a CQE_MIXED ring's padding, or the CQE of
- * a timed wait's own timeout SQE (kernels without EXT_ARG). */
-static bool hidden_cqe(struct rr_ring *ring, const struct io_uring_cqe *cqe)
+/* A CQE the caller never sees: a CQE_MIXED ring's padding. */
+static bool hidden_cqe(const struct rr_ring *ring, const struct io_uring_cqe *cqe)
 {
-	if ((ring->setup_flags & IORING_SETUP_CQE_MIXED) &&
-	    (cqe->flags & IORING_CQE_F_SKIP))
-		return true;
-	if (!(ring->features & IORING_FEAT_EXT_ARG) &&
-	    cqe->user_data == WAIT_TIMEOUT_USER_DATA) {
-		if (cqe->res == -ETIME)
-			ring->wait_timeouts_expired++;
-		return true;
-	}
-	return false;
+	return (ring->setup_flags & IORING_SETUP_CQE_MIXED) &&
+	       (cqe->flags & IORING_CQE_F_SKIP);
 }
 
 /* The first ready CQE (or NULL) and how many slots are ready.  Hidden
@@ -186,10 +172,11 @@ int rr_wait_cqe(struct rr_ring *ring, struct io_uring_cqe **cqe_ptr)
 
 /*
  * A timed wait: submit what is pending and wait up to `ts` for `wait_nr`
- * CQEs.  With IORING_FEAT_EXT_ARG the timeout (and `min_wait_usec`, and
- * `abs`olute deadlines) travel in the enter's extended argument; without
- * it, as a timeout SQE whose CQE the caller never sees (a deadline or a
- * minimum wait is then -EOPNOTSUPP).
+ * CQEs, the timeout (and `min_wait_usec`, and `abs`olute deadlines) in the
+ * enter's extended argument.  Without IORING_FEAT_EXT_ARG (before 5.11):
+ * -EOPNOTSUPP.  (A timeout SQE could time the wait there, but its CQE
+ * would then have to be hidden from every reaping call and removed when
+ * the wait ends first: not done.)
  */
 static int timed_wait(struct rr_ring *ring, struct io_uring_cqe **cqe_ptr,
 		      unsigned wait_nr, const struct __kernel_timespec *ts,
@@ -202,53 +189,17 @@ static int timed_wait(struct rr_ring *ring, struct io_uring_cqe **cqe_ptr,
 		return -EINVAL;
 	if (!rr__ring_alive(ring))
 		return -EBADF;
-	if (!wait_nr)
-		wait_nr = 1;
-	if (ring->features & IORING_FEAT_EXT_ARG) {
-		if (min_wait_usec && !(ring->features & IORING_FEAT_MIN_TIMEOUT))
-			return -EOPNOTSUPP;
-		memset(&arg, 0, sizeof(arg));
-		arg.sigmask = (uint64_t)(uintptr_t)sigmask;
-		arg.sigmask_sz = sigmask ? _NSIG / 8 : 0;
-		arg.min_wait_usec = min_wait_usec;
-		arg.ts = (uint64_t)(uintptr_t)ts;
-		return get_cqe(ring, cqe_ptr, rr__flush_sq(ring), wait_nr, &arg,
-			       abs ? IORING_ENTER_ABS_TIMER : 0, submitted);
-	}
-	if (abs || min_wait_usec || sigmask)
+	if (!(ring->features & IORING_FEAT_EXT_ARG))
 		return -EOPNOTSUPP;
-	unsigned long long expired = ring->wait_timeouts_expired;
-	if (ts) {
-		struct io_uring_sqe *sqe = rr_get_sqe(ring);
-		if (!sqe) {
-			int ret = rr_submit(ring);
-			if (ret < 0)
-				return ret;
-			sqe = rr_get_sqe(ring);
-			if (!sqe)
-				return -EAGAIN;
-		}
-		/* Fires after `ts`, or once wait_nr other CQEs are posted. */
-		rr_prep_timeout(sqe, ts, wait_nr, 0);
-		rr_sqe_set_data64(sqe, WAIT_TIMEOUT_USER_DATA);
-	}
-	for (;;) {
-		/* peek_ready consumes the timeout's CQE and counts its expiry. */
-		if (peek_ready(ring, cqe_ptr) >= wait_nr && *cqe_ptr)
-			return 0;
-		if (ring->wait_timeouts_expired != expired)
-			return -ETIME;
-		unsigned to_submit = rr__flush_sq(ring);
-		unsigned flags = IORING_ENTER_GETEVENTS;
-		(void)rr__sq_needs_enter(ring, to_submit, &flags); /* SQPOLL wake-up */
-		int ret = rr__enter(ring, to_submit, wait_nr, flags, NULL, 0);
-		if (ret < 0)
-			return ret;
-		if (submitted && to_submit) {
-			*submitted = ret;
-			submitted = NULL; /* only the first enter submits */
-		}
-	}
+	if (min_wait_usec && !(ring->features & IORING_FEAT_MIN_TIMEOUT))
+		return -EOPNOTSUPP;
+	memset(&arg, 0, sizeof(arg));
+	arg.sigmask = (uint64_t)(uintptr_t)sigmask;
+	arg.sigmask_sz = sigmask ? _NSIG / 8 : 0;
+	arg.min_wait_usec = min_wait_usec;
+	arg.ts = (uint64_t)(uintptr_t)ts;
+	return get_cqe(ring, cqe_ptr, rr__flush_sq(ring), wait_nr ? wait_nr : 1, &arg,
+		       abs ? IORING_ENTER_ABS_TIMER : 0, submitted);
 }
 
 int rr_wait_cqes(struct rr_ring *ring, struct io_uring_cqe **cqe_ptr,

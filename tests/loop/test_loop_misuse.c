@@ -511,3 +511,40 @@ Test(loop_misuse, callbacks_that_always_turn_the_loop_nest_only_so_deep)
 	cr_assert_eq(rr_loop_pending(&loop), 0);
 	rr_loop_deinit(&loop);
 }
+
+struct reinit {
+	struct rr_op op, again;
+	struct recorder again_rec;
+	int calls;
+};
+
+/* A callback tears its loop down and sets it up again: the outer turn must
+ * leave the new loop's nesting depth as it found it. */
+static void reinit_cb(struct rr_loop *loop, struct rr_op *op, int result)
+{
+	struct reinit *r = op->context;
+
+	(void)result;
+	r->calls++;
+	rr_loop_deinit(loop);
+	open_loop(loop, 0);
+	rr_op_init(&r->again, record_cb, &r->again_rec);
+	cr_assert_eq(rr_nop(loop, &r->again), 0);
+}
+
+Test(loop_misuse, a_callback_may_deinit_and_init_its_loop_again)
+{
+	struct rr_loop loop;
+	struct reinit r;
+
+	memset(&r, 0, sizeof(r));
+	open_loop(&loop, 0);
+	rr_op_init(&r.op, reinit_cb, &r);
+	cr_assert_eq(rr_nop(&loop, &r.op), 0);
+	cr_assert_geq(rr_loop_run(&loop, RR_RUN_ONCE), 0);
+	cr_assert_eq(r.calls, 1);
+	run_until_done(&loop, 5000);
+	cr_assert_eq(r.again_rec.calls, 1, "the new loop runs");
+	cr_assert_eq(rr_loop_run(&loop, RR_RUN_NOWAIT), 0, "not -ELOOP");
+	rr_loop_deinit(&loop);
+}
