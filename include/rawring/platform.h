@@ -83,7 +83,7 @@ struct msghdr {
 #endif
 
 /* The IOCP backend's per-op state in struct rr_op (its OVERLAPPED first);
- * src/backend/iocp.h checks that its state fits. */
+ * src/backend/iocp_shared.h checks that its state fits. */
 #define RR_OP_PLATFORM_FIELDS void *backend_private[24];
 
 #else /* POSIX */

@@ -1,6 +1,7 @@
 /*
  * What the IOCP backend's files share: the loop's state, each op's private
- * state (kept in the op, see backend_private in rawring/loop.h), and the
+ * state (kept in the op: backend_private, RR_OP_PLATFORM_FIELDS in
+ * rawring/platform.h), and the
  * functions that issue and finish ops.
  *
  * An op the core hands over (start) waits on the issue list until the next

@@ -83,7 +83,7 @@ struct rr_backend {
 	 * Submit what start took, then wait until at least one op completes,
 	 * the wake-up is signalled, or CLOCK_MONOTONIC reaches `deadline_ns`
 	 * (0: do not wait; RR_DEADLINE_NONE: no limit).  Report every
-	 * completion found with rr__op_complete.  Returns 0 or -errno (-EINTR).
+	 * completion found with rr__op_report.  Returns 0 or -errno (-EINTR).
 	 */
 	int (*flush_wait)(struct rr_loop *loop, uint64_t deadline_ns);
 
@@ -126,13 +126,6 @@ struct rr_backend {
 	void (*deinit)(struct rr_loop *loop);
 };
 
-/*
- * Report an op's result (the delivery rule above): the callback runs later,
- * from the core.  `more` is true for a multishot result after which the op
- * stays in flight.  Returns true when the result was taken; false only for
- * a `more` result of an op whose previous result is still due (keep it and
- * report it on a later turn).  A last result is always taken.
- */
 /* Append `op` to the core's list of due completions (the delivery rule). */
 static inline void rr__push_due(struct rr_loop *loop, struct rr_op *op)
 {
@@ -144,6 +137,13 @@ static inline void rr__push_due(struct rr_loop *loop, struct rr_op *op)
 	loop->completed_tail = op;
 }
 
+/*
+ * Report an op's result (the delivery rule above): the callback runs later,
+ * from the core.  `more` is true for a multishot result after which the op
+ * stays in flight.  Returns true when the result was taken; false only for
+ * a `more` result of an op whose previous result is still due (keep it and
+ * report it on a later turn).  A last result is always taken.
+ */
 static inline bool rr__op_report(struct rr_loop *loop, struct rr_op *op,
 				 int result, bool more)
 {

@@ -68,7 +68,7 @@ deliver_last(struct rr_loop *loop, struct rr_op *op)
 	op->state = RR_OP_IDLE;
 	op->flags &= (uint16_t)~RR_OP_PER_USE_FLAGS;
 	op->scheduled_mark = 0;
-	/* (op->next is NULL already: every list an op leaves clears it.) */
+	/* (op->next is not cleared: every list sets it when the op joins.) */
 	loop->in_flight--;
 	if (op->type == RR_OP_CLOSE)
 		loop->closes_in_flight--;
