@@ -139,10 +139,44 @@ Test(cqe_mixed, batch_and_iteration_step_over_the_skip_entry)
 	cr_assert_eq(got[1], 8u);
 	cr_assert_eq(head - *ring.cq.khead, 4u, "the slots walked");
 
+	/* The batch: the skip entry is at the head, so the peek consumes it
+	 * and both CQEs come, their slots contiguous. */
 	cr_assert_eq(rr_peek_batch_cqe(&ring, batch, 4), 2u);
 	cr_assert_eq(batch[0]->user_data, 7u);
 	cr_assert_eq(batch[1]->user_data, 8u);
-	rr_cq_advance(&ring, head - *ring.cq.khead);
+	rr_cq_advance(&ring, rr_cqe_nr(&ring, batch[0]) + rr_cqe_nr(&ring, batch[1]));
+	cr_assert_eq(rr_cq_ready(&ring), 0u);
+	rr_ring_exit(&ring);
+}
+
+/* A skip entry in the middle of a batch ends it: the CQEs handed out are
+ * contiguous, so advancing by their slots lands on the skip entry, which
+ * the next peek consumes. */
+Test(cqe_mixed, a_batch_ends_before_a_skip_entry_inside_it)
+{
+	struct rr_ring ring;
+	struct io_uring_cqe *cqe, *batch[4];
+
+	mixed_ring(&ring, 8);
+	for (uint64_t i = 0; i < 6; i++) { /* slots 0-5, consumed */
+		queue_nop(&ring, 100 + i, false);
+		cr_assert_eq(rr_submit(&ring), 1);
+		cr_assert_eq(rr_peek_cqe(&ring, &cqe), 0);
+		rr_cqe_seen(&ring, cqe);
+	}
+	queue_nop(&ring, 6, false); /* slot 6 */
+	queue_nop(&ring, 7, true);  /* slot 7 cannot hold it: a skip, then 0-1 */
+	queue_nop(&ring, 8, false); /* slot 2 */
+	cr_assert_eq(rr_submit(&ring), 3);
+	if (rr_cq_ready(&ring) == 3)
+		cr_skip_test("the kernel posts no 32-byte NOP CQEs (IORING_NOP_CQE32)");
+	cr_assert_eq(rr_peek_batch_cqe(&ring, batch, 4), 1u, "cut before the skip");
+	cr_assert_eq(batch[0]->user_data, 6u);
+	rr_cq_advance(&ring, rr_cqe_nr(&ring, batch[0]));
+	cr_assert_eq(rr_peek_batch_cqe(&ring, batch, 4), 2u);
+	cr_assert_eq(batch[0]->user_data, 7u);
+	cr_assert_eq(batch[1]->user_data, 8u);
+	rr_cq_advance(&ring, rr_cqe_nr(&ring, batch[0]) + rr_cqe_nr(&ring, batch[1]));
 	cr_assert_eq(rr_cq_ready(&ring), 0u);
 	rr_ring_exit(&ring);
 }

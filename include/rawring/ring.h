@@ -412,7 +412,9 @@ int rr_peek_cqe(struct rr_ring *ring, struct io_uring_cqe **cqe_ptr);
  * Fill `cqes` with up to `count` ready CQEs without waiting (flushing an
  * overflow backlog as rr_peek_cqe does).  Returns how many; consume them
  * with rr_cq_advance (by their count; on a CQE_MIXED ring by the slots
- * they take, rr_cqe_nr each, or with rr_cqe_seen one by one).
+ * they take, rr_cqe_nr each, or with rr_cqe_seen one by one).  On a
+ * CQE_MIXED ring the batch ends before a skip entry, so that those slots
+ * are contiguous; the next peek consumes the skip entry.
  */
 unsigned rr_peek_batch_cqe(struct rr_ring *ring, struct io_uring_cqe **cqes,
 			   unsigned count);

@@ -144,13 +144,17 @@ unsigned rr_peek_batch_cqe(struct rr_ring *ring, struct io_uring_cqe **cqes,
 	if (get_cqe(ring, &first, 0, 0, NULL, 0, NULL) < 0)
 		return 0;
 
-	/* Skip entries are stepped over, so the CQEs returned may span more
-	 * slots than their count: consume each with rr_cqe_seen, or all with
-	 * rr_cq_advance by the slots they and the skips between them take. */
+	/* The skip entries at the head went with the peek above; the batch
+	 * ends before the next one, so that the CQEs returned are contiguous
+	 * and a caller advances by their slots (rr_cqe_nr each). */
 	unsigned head = *ring->cq.khead, n = 0;
 	struct io_uring_cqe *cqe;
 
-	while (n < count && (cqe = rr__cqe_at(ring, &head))) {
+	while (n < count) {
+		unsigned at = head;
+		cqe = rr__cqe_at(ring, &head);
+		if (!cqe || head != at)
+			break; /* the end, or a skip entry in the batch */
 		cqes[n++] = cqe;
 		head += rr_cqe_nr(ring, cqe);
 	}
