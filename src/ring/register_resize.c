@@ -83,11 +83,6 @@ static void unmap_old_rings(struct rr_ring *ring)
 	munmap(ring->sq.ring_ptr, ring->sq.ring_size);
 }
 
-static unsigned *word_at(void *base, unsigned offset)
-{
-	return (unsigned *)((char *)base + offset);
-}
-
 /* Every pointer and size of the ring, onto the new mappings. */
 static void point_ring_at(struct rr_ring *ring, const struct io_uring_params *p,
 			  const struct ring_maps *m)
@@ -100,31 +95,7 @@ static void point_ring_at(struct rr_ring *ring, const struct io_uring_params *p,
 	sq->sqes = m->sqes;
 	sq->sqes_size = m->sqes_size;
 
-	sq->khead = word_at(m->rings, p->sq_off.head);
-	sq->ktail = word_at(m->rings, p->sq_off.tail);
-	sq->kflags = word_at(m->rings, p->sq_off.flags);
-	sq->kdropped = word_at(m->rings, p->sq_off.dropped);
-	sq->ring_mask = *word_at(m->rings, p->sq_off.ring_mask);
-	sq->ring_entries = *word_at(m->rings, p->sq_off.ring_entries);
-	sq->array = (ring->setup_flags & IORING_SETUP_NO_SQARRAY)
-			    ? NULL
-			    : word_at(m->rings, p->sq_off.array);
-
-	cq->khead = word_at(m->rings, p->cq_off.head);
-	cq->ktail = word_at(m->rings, p->cq_off.tail);
-	cq->koverflow = word_at(m->rings, p->cq_off.overflow);
-	cq->cqes = (struct io_uring_cqe *)((char *)m->rings + p->cq_off.cqes);
-	cq->kflags = p->cq_off.flags ? word_at(m->rings, p->cq_off.flags) : NULL;
-	cq->ring_mask = *word_at(m->rings, p->cq_off.ring_mask);
-	cq->ring_entries = *word_at(m->rings, p->cq_off.ring_entries);
-
-	/* The new index array is zeroed: the identity again (rawring hands
-	 * SQEs out in ring order, see setup.c).  The next tail store-release
-	 * orders these stores before the kernel reads them. */
-	if (sq->array) {
-		for (unsigned i = 0; i < sq->ring_entries; i++)
-			sq->array[i] = i;
-	}
+	rr__ring_point_words(ring, p); /* the identity in the new (zeroed) index array too */
 	/* sqe_head and sqe_tail stay: the kernel kept the head and tail
 	 * counters, only the masks changed. */
 

@@ -83,6 +83,10 @@ static inline int rr__ring_handle(const struct rr_ring *ring, unsigned *enter_fl
 	return ring->enter_fd;
 }
 
+/* Point the ring's words into its rings by the kernel's offsets in `p`
+ * (setup.c; for setup and resize). */
+void rr__ring_point_words(struct rr_ring *ring, const struct io_uring_params *p);
+
 /* Leave `ring` as an exited one: empty and full at once, every call
  * refused (setup.c; after rr_ring_exit, a failed init or resize). */
 void rr__ring_leave_dead(struct rr_ring *ring);

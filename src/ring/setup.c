@@ -92,6 +92,47 @@ static int use_callers_memory(struct rr_ring *ring, const struct io_uring_params
 	return 0;
 }
 
+/*
+ * Point the ring's words (heads, tails, flags, masks, the CQEs, the SQ index
+ * array) into its rings, by the kernel's offsets in `p`; sq.ring_ptr and
+ * cq.ring_ptr are set.  Writes the index array's identity.  (setup, and
+ * resize onto new rings.)
+ */
+void rr__ring_point_words(struct rr_ring *ring, const struct io_uring_params *p)
+{
+	struct rr_sq *sq = &ring->sq;
+	struct rr_cq *cq = &ring->cq;
+
+	sq->khead = ring_word(sq->ring_ptr, p->sq_off.head);
+	sq->ktail = ring_word(sq->ring_ptr, p->sq_off.tail);
+	sq->kflags = ring_word(sq->ring_ptr, p->sq_off.flags);
+	sq->kdropped = ring_word(sq->ring_ptr, p->sq_off.dropped);
+	sq->ring_mask = *ring_word(sq->ring_ptr, p->sq_off.ring_mask);
+	sq->ring_entries = *ring_word(sq->ring_ptr, p->sq_off.ring_entries);
+	sq->array = (ring->setup_flags & IORING_SETUP_NO_SQARRAY)
+			    ? NULL
+			    : ring_word(sq->ring_ptr, p->sq_off.array);
+
+	cq->khead = ring_word(cq->ring_ptr, p->cq_off.head);
+	cq->ktail = ring_word(cq->ring_ptr, p->cq_off.tail);
+	cq->koverflow = ring_word(cq->ring_ptr, p->cq_off.overflow);
+	cq->cqes = (struct io_uring_cqe *)((char *)cq->ring_ptr + p->cq_off.cqes);
+	cq->kflags = p->cq_off.flags ? ring_word(cq->ring_ptr, p->cq_off.flags)
+				     : NULL;
+	cq->ring_mask = *ring_word(cq->ring_ptr, p->cq_off.ring_mask);
+	cq->ring_entries = *ring_word(cq->ring_ptr, p->cq_off.ring_entries);
+
+	/* The index array maps SQ ring slots to SQE array slots.  rawring hands
+	 * out SQEs in ring order, so slot i always names SQE i: write the
+	 * identity once here instead of on every submission.  The kernel reads
+	 * it only after our store-release of the tail, which orders these
+	 * stores too. */
+	if (sq->array) {
+		for (unsigned i = 0; i < sq->ring_entries; i++)
+			sq->array[i] = i;
+	}
+}
+
 static int map_rings(struct rr_ring *ring, const struct io_uring_params *p)
 {
 	struct rr_sq *sq = &ring->sq;
@@ -114,34 +155,7 @@ static int map_rings(struct rr_ring *ring, const struct io_uring_params *p)
 	if (ret < 0)
 		return ret;
 
-	sq->khead = ring_word(sq->ring_ptr, p->sq_off.head);
-	sq->ktail = ring_word(sq->ring_ptr, p->sq_off.tail);
-	sq->kflags = ring_word(sq->ring_ptr, p->sq_off.flags);
-	sq->kdropped = ring_word(sq->ring_ptr, p->sq_off.dropped);
-	sq->ring_mask = *ring_word(sq->ring_ptr, p->sq_off.ring_mask);
-	sq->ring_entries = *ring_word(sq->ring_ptr, p->sq_off.ring_entries);
-	sq->array = (p->flags & IORING_SETUP_NO_SQARRAY)
-			    ? NULL
-			    : ring_word(sq->ring_ptr, p->sq_off.array);
-
-	cq->khead = ring_word(cq->ring_ptr, p->cq_off.head);
-	cq->ktail = ring_word(cq->ring_ptr, p->cq_off.tail);
-	cq->koverflow = ring_word(cq->ring_ptr, p->cq_off.overflow);
-	cq->cqes = (struct io_uring_cqe *)((char *)cq->ring_ptr + p->cq_off.cqes);
-	cq->kflags = p->cq_off.flags ? ring_word(cq->ring_ptr, p->cq_off.flags)
-				     : NULL;
-	cq->ring_mask = *ring_word(cq->ring_ptr, p->cq_off.ring_mask);
-	cq->ring_entries = *ring_word(cq->ring_ptr, p->cq_off.ring_entries);
-
-	/* The index array maps SQ ring slots to SQE array slots.  rawring hands
-	 * out SQEs in ring order, so slot i always names SQE i: write the
-	 * identity once here instead of on every submission.  The kernel reads
-	 * it only after our store-release of the tail, which orders these
-	 * stores too. */
-	if (sq->array) {
-		for (unsigned i = 0; i < sq->ring_entries; i++)
-			sq->array[i] = i;
-	}
+	rr__ring_point_words(ring, p);
 	return 0;
 }
 
