@@ -201,15 +201,7 @@
 #define IO_URING_VERSION_MAJOR 2
 #define IO_URING_VERSION_MINOR 15
 
-#ifndef __NR_io_uring_setup
-#define __NR_io_uring_setup 425
-#endif
-#ifndef __NR_io_uring_enter
-#define __NR_io_uring_enter 426
-#endif
-#ifndef __NR_io_uring_register
-#define __NR_io_uring_register 427
-#endif
+/* The __NR_io_uring_* numbers come with rawring/syscall.h. */
 
 /*
  * liburing's ordering macros for programs that touch ring words

@@ -10,6 +10,19 @@
 #include <stddef.h>
 #include "abi.h"
 
+#include <sys/syscall.h>
+
+/* The numbers are the same on every architecture with the generic table. */
+#ifndef __NR_io_uring_setup
+#define __NR_io_uring_setup 425
+#endif
+#ifndef __NR_io_uring_enter
+#define __NR_io_uring_enter 426
+#endif
+#ifndef __NR_io_uring_register
+#define __NR_io_uring_register 427
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif

@@ -14,17 +14,9 @@
 #include <unistd.h>
 
 #include "../common/fault.h"
+#include "rawring/syscall.h"
 
-/* The numbers are the same on every architecture with the generic table. */
-#ifndef __NR_io_uring_setup
-#define __NR_io_uring_setup 425
-#endif
-#ifndef __NR_io_uring_enter
-#define __NR_io_uring_enter 426
-#endif
-#ifndef __NR_io_uring_register
-#define __NR_io_uring_register 427
-#endif
+/* The system call numbers: rawring/syscall.h. */
 
 /* The kernel's sigset is _NSIG bits, not glibc's 1024-bit sigset_t. */
 #define KERNEL_SIGSET_SIZE (_NSIG / 8)
