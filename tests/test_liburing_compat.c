@@ -554,3 +554,55 @@ Test(liburing_compat, a_ring_with_its_fd_closed_runs_on_its_registered_index)
 	io_uring_queue_exit(&ring);
 	cr_assert_null(ring.sq.ring_ptr, "exit unmapped the rings");
 }
+
+/*
+ * struct io_uring_sqe has the newest ABI's members at the ABI's offsets,
+ * and the kernel reads them there: a getsockopt socket command whose
+ * level, optname, optval and optlen are set through those names.
+ */
+Test(liburing_compat, the_sqe_has_the_newest_abis_members_where_the_kernel_reads_them)
+{
+	struct io_uring ring;
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe *cqe;
+	int fds[2], value = 0, sndbuf = 0;
+	socklen_t len = sizeof(sndbuf);
+
+	cr_assert_eq(offsetof(struct io_uring_sqe, level), 16);
+	cr_assert_eq(offsetof(struct io_uring_sqe, optname), 20);
+	cr_assert_eq(offsetof(struct io_uring_sqe, nop_flags), 28);
+	cr_assert_eq(offsetof(struct io_uring_sqe, pipe_flags), 28);
+	cr_assert_eq(offsetof(struct io_uring_sqe, optlen), 44);
+	cr_assert_eq(offsetof(struct io_uring_sqe, zcrx_ifq_idx), 44);
+	cr_assert_eq(offsetof(struct io_uring_sqe, optval), 48);
+	cr_assert_eq(offsetof(struct io_uring_sqe, attr_ptr), 48);
+	cr_assert_eq(offsetof(struct io_uring_sqe, attr_type_mask), 56);
+
+	init_or_skip(&ring, 4, 0);
+	cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
+	cr_assert_eq(getsockopt(fds[0], SOL_SOCKET, SO_SNDBUF, &sndbuf, &len), 0);
+
+	sqe = get_sqe(&ring);
+	memset(sqe, 0, sizeof(*sqe));
+	sqe->opcode = IORING_OP_URING_CMD;
+	sqe->fd = fds[0];
+	sqe->cmd_op = SOCKET_URING_OP_GETSOCKOPT;
+	sqe->level = SOL_SOCKET;
+	sqe->optname = SO_SNDBUF;
+	sqe->optval = (__u64)(uintptr_t)&value;
+	sqe->optlen = sizeof(value);
+	sqe->user_data = 7;
+	cr_assert_eq(io_uring_submit(&ring), 1);
+	cqe = next_cqe(&ring);
+	if (cqe->res == -EINVAL || cqe->res == -EOPNOTSUPP) {
+		io_uring_queue_exit(&ring);
+		cr_skip_test("no socket commands here (%s)", strerror(-cqe->res));
+	}
+	cr_assert_eq(cqe->user_data, 7);
+	cr_assert_geq(cqe->res, 0, "getsockopt command: %s", strerror(-cqe->res));
+	cr_assert_eq(value, sndbuf, "the kernel read optval/optlen elsewhere");
+	io_uring_cqe_seen(&ring, cqe);
+	close(fds[0]);
+	close(fds[1]);
+	io_uring_queue_exit(&ring);
+}

@@ -97,15 +97,17 @@
  *   this header's, same layout, with `user_addr` for 6.1's `resv2`
  *   (rawring's functions take the host's struct: a program that hands one
  *   params to both rr_ring_init_params and io_uring_queue_init_params
- *   needs a cast).  Of the SQE members 6.1 lacks, the io_uring-specific
- *   names are macros for their 6.1 union siblings (nop_flags, waitid_flags,
- *   futex_flags, install_fd_flags, pipe_flags: rw_flags; zcrx_ifq_idx:
- *   file_index; attr_ptr: addr3; attr_type_mask: __pad2[0]), so
- *   `sqe->nop_flags = ...` compiles; a
- *   program that uses one of those words for something else gets it
- *   renamed too (define RAWRING_LIBURING_NO_SQE_ALIASES to go without).
- *   The socket-option members (level, optname, optlen, optval) are too
- *   common a word to alias and are not there.
+ *   needs a cast).  struct io_uring_sqe is this header's too, with every
+ *   member of the newest ABI (nop_flags, futex_flags, zcrx_ifq_idx,
+ *   attr_ptr, the socket-option level, optname, optlen, optval, ...) and
+ *   6.1's layout and member types; the host's is renamed out of the way.
+ *   That needs this header before <linux/io_uring.h>: where the host's
+ *   header came first, its SQE is the one in use, and the io_uring-specific
+ *   names it lacks are macros for their union siblings (nop_flags,
+ *   waitid_flags, futex_flags, install_fd_flags, pipe_flags: rw_flags;
+ *   zcrx_ifq_idx: file_index; attr_ptr: addr3; attr_type_mask: __pad2[0];
+ *   define RAWRING_LIBURING_NO_SQE_ALIASES to go without), while the
+ *   socket-option members, too common a word to alias, are not there.
  */
 #ifndef RAWRING_LIBURING_H
 #define RAWRING_LIBURING_H
@@ -154,7 +156,102 @@
  * header version, and IORING_SETUP_NO_MMAP, a macro headers from 6.5 on
  * define (rawring's abi.h defines it too, so it only counts before that).
  */
+#ifdef LINUX_IO_URING_H
+/* The host's header came first: struct io_uring_sqe is 6.1's, and the SQE
+ * members it lacks are macros for their union siblings (end of file). */
+#define RR__LU_SQE_ALIASES 1
+#else
+/* The host's struct io_uring_sqe is put aside under another name; this
+ * header's, below, has the newest ABI's members. */
+#define io_uring_sqe rr__lu_host_io_uring_sqe
+#endif
 #include <linux/io_uring.h>
+#ifndef RR__LU_SQE_ALIASES
+#undef io_uring_sqe
+/*
+ * The SQE of the newest ABI: 6.1's members with 6.1's types (the library
+ * is built against that header, so every member has the type its code
+ * uses) and the members added since in their unions.  Same layout.
+ */
+struct io_uring_sqe {
+	__u8 opcode;
+	__u8 flags;
+	__u16 ioprio;
+	__s32 fd;
+	union {
+		__u64 off;
+		__u64 addr2;
+		struct {
+			__u32 cmd_op;
+			__u32 __pad1;
+		};
+	};
+	union {
+		__u64 addr;
+		__u64 splice_off_in;
+		struct {
+			__u32 level;   /* 6.7: socket command option */
+			__u32 optname;
+		};
+	};
+	__u32 len;
+	union {
+		__u32 rw_flags;
+		__u32 fsync_flags;
+		__u16 poll_events;
+		__u32 poll32_events;
+		__u32 sync_range_flags;
+		__u32 msg_flags;
+		__u32 timeout_flags;
+		__u32 accept_flags;
+		__u32 cancel_flags;
+		__u32 open_flags;
+		__u32 statx_flags;
+		__u32 fadvise_advice;
+		__u32 splice_flags;
+		__u32 rename_flags;
+		__u32 unlink_flags;
+		__u32 hardlink_flags;
+		__u32 xattr_flags;
+		__u32 msg_ring_flags;
+		__u32 uring_cmd_flags;
+		__u32 waitid_flags;     /* 6.7 */
+		__u32 futex_flags;      /* 6.7 */
+		__u32 install_fd_flags; /* 6.8 */
+		__u32 nop_flags;        /* 6.13 */
+		__u32 pipe_flags;       /* 6.16 */
+	};
+	__u64 user_data;
+	union {
+		__u16 buf_index;
+		__u16 buf_group;
+	} __attribute__((packed));
+	__u16 personality;
+	union {
+		__s32 splice_fd_in;
+		__u32 file_index;
+		__u32 zcrx_ifq_idx; /* 6.15 */
+		__u32 optlen;       /* 6.7: socket command option length, or a
+		                     * multishot receive's byte limit */
+		struct {
+			__u16 addr_len;
+			__u16 __pad3[1];
+		};
+	};
+	union {
+		struct {
+			__u64 addr3;
+			__u64 __pad2[1];
+		};
+		struct {
+			__u64 attr_ptr;       /* 6.14: read/write attributes */
+			__u64 attr_type_mask;
+		};
+		__u64 optval; /* 6.7 */
+		__extension__ __u8 cmd[0]; /* SQE128: 80 bytes of command data */
+	};
+};
+#endif
 #if !defined(RAWRING_ABI_H) && defined(IORING_SETUP_NO_MMAP)
 #error "rawring/liburing.h assumes the host's <linux/io_uring.h> is 6.1's; this one defines IORING_SETUP_NO_MMAP (6.5+): the names this header adds must be checked against it"
 #endif
@@ -168,6 +265,22 @@
 #include "register.h"
 #include "ring.h"
 #include "syscall.h"
+
+#ifndef RR__LU_SQE_ALIASES
+/* This header's SQE and the host's, which the library is built with. */
+RR_STATIC_ASSERT(sizeof(struct io_uring_sqe) == 64 &&
+			 sizeof(struct io_uring_sqe) ==
+				 sizeof(struct rr__lu_host_io_uring_sqe) &&
+			 offsetof(struct io_uring_sqe, user_data) ==
+				 offsetof(struct rr__lu_host_io_uring_sqe, user_data) &&
+			 offsetof(struct io_uring_sqe, optlen) ==
+				 offsetof(struct rr__lu_host_io_uring_sqe, file_index) &&
+			 offsetof(struct io_uring_sqe, optval) ==
+				 offsetof(struct rr__lu_host_io_uring_sqe, addr3) &&
+			 offsetof(struct io_uring_sqe, cmd) ==
+				 offsetof(struct rr__lu_host_io_uring_sqe, cmd),
+		 "rawring/liburing.h: struct io_uring_sqe differs from the host's");
+#endif
 
 #ifndef uring_unlikely
 #define uring_unlikely(cond) __builtin_expect(!!(cond), 0)
@@ -2050,7 +2163,7 @@ IOURINGINLINE int io_uring_buf_ring_available(struct io_uring *ring,
  * The SQE members of the newest ABI that the host's 6.1 struct
  * io_uring_sqe lacks, as its union siblings (see the top of this file).
  */
-#ifndef RAWRING_LIBURING_NO_SQE_ALIASES
+#if defined(RR__LU_SQE_ALIASES) && !defined(RAWRING_LIBURING_NO_SQE_ALIASES)
 #define nop_flags rw_flags
 #define waitid_flags rw_flags
 #define futex_flags rw_flags
