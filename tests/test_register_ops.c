@@ -1045,14 +1045,17 @@ Test(register_ops, resize_refuses_what_it_cannot_do_correctly)
 			"IORING_REGISTER_RESIZE_RINGS (6.13)");
 	cr_assert_eq(ret, 0, "%s", strerror(-ret));
 
-	/* An SQE handed out and not submitted lives in the old SQE array. */
-	struct io_uring_sqe *sqe = must_get_sqe(&ring);
-	p = resize_params(32, 64);
-	cr_assert_eq(rr_resize_rings(&ring, &p), -EBUSY);
-	rr_prep_nop(sqe);
-	rr_sqe_set_data64(sqe, 5);
-	cr_assert_eq(rr_submit_and_wait(&ring, 1), 1);
-	reap_in_order(&ring, 1, 5);
+	/* More SQEs waiting than the new SQ holds: -EOVERFLOW, nothing lost. */
+	for (unsigned i = 0; i < 6; i++) {
+		struct io_uring_sqe *sqe = must_get_sqe(&ring);
+		rr_prep_nop(sqe);
+		rr_sqe_set_data64(sqe, 40 + i);
+	}
+	p = resize_params(4, 32);
+	cr_assert_eq(rr_resize_rings(&ring, &p), -EOVERFLOW);
+	cr_assert_eq(ring.sq.ring_entries, 16u);
+	cr_assert_eq(rr_submit_and_wait(&ring, 6), 6);
+	reap_in_order(&ring, 6, 40);
 
 	/* CQEs that would not fit the new CQ: -EOVERFLOW, nothing changed. */
 	nops(&ring, 16, 200);
@@ -1074,6 +1077,66 @@ Test(register_ops, resize_refuses_what_it_cannot_do_correctly)
 	cr_assert_eq(rr_resize_rings(&plain, &p), -EINVAL, "not DEFER_TASKRUN");
 	rr_ring_exit(&plain);
 	rr_ring_exit(&ring);
+}
+
+/*
+ * SQEs got and filled but not submitted, some already published to the
+ * kernel's tail and some not, cross the resize: each is submitted once
+ * after it, whole (both halves of a 128-byte SQE), in order.
+ */
+static void resize_carries_unsubmitted_sqes(unsigned extra_flags)
+{
+	struct rr_ring ring;
+	size_t sqe_size = (extra_flags & IORING_SETUP_SQE128) ? 128 : 64;
+
+	resizable_ring_or_skip(&ring, 8, extra_flags);
+	/* Round the SQ once so the waiting SQEs sit across the wrap. */
+	nops(&ring, 6, 0);
+	reap_in_order(&ring, 6, 0);
+	for (unsigned i = 0; i < 5; i++) {
+		struct io_uring_sqe *sqe = must_get_sqe(&ring);
+		rr_prep_nop(sqe);
+		rr_sqe_set_data64(sqe, 500 + i);
+		if (sqe_size == 128)
+			memset((char *)sqe + 64, 0x50 + (int)i, 64);
+		if (i == 1) { /* the first two reach the kernel's tail now */
+			ring.sq.sqe_head = ring.sq.sqe_tail;
+			rr_store_release(ring.sq.ktail, ring.sq.sqe_tail);
+		}
+	}
+	struct io_uring_params p = resize_params(16, 64);
+	int ret = rr_resize_rings(&ring, &p);
+	skip_if_missing(ret, RR_IORING_REGISTER_RESIZE_RINGS,
+			"IORING_REGISTER_RESIZE_RINGS (6.13)");
+	cr_assert_eq(ret, 0, "%s", strerror(-ret));
+	cr_assert_eq(rr_sq_ready(&ring), 5u, "all five wait in the new SQ");
+
+	/* In the new SQE array, at the slots their SQ positions map to. */
+	unsigned head = rr_load_acquire(ring.sq.khead);
+	for (unsigned i = 0; i < 5; i++) {
+		unsigned slot = (head + i) & ring.sq.ring_mask;
+		const char *sqe = (const char *)ring.sq.sqes + slot * sqe_size;
+		cr_assert_eq(((const struct io_uring_sqe *)sqe)->user_data, 500 + i);
+		for (size_t b = 64; b < sqe_size; b++)
+			cr_assert_eq((unsigned char)sqe[b], 0x50 + i,
+				     "SQE %u byte %zu not carried", i, b);
+	}
+	cr_assert_eq(rr_submit_and_wait(&ring, 5), 5);
+	reap_in_order(&ring, 5, 500);
+	cr_assert_eq(rr_submit(&ring), 0, "nothing submitted twice");
+	nops(&ring, 16, 600);
+	reap_in_order(&ring, 16, 600);
+	rr_ring_exit(&ring);
+}
+
+Test(register_ops, resize_carries_unsubmitted_sqes)
+{
+	resize_carries_unsubmitted_sqes(0);
+}
+
+Test(register_ops, resize_carries_unsubmitted_128_byte_sqes)
+{
+	resize_carries_unsubmitted_sqes(IORING_SETUP_SQE128);
 }
 
 Test(register_ops, resize_of_a_ring_without_sq_array)

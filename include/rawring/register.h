@@ -295,11 +295,15 @@ int rr_register_query(struct rr_query_hdr *query);
  *
  * Refused: -EINVAL unless the ring was created with
  * IORING_SETUP_DEFER_TASKRUN (the kernel's rule) or for other flags in *p;
- * -EBUSY while SQEs handed out by rr_get_sqe are not yet consumed by the
- * kernel (they live in the old SQE array); -EOPNOTSUPP on a ring in the
- * caller's memory (IORING_SETUP_NO_MMAP: new memory would be needed).
- * -EOVERFLOW when the CQEs waiting do not fit the new CQ (nothing
- * changed).  To learn where the kernel puts the SQ index array (the reply of
+ * -EOPNOTSUPP on a ring in the caller's memory (IORING_SETUP_NO_MMAP: new
+ * memory would be needed).  -EOVERFLOW when the CQEs waiting do not fit
+ * the new CQ, or the SQEs waiting the new SQ (nothing changed).
+ *
+ * SQEs got from rr_get_sqe and not yet submitted cross too: rawring
+ * publishes them to the kernel's tail first (which submits nothing), the
+ * kernel copies them, and the next rr_submit submits them once.  Fill
+ * every SQE before the call: the pointers rr_get_sqe gave are into the
+ * old SQE array and invalid after it.  To learn where the kernel puts the SQ index array (the reply of
  * 6.13..6.18 does not say), rawring first sets up and closes a throwaway
  * ring of the new sizes; its errors (-ENOMEM, -EMFILE) change nothing
  * either.  If the kernel resized but the new rings cannot be mapped

@@ -134,9 +134,12 @@ int rr_resize_rings(struct rr_ring *ring, struct io_uring_params *p)
 	/* Every kernel that resizes maps both rings as one region. */
 	if (!(ring->features & IORING_FEAT_SINGLE_MMAP))
 		return -EOPNOTSUPP;
-	/* SQEs handed out and not consumed live in the old SQE array. */
-	if (rr_sq_ready(ring) != 0 || ring->sq.sqe_head != ring->sq.sqe_tail)
-		return -EBUSY;
+	/* The kernel copies the SQEs between its head and tail into the new
+	 * SQE array (at the slots of their positions, as the identity index
+	 * array or NO_SQARRAY has them): SQEs handed out and not yet published
+	 * are published first, so they cross too.  Publishing submits nothing
+	 * (no SQPOLL: it cannot go with DEFER_TASKRUN). */
+	(void)rr__flush_sq(ring);
 
 	int ret = learn_layout(ring, p, &layout);
 	if (ret < 0)
