@@ -606,3 +606,35 @@ Test(liburing_compat, the_sqe_has_the_newest_abis_members_where_the_kernel_reads
 	close(fds[1]);
 	io_uring_queue_exit(&ring);
 }
+
+/* io_uring_queue_mmap: a ring from io_uring_setup runs through the front,
+ * and io_uring_queue_exit closes its fd, as liburing's does. */
+Test(liburing_compat, queue_mmap_takes_up_a_ring_set_up_by_hand)
+{
+	struct io_uring_params p;
+	struct io_uring ring;
+
+	memset(&p, 0, sizeof(p));
+	int fd = io_uring_setup(8, &p);
+	if (fd == -ENOSYS || fd == -EPERM)
+		cr_skip_test("io_uring is unavailable here");
+	cr_assert_geq(fd, 0, "io_uring_setup: %s", strerror(-fd));
+	cr_assert_eq(io_uring_queue_mmap(fd, &p, &ring), 0);
+	cr_assert_eq(ring.ring_fd, fd);
+	cr_assert_eq(ring.sq.ring_entries, 8u);
+	for (unsigned i = 0; i < 12; i++) { /* past the SQ's wrap */
+		struct io_uring_sqe *sqe = get_sqe(&ring);
+		io_uring_prep_nop(sqe);
+		io_uring_sqe_set_data64(sqe, i);
+		cr_assert_eq(io_uring_submit(&ring), 1);
+		struct io_uring_cqe *cqe = next_cqe(&ring);
+		cr_assert_eq(cqe->user_data, i);
+		io_uring_cqe_seen(&ring, cqe);
+	}
+	struct io_uring_params small = p;
+	small.sq_entries = 4;
+	struct io_uring other;
+	cr_assert_eq(io_uring_queue_mmap(fd, &small, &other), -EINVAL);
+	io_uring_queue_exit(&ring);
+	cr_assert_lt(fcntl(fd, F_GETFD), 0, "the fd is closed at exit");
+}

@@ -56,10 +56,9 @@
  *   back without it.  io_uring_queue_init_mem lays the rings out as rawring
  *   does (rings first, the SQEs from the next page) and returns rawring's
  *   byte count; IORING_SETUP_NO_MMAP without memory gets pages from mmap,
- *   given back at io_uring_queue_exit.
- *
- * - Missing from rawring, so left out here (a call does not compile):
- *   io_uring_queue_mmap (rawring maps only rings it set up).
+ *   given back at io_uring_queue_exit.  io_uring_queue_mmap is rawring's rr_ring_mmap: it refuses sizes that
+ *   are not the ring's and the flags rawring refuses, writes the SQ index
+ *   array's identity, and takes a ring in use up where it stands.
  *
  * - Completions.  io_uring_peek_batch_cqe is rawring's, cut where liburing
  *   cuts it on a CQE_MIXED ring: at a skip entry that is not at the head
@@ -812,6 +811,9 @@ int io_uring_queue_init_mem(unsigned entries, struct io_uring *ring,
 int io_uring_queue_init_params(unsigned entries, struct io_uring *ring,
 			       struct io_uring_params *p) LIBURING_NOEXCEPT
 	RR__LU_SYM(io_uring_queue_init_params);
+int io_uring_queue_mmap(int fd, struct io_uring_params *p,
+			struct io_uring *ring) LIBURING_NOEXCEPT
+	RR__LU_SYM(io_uring_queue_mmap);
 int io_uring_queue_init(unsigned entries, struct io_uring *ring,
 			unsigned flags) LIBURING_NOEXCEPT RR__LU_SYM(io_uring_queue_init);
 void io_uring_queue_exit(struct io_uring *ring) LIBURING_NOEXCEPT

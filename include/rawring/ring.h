@@ -150,6 +150,26 @@ long rr_ring_init_mem(unsigned entries, struct rr_ring *ring,
 		      struct io_uring_params *params, void *buf, size_t buf_size);
 
 /*
+ * Map a ring set up elsewhere: `fd` from io_uring_setup called directly (or
+ * inherited, or received over a socket) and `p` as that call wrote it.  The
+ * ring then runs as one rr_ring_init made, from where it stands: the next
+ * SQE goes at the kernel's SQ tail, the CQEs waiting are there to peek.
+ * rawring writes the SQ index array's identity (its SQEs go in ring order),
+ * so the SQ must not be shared with another submitter.  On success the ring
+ * owns `fd` (rr_ring_exit closes it; pass a dup to keep one); on failure
+ * the fd is left to the caller and the ring is as an exited one.
+ *
+ * Returns 0 or -errno: -EINVAL for a NULL p or ring, sizes that are not
+ * the ring's (checked against the ring's own words once mapped), a flag
+ * outside RR_SETUP_FLAGS_SUPPORTED, or NO_MMAP / REGISTERED_FD_ONLY (no
+ * mapping of the kernel's to take); -EBADF for a negative fd; the mmap
+ * errors (-ENODEV for an fd that is no ring).  p's flags must be the
+ * ones the ring was set up with: a ring of 128-byte SQEs described as one
+ * of 64 cannot be told apart.  (liburing: io_uring_queue_mmap.)
+ */
+int rr_ring_mmap(int fd, struct io_uring_params *p, struct rr_ring *ring);
+
+/*
  * Create a ring with as many of params->flags as the running kernel accepts.
  * The whole set is tried first (one setup call when it is accepted).  If the
  * kernel answers -EINVAL, the ring is first tried with no flags (an -EINVAL

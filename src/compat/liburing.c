@@ -279,6 +279,22 @@ int io_uring_queue_init_mem(unsigned entries, struct io_uring *ring,
 	return init_without_sqarray_first(entries, ring, p, buf, buf_size);
 }
 
+int io_uring_queue_mmap(int fd, struct io_uring_params *p, struct io_uring *ring)
+{
+	struct view v;
+
+	memset(ring, 0, sizeof(*ring));
+	ring->ring_fd = ring->enter_ring_fd = -1;
+	if (!p)
+		return -EINVAL;
+	view_of(ring, &v);
+	int ret = rr_ring_mmap(fd, host_params(p), &v.rr);
+	if (ret < 0)
+		return ret;
+	fold_back(ring, &v);
+	return 0;
+}
+
 int io_uring_queue_init_params(unsigned entries, struct io_uring *ring,
 			       struct io_uring_params *p)
 {

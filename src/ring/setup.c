@@ -250,6 +250,59 @@ int rr_ring_init_params(unsigned entries, struct rr_ring *ring,
 	return 0;
 }
 
+/* The ring the mapping shows is the one `p` describes: its sizes are the
+ * mapping's (a smaller p would leave rawring reading words past what it
+ * mapped). */
+static bool mapping_matches(const struct rr_ring *ring,
+			    const struct io_uring_params *p)
+{
+	return ring->sq.ring_entries == p->sq_entries &&
+	       ring->sq.ring_mask == p->sq_entries - 1 &&
+	       ring->cq.ring_entries == p->cq_entries &&
+	       ring->cq.ring_mask == p->cq_entries - 1;
+}
+
+int rr_ring_mmap(int fd, struct io_uring_params *p, struct rr_ring *ring)
+{
+	if (!ring)
+		return -EINVAL;
+	rr__ring_leave_dead(ring); /* what a failure below leaves */
+	if (!p || (p->flags & ~RR_SETUP_FLAGS_SUPPORTED) ||
+	    (p->flags & (IORING_SETUP_NO_MMAP | IORING_SETUP_REGISTERED_FD_ONLY)))
+		return -EINVAL;
+	if (fd < 0)
+		return -EBADF;
+	if (p->sq_entries == 0 || (p->sq_entries & (p->sq_entries - 1)) ||
+	    p->cq_entries == 0 || (p->cq_entries & (p->cq_entries - 1)))
+		return -EINVAL;
+
+	memset(ring, 0, sizeof(*ring));
+	rr__ring_leave_dead(ring);
+	ring->ring_fd = fd;
+	ring->enter_fd = fd;
+	ring->setup_flags = p->flags;
+	ring->features = p->features;
+	ring->sqe_shift = (p->flags & IORING_SETUP_SQE128) ? 1 : 0;
+	ring->cqe_shift = (p->flags & IORING_SETUP_CQE32) ? 1 : 0;
+	ring->params = *p;
+
+	int ret = map_rings(ring, p);
+	if (ret == 0 && !mapping_matches(ring, p))
+		ret = -EINVAL;
+	if (ret < 0) {
+		unmap_rings(ring); /* the fd stays the caller's */
+		rr__ring_leave_dead(ring);
+		return ret;
+	}
+	/* A ring in use is taken up where it stands: the next SQE goes at the
+	 * kernel's SQ tail (the CQ head is read from the ring on each peek).
+	 * map_rings wrote the index array's identity, which rawring assumes.
+	 * Relaxed: only the position is needed, and the tail is ours alone
+	 * from here (the kernel never writes it). */
+	ring->sq.sqe_tail = ring->sq.sqe_head = rr_load_relaxed(ring->sq.ktail);
+	return 0;
+}
+
 int rr_ring_init(unsigned entries, struct rr_ring *ring, unsigned flags)
 {
 	struct io_uring_params params;
