@@ -1156,6 +1156,20 @@ Test(register_ops, resize_of_a_ring_without_sq_array)
 		nops(&ring, 32, round * 100);
 		reap_in_order(&ring, 32, round * 100);
 	}
+
+	/* The kernel writes the layout flags the ring keeps into *p: a *p
+	 * written by one resize can be passed to the next with new sizes,
+	 * and a layout flag the ring does not have is still refused. */
+	cr_assert(p.flags & IORING_SETUP_NO_SQARRAY, "flags %#x", p.flags);
+	p.sq_entries = 8;
+	p.cq_entries = 16;
+	cr_assert_eq(rr_resize_rings(&ring, &p), 0);
+	cr_assert_eq(ring.sq.ring_entries, 8u);
+	nops(&ring, 8, 900);
+	reap_in_order(&ring, 8, 900);
+	p = resize_params(16, 32);
+	p.flags |= IORING_SETUP_CQE32;
+	cr_assert_eq(rr_resize_rings(&ring, &p), -EINVAL);
 	rr_ring_exit(&ring);
 }
 

@@ -286,15 +286,18 @@ int rr_register_query(struct rr_query_hdr *query);
 
 /*
  * Give the ring new SQ and CQ sizes: p->sq_entries, and p->cq_entries
- * with p->flags IORING_SETUP_CQSIZE (IORING_SETUP_CLAMP clamps); other
- * fields of *p must be 0.  The kernel copies the SQEs and CQEs in flight
+ * with p->flags IORING_SETUP_CQSIZE (IORING_SETUP_CLAMP clamps); the
+ * other fields of *p are not read (only written).  The kernel copies the SQEs and CQEs in flight
  * into the new rings; rawring then maps the new rings and points every
  * field of the ring at them (sq, cq, params), so the ring works on as
  * before.  A struct io_uring_cqe pointer obtained before the call is
  * invalid after it.  *p is written as io_uring_setup writes it.
  *
  * Refused: -EINVAL unless the ring was created with
- * IORING_SETUP_DEFER_TASKRUN (the kernel's rule) or for other flags in *p;
+ * IORING_SETUP_DEFER_TASKRUN (the kernel's rule) or for flags in *p other
+ * than CQSIZE, CLAMP and the ring's own layout flags (NO_SQARRAY, SQE128,
+ * CQE32, CQE_MIXED: the kernel writes them into *p, so a *p one resize
+ * wrote can be passed to the next);
  * -EOPNOTSUPP on a ring in the caller's memory (IORING_SETUP_NO_MMAP: new
  * memory would be needed).  -EOVERFLOW when the CQEs waiting do not fit
  * the new CQ, or the SQEs waiting the new SQ (nothing changed).

@@ -34,7 +34,7 @@ static int learn_layout(const struct rr_ring *ring,
 			struct io_uring_params *layout)
 {
 	memset(layout, 0, sizeof(*layout));
-	layout->flags = (ring->setup_flags & LAYOUT_FLAGS) | want->flags;
+	layout->flags = (ring->setup_flags & LAYOUT_FLAGS) | (want->flags & RESIZE_FLAGS);
 	layout->cq_entries = want->cq_entries;
 	int fd = rr_io_uring_setup(want->sq_entries, layout);
 	if (fd < 0)
@@ -128,8 +128,11 @@ int rr_resize_rings(struct rr_ring *ring, struct io_uring_params *p)
 		return -EBADF;
 	if (ring->user_memory)
 		return -EOPNOTSUPP; /* the new rings would need new memory */
+	/* Layout flags the ring has may be in *p: the kernel writes them into
+	 * the *p of a resize (a ring keeps its layout), so that *p can be
+	 * passed again.  Any other flag is refused. */
 	if (!(ring->setup_flags & IORING_SETUP_DEFER_TASKRUN) ||
-	    (p->flags & ~RESIZE_FLAGS))
+	    (p->flags & ~(RESIZE_FLAGS | (ring->setup_flags & LAYOUT_FLAGS))))
 		return -EINVAL;
 	/* Every kernel that resizes maps both rings as one region. */
 	if (!(ring->features & IORING_FEAT_SINGLE_MMAP))
@@ -148,7 +151,7 @@ int rr_resize_rings(struct rr_ring *ring, struct io_uring_params *p)
 	memset(&resized, 0, sizeof(resized));
 	resized.sq_entries = p->sq_entries;
 	resized.cq_entries = p->cq_entries;
-	resized.flags = p->flags;
+	resized.flags = p->flags & RESIZE_FLAGS;
 	ret = rr__ring_register(ring, RR_IORING_REGISTER_RESIZE_RINGS, &resized, 1);
 	if (ret < 0)
 		return ret; /* nothing changed (-EOVERFLOW: the CQEs would not fit) */
