@@ -24,6 +24,7 @@
 #include "rawring/ring.h"
 #include "rawring/prep.h"
 #include "rawring/register.h"
+#include "rawring/zcrx.h"
 #endif
 #include "rawring/loop.h"
 #include "rawring/file.h"

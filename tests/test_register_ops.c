@@ -1388,8 +1388,6 @@ Test(register_ops, unwrapped_operations_are_refused)
 	unsigned long long calls = ring.enter_calls;
 	char blob[128];
 	memset(blob, 0, sizeof(blob));
-	cr_assert_eq(rr_register_ifq(&ring, blob), -EOPNOTSUPP);
-	cr_assert_eq(rr_register_zcrx_ctrl(&ring, blob), -EOPNOTSUPP);
 	cr_assert_eq(rr_register_bpf_filter(&ring, blob), -EOPNOTSUPP);
 	cr_assert_eq(ring.enter_calls, calls);
 

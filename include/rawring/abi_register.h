@@ -194,6 +194,95 @@ RR_STATIC_ASSERT(offsetof(struct rr_reg_wait, min_wait_usec) == 16 &&
 			 offsetof(struct rr_reg_wait, sigmask_sz) == 32,
 		 "rr_reg_wait lays out as the ABI");
 
+/* ---- zero-copy receive (6.15) ------------------------------------------ */
+
+/* struct rr_zcrx_ifq_reg.flags. */
+#define RR_ZCRX_REG_IMPORT        1u /* share an exported queue (later kernels) */
+#define RR_ZCRX_REG_NODEV         2u /* no device, data copied (later kernels) */
+/* struct rr_zcrx_area_reg.flags. */
+#define RR_IORING_ZCRX_AREA_DMABUF 1u /* the area is dmabuf_fd's */
+/* The area's id sits in the top bits of the offsets in CQEs and RQEs. */
+#define RR_IORING_ZCRX_AREA_SHIFT  48
+#define RR_IORING_ZCRX_AREA_MASK   (~(((__u64)1 << RR_IORING_ZCRX_AREA_SHIFT) - 1))
+/* struct rr_zcrx_ctrl.op (IORING_REGISTER_ZCRX_CTRL, after 6.18). */
+#define RR_ZCRX_CTRL_FLUSH_RQ     0u
+#define RR_ZCRX_CTRL_EXPORT       1u
+
+/* A refill queue entry: a buffer given back to the kernel. */
+struct rr_zcrx_rqe {
+	__u64 off;              /* area offset | area token */
+	__u32 len;
+	__u32 pad;
+};
+RR_STATIC_ASSERT(sizeof(struct rr_zcrx_rqe) == 16, "rr_zcrx_rqe is 16 bytes");
+
+/* The second half of a zero-copy receive's 32-byte CQE. */
+struct rr_zcrx_cqe {
+	__u64 off;              /* area id << 48 | offset of the data */
+	__u64 pad;
+};
+RR_STATIC_ASSERT(sizeof(struct rr_zcrx_cqe) == 16, "rr_zcrx_cqe is 16 bytes");
+
+/* Where the refill queue's words are in its region (written by the kernel). */
+struct rr_zcrx_offsets {
+	__u32 head;
+	__u32 tail;
+	__u32 rqes;
+	__u32 resv2;
+	__u64 resv[2];
+};
+RR_STATIC_ASSERT(sizeof(struct rr_zcrx_offsets) == 32,
+		 "rr_zcrx_offsets is 32 bytes");
+
+struct rr_zcrx_area_reg {
+	__u64 addr;             /* page-aligned user memory the data lands in */
+	__u64 len;
+	__u64 rq_area_token;    /* out: OR'ed into every RQE's off */
+	__u32 flags;
+	__u32 dmabuf_fd;
+	__u64 resv2[2];
+};
+RR_STATIC_ASSERT(sizeof(struct rr_zcrx_area_reg) == 48,
+		 "rr_zcrx_area_reg is 48 bytes");
+
+struct rr_zcrx_ifq_reg {
+	__u32 if_idx;           /* the interface (if_nametoindex) */
+	__u32 if_rxq;           /* its receive queue */
+	__u32 rq_entries;       /* refill queue entries, a power of two */
+	__u32 flags;
+	__u64 area_ptr;         /* struct rr_zcrx_area_reg * */
+	__u64 region_ptr;       /* struct rr_region_desc *: the refill queue */
+	struct rr_zcrx_offsets offsets; /* out */
+	__u32 zcrx_id;          /* out: the sqe->zcrx_ifq_idx of its receives */
+	__u32 rx_buf_len;       /* 0: the default (a size: later kernels) */
+	__u64 resv[3];
+};
+RR_STATIC_ASSERT(sizeof(struct rr_zcrx_ifq_reg) == 96,
+		 "rr_zcrx_ifq_reg is 96 bytes");
+RR_STATIC_ASSERT(offsetof(struct rr_zcrx_ifq_reg, offsets) == 32 &&
+			 offsetof(struct rr_zcrx_ifq_reg, zcrx_id) == 64,
+		 "rr_zcrx_ifq_reg lays out as the ABI");
+
+struct rr_zcrx_ctrl_export {
+	__u32 zcrx_fd;          /* out: an fd another ring imports */
+	__u32 resv1[11];
+};
+
+struct rr_zcrx_ctrl_flush_rq {
+	__u64 resv[6];
+};
+
+struct rr_zcrx_ctrl {
+	__u32 zcrx_id;
+	__u32 op;               /* RR_ZCRX_CTRL_* */
+	__u64 resv[2];
+	union {
+		struct rr_zcrx_ctrl_export zc_export;
+		struct rr_zcrx_ctrl_flush_rq zc_flush;
+	};
+};
+RR_STATIC_ASSERT(sizeof(struct rr_zcrx_ctrl) == 72, "rr_zcrx_ctrl is 72 bytes");
+
 /* ---- the query interface (6.18) --------------------------------------- */
 
 /* struct rr_query_hdr.query_op. */

@@ -74,9 +74,12 @@
  *   io_uring_cq_advance never moves the head past the tail (rawring's
  *   safe path, without its abort).
  *
- * - Zero-copy receive (io_uring_register_ifq, _zcrx_ctrl) and BPF filters
+ * - Zero-copy receive: io_uring_register_ifq and _zcrx_ctrl are rawring's
+ *   rr_register_ifq and rr_register_zcrx_ctrl, which check the arguments
+ *   first and refuse (-EOPNOTSUPP) an imported queue, a dmabuf area and a
+ *   refill queue in kernel-allocated memory.  BPF filters
  *   (io_uring_register_bpf_filter, _task) return -EOPNOTSUPP, as rawring's
- *   rr_register_ifq and rr_register_bpf_filter do.
+ *   rr_register_bpf_filter does.
  *
  * - ABI names.  This header assumes the build host's <linux/io_uring.h> is
  *   6.1's (Debian 12) and stops with #error otherwise.  It gives the
@@ -598,8 +601,7 @@ struct io_uring_query_scq {
 	__u64 hdr_alignment;
 };
 
-/* Zero-copy receive: the structures only (rawring refuses the
- * registration, see above). */
+/* Zero-copy receive (rawring's struct rr_zcrx_* have the same layout). */
 struct io_uring_zcrx_rqe {
 	__u64 off;
 	__u32 len;
@@ -717,7 +719,14 @@ RR_STATIC_ASSERT(sizeof(struct io_uring_napi) == sizeof(struct rr_napi) &&
 			 sizeof(struct io_uring_buf_status) == sizeof(struct rr_buf_status) &&
 			 sizeof(struct io_uring_query_hdr) == sizeof(struct rr_query_hdr) &&
 			 sizeof(struct io_uring_query_opcode) ==
-				 sizeof(struct rr_query_opcode),
+				 sizeof(struct rr_query_opcode) &&
+			 sizeof(struct io_uring_zcrx_ifq_reg) ==
+				 sizeof(struct rr_zcrx_ifq_reg) &&
+			 offsetof(struct io_uring_zcrx_ifq_reg, zcrx_id) ==
+				 offsetof(struct rr_zcrx_ifq_reg, zcrx_id) &&
+			 sizeof(struct io_uring_zcrx_area_reg) ==
+				 sizeof(struct rr_zcrx_area_reg) &&
+			 sizeof(struct zcrx_ctrl) == sizeof(struct rr_zcrx_ctrl),
 		 "the liburing names have rawring's layouts");
 
 /* ---- the ring ------------------------------------------------------------ */

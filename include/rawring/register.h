@@ -14,9 +14,9 @@
  * names the ring by its registered index
  * (RR_IORING_REGISTER_USE_REGISTERED_RING), as every enter does.
  *
- * Not wrapped, refused with -EOPNOTSUPP: zero-copy receive
- * (IORING_REGISTER_ZCRX_IFQ, _ZCRX_CTRL) and BPF filters
- * (IORING_REGISTER_BPF_FILTER); see rr_register_ifq below.
+ * Zero-copy receive's queue (IORING_REGISTER_ZCRX_IFQ, _ZCRX_CTRL) is
+ * here as rr_register_ifq; rawring/zcrx.h drives it.  Not wrapped, refused
+ * with -EOPNOTSUPP: BPF filters (IORING_REGISTER_BPF_FILTER).
  */
 #ifndef RAWRING_REGISTER_H
 #define RAWRING_REGISTER_H
@@ -342,17 +342,40 @@ int rr_register_region(struct rr_ring *ring, struct rr_mem_region_reg *reg);
 int rr_submit_and_wait_reg(struct rr_ring *ring, struct io_uring_cqe **cqe_ptr,
 			   unsigned wait_nr, unsigned reg_index);
 
+/* ---- zero-copy receive (6.15; rawring/zcrx.h) --------------------------- */
+
+/*
+ * Register a zero-copy receive interface queue as the kernel takes it
+ * (IORING_REGISTER_ZCRX_IFQ); the kernel writes reg->offsets, zcrx_id and
+ * the area's rq_area_token back.  rr_zcrx_register (rawring/zcrx.h) does
+ * this and the refill queue's mapping in one call.  -EINVAL, before any
+ * system call, for a ring without DEFER_TASKRUN or 32-byte CQEs (CQE32,
+ * CQE_MIXED), a missing area or region, memory not page-aligned, a region
+ * smaller than rr_zcrx_rq_size, rq_entries not a power of two in
+ * 1..32768, nonzero reserved or out fields, or a flag other than
+ * RR_ZCRX_REG_NODEV; -EOPNOTSUPP, likewise, for what rawring could not
+ * drive: RR_ZCRX_REG_IMPORT, a dmabuf area, a region the kernel would
+ * allocate (it must be RR_IORING_MEM_REGION_TYPE_USER).  Then the
+ * kernel's errors (see rr_zcrx_register).
+ */
+int rr_register_ifq(struct rr_ring *ring, struct rr_zcrx_ifq_reg *reg);
+
+/*
+ * A control operation on a registered queue (IORING_REGISTER_ZCRX_CTRL,
+ * after 6.18): RR_ZCRX_CTRL_FLUSH_RQ, or RR_ZCRX_CTRL_EXPORT (the kernel
+ * writes an fd into ctrl->zc_export.zcrx_fd).  -EINVAL for another op or
+ * nonzero reserved words, and from kernels without it.
+ */
+int rr_register_zcrx_ctrl(struct rr_ring *ring, struct rr_zcrx_ctrl *ctrl);
+
 /* ---- refused ------------------------------------------------------------ */
 
 /*
- * Zero-copy receive (IORING_REGISTER_ZCRX_IFQ, 6.15; _ZCRX_CTRL) and BPF
- * request filters (IORING_REGISTER_BPF_FILTER) are not wrapped: rawring
- * has no refill-queue mapping, no IORING_OP_RECV_ZC helper and no filter
- * program types, so a registration would hand back a queue nothing here
- * could drive correctly.  These return -EOPNOTSUPP and make no system call.
+ * BPF request filters (IORING_REGISTER_BPF_FILTER) are not wrapped:
+ * rawring has no filter program types, so a registration would install
+ * something nothing here could check.  Returns -EOPNOTSUPP and makes no
+ * system call.
  */
-int rr_register_ifq(struct rr_ring *ring, void *reg);
-int rr_register_zcrx_ctrl(struct rr_ring *ring, void *ctrl);
 int rr_register_bpf_filter(struct rr_ring *ring, void *bpf);
 
 /* ---- provided buffer rings (5.19) ------------------------------------- */

@@ -1070,12 +1070,14 @@ int io_uring_unregister_napi(struct io_uring *ring, struct io_uring_napi *napi)
 
 int io_uring_register_ifq(struct io_uring *ring, struct io_uring_zcrx_ifq_reg *reg)
 {
-	RETURN_ON_VIEW(ring, int, rr_register_ifq(VIEW, reg));
+	RETURN_ON_VIEW(ring, int,
+		       rr_register_ifq(VIEW, (struct rr_zcrx_ifq_reg *)(void *)reg));
 }
 
 int io_uring_register_zcrx_ctrl(struct io_uring *ring, struct zcrx_ctrl *ctrl)
 {
-	RETURN_ON_VIEW(ring, int, rr_register_zcrx_ctrl(VIEW, ctrl));
+	RETURN_ON_VIEW(ring, int,
+		       rr_register_zcrx_ctrl(VIEW, (struct rr_zcrx_ctrl *)(void *)ctrl));
 }
 
 int io_uring_register_clock(struct io_uring *ring, struct io_uring_clock_register *arg)

@@ -201,20 +201,6 @@ int rr_register_query(struct rr_query_hdr *query)
 
 /* ---- refused ------------------------------------------------------------ */
 
-int rr_register_ifq(struct rr_ring *ring, void *reg)
-{
-	(void)ring;
-	(void)reg;
-	return -EOPNOTSUPP;
-}
-
-int rr_register_zcrx_ctrl(struct rr_ring *ring, void *ctrl)
-{
-	(void)ring;
-	(void)ctrl;
-	return -EOPNOTSUPP;
-}
-
 int rr_register_bpf_filter(struct rr_ring *ring, void *bpf)
 {
 	(void)ring;
