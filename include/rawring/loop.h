@@ -253,6 +253,21 @@ struct rr_loop_options {
 	unsigned sqpoll_idle_ms;       /* 0: 1000 */
 	int sqpoll_cpu;                /* -1 or 0..: pin the SQPOLL thread */
 	bool iopoll;                   /* a second, polled ring for RR_OP_F_POLLED ops */
+	/*
+	 * io_uring: the loop is turned by one thread, the first that runs it
+	 * (or deinits it), and by no other for its whole life.  The ring is
+	 * then set up with IORING_SETUP_SINGLE_ISSUER | DEFER_TASKRUN (6.1):
+	 * completion work runs only when that thread waits, in batches,
+	 * instead of interrupting it.  The ring starts disabled and is enabled
+	 * by the first turn, so the loop may be created on another thread.
+	 * A turn from any other thread afterwards fails with the kernel's
+	 * -EEXIST (rr_loop_run returns it), and rr_loop_deinit from another
+	 * thread is a caller error: it cannot cancel the ops in flight, so
+	 * their callbacks do not run.  Kernels without the flags, SQPOLL
+	 * loops and the other backends ignore it (rr_loop_backend_reason
+	 * says which mode the ring runs in).
+	 */
+	bool single_issuer;
 };
 
 /* Counters a program can read at any time (rr_loop_stats). */
@@ -335,7 +350,9 @@ int rr_backend_from_name(const char *name);
 
 /* Why the loop runs on that backend, in words: "requested",
  * "io_uring is available", "io_uring_setup failed with EPERM (...); fell
- * back to epoll", "RAWRING_BACKEND=epoll". */
+ * back to epoll", "RAWRING_BACKEND=epoll"; then, after "; ", the modes the
+ * backend chose where it has a choice (io_uring: "COOP_TASKRUN",
+ * "SINGLE_ISSUER+DEFER_TASKRUN", "SQPOLL"; ", IOPOLL ring"). */
 const char *rr_loop_backend_reason(const struct rr_loop *loop);
 
 enum rr_run_mode {

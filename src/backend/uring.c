@@ -9,6 +9,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -41,6 +42,8 @@ struct uring_state {
 	uint64_t wake_value;        /* the armed eventfd read lands here */
 	bool wake_armed;
 	bool has_msg_ring;          /* IORING_OP_MSG_RING (5.18) */
+	bool deferred;              /* SINGLE_ISSUER + DEFER_TASKRUN */
+	bool disabled;              /* R_DISABLED: enabled by the first turn */
 	_Atomic uint64_t wake_writes; /* eventfd writes by rr_loop_wake, any thread */
 };
 
@@ -71,11 +74,32 @@ static int setup_main_ring(struct uring_state *st,
 		if (ret < 0)
 			return ret;
 	} else {
-		/* Completion work runs at our next enter instead of by IPI. */
-		params.flags |= IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG;
-		int ret = rr_ring_init_preferred(entries, &st->ring, &params);
-		if (ret < 0)
-			return ret;
+		int ret = -EINVAL;
+		if (options->single_issuer) {
+			/* Completion work runs only when the one thread that
+			 * turns the loop waits; the ring starts disabled so that
+			 * thread, not this one, becomes its submitter (the first
+			 * turn enables it).  TASKRUN_FLAG: rr_submit then knows
+			 * when deferred work waits for a GETEVENTS enter. */
+			struct io_uring_params deferred = params;
+			deferred.flags |= IORING_SETUP_SINGLE_ISSUER |
+					  IORING_SETUP_DEFER_TASKRUN |
+					  IORING_SETUP_R_DISABLED |
+					  IORING_SETUP_TASKRUN_FLAG;
+			ret = rr_ring_init_params(entries, &st->ring, &deferred);
+			if (ret == 0)
+				st->deferred = st->disabled = true;
+			else if (ret != -EINVAL)
+				return ret;
+		}
+		if (ret < 0) {
+			/* Completion work runs at our next enter instead of by
+			 * IPI (dropped where the kernel lacks it). */
+			params.flags |= IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG;
+			ret = rr_ring_init_preferred(entries, &st->ring, &params);
+			if (ret < 0)
+				return ret;
+		}
 	}
 	if (!(st->ring.features & IORING_FEAT_EXT_ARG)) {
 		/* Timed waits without an SQE need 5.11. */
@@ -123,8 +147,10 @@ static int uring_init(struct rr_loop *loop, const struct rr_loop_options *option
 	arm_wake(st);
 	/* Enter by a registered index, skipping the fd lookup (5.18).  Only
 	 * this thread's enters use it (the ring layer enters by the fd from
-	 * any other), and a thread's 16 slots may be taken: then the fd. */
-	(void)rr_register_ring_fd(&st->ring);
+	 * any other), and a thread's 16 slots may be taken: then the fd.  A
+	 * deferred ring registers it at its first turn, on its own thread. */
+	if (!st->deferred)
+		(void)rr_register_ring_fd(&st->ring);
 	struct rr_probe probe;
 	st->has_msg_ring = rr_probe_ring(&st->ring, &probe) == 0 &&
 			   rr_opcode_supported(&probe, IORING_OP_MSG_RING);
@@ -318,10 +344,26 @@ static void reap(struct rr_loop *loop, struct uring_state *st,
 	rr_cq_walk_end(ring, &walk);
 }
 
+/* The first turn of a SINGLE_ISSUER loop: its thread becomes the ring's
+ * submitter (IORING_REGISTER_ENABLE_RINGS from it), and its enters go by
+ * an index registered in its own table. */
+static int enable_on_this_thread(struct uring_state *st)
+{
+	int ret = rr_register_enable_rings(&st->ring);
+	if (ret < 0)
+		return ret;
+	st->disabled = false;
+	(void)rr_register_ring_fd(&st->ring);
+	return 0;
+}
+
 static int uring_flush_wait(struct rr_loop *loop, uint64_t deadline_ns)
 {
 	struct uring_state *st = state_of(loop);
 	int ret;
+
+	if (st->disabled && (ret = enable_on_this_thread(st)) < 0)
+		return ret;
 
 	if (st->has_polled && (rr_sq_ready(&st->polled) || st->polled_in_flight)) {
 		/* Polled completions are found only by asking; do not sleep on
@@ -478,6 +520,19 @@ static uint64_t uring_syscalls(const struct rr_loop *loop)
 	       atomic_load_explicit(&st->wake_writes, memory_order_relaxed);
 }
 
+static void uring_describe(const struct rr_loop *loop, char *buf, size_t size)
+{
+	const struct uring_state *st = state_of(loop);
+	unsigned flags = st->ring.setup_flags;
+
+	snprintf(buf, size, "%s%s",
+		 (flags & IORING_SETUP_SQPOLL)	 ? "SQPOLL"
+		 : st->deferred			 ? "SINGLE_ISSUER+DEFER_TASKRUN"
+		 : (flags & IORING_SETUP_COOP_TASKRUN) ? "COOP_TASKRUN"
+						       : "plain task work",
+		 st->has_polled ? ", IOPOLL ring" : "");
+}
+
 static void uring_deinit(struct rr_loop *loop)
 {
 	struct uring_state *st = state_of(loop);
@@ -506,5 +561,6 @@ const struct rr_backend rr__uring_backend = {
 	.buf_group_give = uring_buf_group_give,
 	.buf_group_deinit = uring_buf_group_deinit,
 	.syscalls = uring_syscalls,
+	.describe = uring_describe,
 	.deinit = uring_deinit,
 };

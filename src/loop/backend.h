@@ -20,6 +20,7 @@
 #ifndef RAWRING_LOOP_BACKEND_H
 #define RAWRING_LOOP_BACKEND_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "op_kind.h"
@@ -121,6 +122,10 @@ struct rr_backend {
 
 	/* System calls made so far, for rr_loop_stats. */
 	uint64_t (*syscalls)(const struct rr_loop *loop);
+
+	/* The modes init chose, in words, into buf (rr_loop_backend_reason
+	 * shows them).  May be NULL: a backend with no choices. */
+	void (*describe)(const struct rr_loop *loop, char *buf, size_t size);
 
 	/* Release everything init set up.  Nothing is in flight any more. */
 	void (*deinit)(struct rr_loop *loop);

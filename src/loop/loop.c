@@ -196,6 +196,15 @@ int rr_loop_init(struct rr_loop *loop, const struct rr_loop_options *options)
 		memset(loop, 0, sizeof(*loop));
 		return ret;
 	}
+	if (loop->backend->describe) {
+		size_t used = strlen(loop->backend_reason);
+		if (used + 2 < sizeof(loop->backend_reason)) {
+			memcpy(loop->backend_reason + used, "; ", 3);
+			used += 2;
+			loop->backend->describe(loop, loop->backend_reason + used,
+						sizeof(loop->backend_reason) - used);
+		}
+	}
 	loop->initialized = true;
 	return 0;
 }

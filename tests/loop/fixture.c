@@ -37,6 +37,12 @@ bool testing_iopoll(void)
 	return env_flag("RR_TEST_IOPOLL");
 }
 
+bool testing_single_issuer(void)
+{
+	return testing_uring() && env_flag("RR_TEST_SINGLE_ISSUER") &&
+	       !env_flag("RR_TEST_SQPOLL");
+}
+
 struct rr_loop_options loop_options(unsigned entries)
 {
 	struct rr_loop_options options;
@@ -61,6 +67,7 @@ struct rr_loop_options loop_options(unsigned entries)
 	options.sqpoll_idle_ms = 50;
 	options.sqpoll_cpu = -1;
 	options.iopoll = testing_iopoll();
+	options.single_issuer = env_flag("RR_TEST_SINGLE_ISSUER");
 	return options;
 }
 

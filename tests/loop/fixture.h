@@ -6,6 +6,7 @@
  *                    (default on Windows)
  *   RR_TEST_SQPOLL   1: SQPOLL loops
  *   RR_TEST_IOPOLL   1: IOPOLL loops
+ *   RR_TEST_SINGLE_ISSUER 1: single_issuer loops (SINGLE_ISSUER+DEFER_TASKRUN)
  */
 #ifndef RAWRING_TEST_LOOP_FIXTURE_H
 #define RAWRING_TEST_LOOP_FIXTURE_H
@@ -23,6 +24,8 @@ void open_loop(struct rr_loop *loop, unsigned entries);
 struct rr_loop_options loop_options(unsigned entries);
 
 bool testing_iopoll(void);
+/* io_uring loops with single_issuer (SINGLE_ISSUER + DEFER_TASKRUN). */
+bool testing_single_issuer(void);
 
 /* Whether the suite runs on io_uring (some checks are io_uring's only:
  * system-call counts, MSG_RING), and the backend name it expects. */

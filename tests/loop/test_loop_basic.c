@@ -209,7 +209,19 @@ Test(loop, statistics_count_ops_and_syscalls)
 	}
 	cr_assert_str_eq(rr_loop_backend_name(&loop), expected_backend_name());
 	cr_assert_eq(rr_loop_backend(&loop), loop_options(0).backend);
-	cr_assert_str_eq(rr_loop_backend_reason(&loop), "requested");
+	const char *reason = rr_loop_backend_reason(&loop);
+	if (!testing_uring()) {
+		cr_assert_str_eq(reason, "requested");
+	} else {
+		/* The reason, then the modes the ring was set up in. */
+		const char *mode = loop_options(0).sqpoll ? "requested; SQPOLL"
+				   : testing_single_issuer()
+					   ? "requested; SINGLE_ISSUER+DEFER_TASKRUN"
+					   : "requested; COOP_TASKRUN";
+		cr_assert_eq(strncmp(reason, mode, strlen(mode)), 0, "%s", reason);
+		cr_assert_eq(strstr(reason, ", IOPOLL ring") != NULL, testing_iopoll(),
+			     "%s", reason);
+	}
 	rr_loop_deinit(&loop);
 	rr_loop_deinit(&loop); /* twice is harmless */
 }

@@ -168,9 +168,118 @@ Test(loop_threads, loops_message_each_other)
 	 * on io_uring, MSG_RING posts the messages to b's CQ during a's
 	 * submissions, and b finds them without a system call. */
 	uint64_t b_calls = rr_loop_stats(&b).syscalls - b_syscalls;
-	if (testing_uring())
+	if (testing_single_issuer())
+		/* A deferred ring runs the message's task work only when its
+		 * thread enters: one enter each (the wait b makes anyway), and
+		 * still no eventfd write. */
+		cr_assert_leq(b_calls, 22u, "%llu system calls for 20 messages",
+			      (unsigned long long)b_calls);
+	else if (testing_uring())
 		cr_assert_lt(b_calls, 20u, "%llu system calls for 20 messages",
 			     (unsigned long long)b_calls);
 	rr_loop_deinit(&a);
 	rr_loop_deinit(&b);
+}
+
+/* ---- single_issuer loops: one thread turns them, the first to ---------- */
+
+static void open_single_issuer_loop(struct rr_loop *loop)
+{
+	struct rr_loop_options options = loop_options(0);
+	options.single_issuer = true;
+	int ret = rr_loop_init(loop, &options);
+	if (ret == -ENOSYS || ret == -EPERM)
+		cr_skip_test("backend unavailable here: %s", strerror(-ret));
+	cr_assert_eq(ret, 0, "rr_loop_init: %s", strerror(-ret));
+}
+
+struct worker_run {
+	struct rr_loop *loop;
+	int result;
+	bool deinit;
+};
+
+static void *run_on_worker(void *arg)
+{
+	struct worker_run *w = arg;
+
+	w->result = rr_loop_run(w->loop, RR_RUN_UNTIL_DONE);
+	if (w->deinit)
+		rr_loop_deinit(w->loop);
+	return NULL;
+}
+
+Test(loop_threads, a_single_issuer_loop_runs_on_the_thread_that_first_turns_it)
+{
+	struct rr_loop loop;
+	struct rr_op nops[8], timer;
+	struct recorder rec = { 0 }, timer_rec = { 0 };
+	struct test_thread thread;
+
+	open_single_issuer_loop(&loop); /* created here, run there */
+	for (int i = 0; i < 8; i++) {
+		rr_op_init(&nops[i], record_cb, &rec);
+		cr_assert_eq(rr_nop(&loop, &nops[i]), 0);
+	}
+	rr_op_init(&timer, record_cb, &timer_rec);
+	cr_assert_eq(rr_timeout(&loop, &timer, 20ull * 1000000, 0), 0);
+	struct worker_run w = { .loop = &loop, .deinit = true };
+	thread_start(&thread, run_on_worker, &w);
+	thread_join(&thread);
+	cr_assert_eq(w.result, 9, "every callback ran on the worker");
+	cr_assert_eq(rec.calls, 8);
+	cr_assert_eq(timer_rec.result, -ETIME);
+}
+
+Test(loop_threads, a_single_issuer_loop_refuses_a_second_thread)
+{
+	struct rr_loop loop;
+	struct rr_op nop;
+	struct recorder rec = { 0 };
+	struct test_thread thread;
+
+	open_single_issuer_loop(&loop);
+	if (!strstr(rr_loop_backend_reason(&loop), "SINGLE_ISSUER")) {
+		rr_loop_deinit(&loop);
+		cr_skip_test("not a SINGLE_ISSUER ring here: %s", rr_loop_backend_reason(&loop));
+	}
+	rr_op_init(&nop, record_cb, &rec);
+	cr_assert_eq(rr_nop(&loop, &nop), 0);
+	cr_assert_eq(rr_loop_run(&loop, RR_RUN_UNTIL_DONE), 1); /* this thread's now */
+
+	cr_assert_eq(rr_nop(&loop, &nop), 0);
+	struct worker_run w = { .loop = &loop, .deinit = false };
+	thread_start(&thread, run_on_worker, &w);
+	thread_join(&thread);
+	cr_assert_eq(w.result, -EEXIST, "another thread's turn: %d", w.result);
+	cr_assert_eq(rec.calls, 1, "nothing ran there");
+	/* Its own thread goes on: the op it scheduled completes once. */
+	cr_assert_eq(rr_loop_run(&loop, RR_RUN_UNTIL_DONE), 1);
+	cr_assert_eq(rec.calls, 2);
+	rr_loop_deinit(&loop);
+}
+
+static void *deinit_on_worker(void *arg)
+{
+	rr_loop_deinit(arg);
+	return NULL;
+}
+
+Test(loop_threads, a_single_issuer_loop_never_run_can_be_deinit_anywhere)
+{
+	struct rr_loop loop;
+	struct rr_op nop;
+	struct recorder rec = { 0 };
+	struct test_thread thread;
+
+	open_single_issuer_loop(&loop);
+	rr_op_init(&nop, record_cb, &rec);
+	cr_assert_eq(rr_nop(&loop, &nop), 0);
+	/* The worker's deinit is the ring's first turn: it becomes the
+	 * submitter and the op's callback runs there, once. */
+	thread_start(&thread, deinit_on_worker, &loop);
+	thread_join(&thread);
+	cr_assert_eq(rec.calls, 1);
+	cr_assert(rec.result == 0 || rec.result == -ECANCELED,
+		  "a NOP that ran, or was cancelled: %d", rec.result);
 }

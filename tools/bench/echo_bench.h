@@ -26,7 +26,9 @@ struct echo_counters {
 
 /* Each serves `listener` (a listening TCP socket) until killed, and returns
  * only on a setup error (a negative errno). */
-int echo_serve_rawring(int listener, int backend_kind, bool sqpoll,
+struct rr_loop_options;
+/* `options`: the backend and its modes (entries are the server's own). */
+int echo_serve_rawring(int listener, const struct rr_loop_options *options,
 		       struct echo_counters *counters);
 int echo_serve_epoll(int listener);
 int echo_serve_liburing(int listener);   /* -ENOSYS when not built with it */

@@ -22,9 +22,10 @@
 #include "rawring.h"
 #include "ringbench.h"
 
-enum server { RR_URING, RR_SQPOLL, RR_EPOLL, EPOLL_REF, LIBURING_REF, LIBUV_REF, SERVERS };
+enum server { RR_URING, RR_SINGLE, RR_SQPOLL, RR_EPOLL, EPOLL_REF, LIBURING_REF, LIBUV_REF, SERVERS };
 static const char *const server_names[SERVERS] = {
-	"rawring-uring", "rawring-sqpoll", "rawring-epoll", "epoll", "liburing", "libuv",
+	"rawring-uring", "rawring-single", "rawring-sqpoll", "rawring-epoll",
+	"epoll", "liburing", "libuv",
 };
 
 #define MAX_POINTS 16
@@ -40,13 +41,20 @@ static bool server_available(enum server s)
 
 static int serve(enum server s, int listener, struct echo_counters *counters)
 {
+	struct rr_loop_options options = { .backend = RR_BACKEND_URING, .sqpoll_cpu = -1 };
+
 	switch (s) {
 	case RR_URING:
-		return echo_serve_rawring(listener, RR_BACKEND_URING, false, counters);
+		return echo_serve_rawring(listener, &options, counters);
+	case RR_SINGLE: /* SINGLE_ISSUER + DEFER_TASKRUN */
+		options.single_issuer = true;
+		return echo_serve_rawring(listener, &options, counters);
 	case RR_SQPOLL:
-		return echo_serve_rawring(listener, RR_BACKEND_URING, true, counters);
+		options.sqpoll = true;
+		return echo_serve_rawring(listener, &options, counters);
 	case RR_EPOLL:
-		return echo_serve_rawring(listener, RR_BACKEND_EPOLL, false, counters);
+		options.backend = RR_BACKEND_EPOLL;
+		return echo_serve_rawring(listener, &options, counters);
 	case EPOLL_REF:
 		return echo_serve_epoll(listener);
 	case LIBURING_REF:

@@ -144,12 +144,11 @@ static void on_accept(struct rr_loop *loop, struct rr_op *op, int result)
 	finish_conn(c);
 }
 
-int echo_serve_rawring(int listener, int backend_kind, bool sqpoll,
+int echo_serve_rawring(int listener, const struct rr_loop_options *modes,
 		       struct echo_counters *counters)
 {
-	struct rr_loop_options options = { .backend = (enum rr_backend_kind)backend_kind,
-					   .sqpoll = sqpoll, .sqpoll_cpu = -1,
-					   .entries = 1024 };
+	struct rr_loop_options options = *modes;
+	options.entries = 1024;
 	struct rr_loop loop;
 	struct server s = { .listener = listener };
 	struct rr_op accept_op;

@@ -138,7 +138,9 @@ static int run_case(bool echo, bool sqpoll, const char *path, double seconds,
 	if (child == 0) {
 		int ret;
 		if (echo) {
-			ret = echo_serve_rawring(listener, RR_BACKEND_URING, sqpoll, counters);
+			struct rr_loop_options options = { .backend = RR_BACKEND_URING,
+							   .sqpoll = sqpoll, .sqpoll_cpu = -1 };
+			ret = echo_serve_rawring(listener, &options, counters);
 		} else {
 			struct file_job job = { .path = path, .file_size = 64ull << 20,
 						.block = 4096, .depth = 32, .read_percent = 100,
