@@ -103,6 +103,8 @@ enum rr_op_type {
 	RR_OP_POLL,
 	RR_OP_TIMEOUT,
 	RR_OP_RECV_MULTISHOT,
+	RR_OP_READ_FIXED,          /* into a registered buffer */
+	RR_OP_WRITE_FIXED,         /* from a registered buffer */
 	RR_OP_TYPE_COUNT
 };
 
@@ -132,6 +134,9 @@ enum {
 	RR_OP_F_MORE = 1u << 2,
 	/* The op goes to the loop's polled ring (IOPOLL loops; O_DIRECT files). */
 	RR_OP_F_POLLED = 1u << 3,
+	/* The op's fd is an index into the loop's registered files
+	 * (rr_loop_register_files).  Set with rr_op_fixed_file. */
+	RR_OP_F_FIXED_FILE = 1u << 4,
 };
 
 /* What rr_op_init finds in an op that is scheduled: a debug build of the
@@ -160,7 +165,8 @@ struct rr_op {
 	int final_result;          /* a multishot op's last result, reported
 				      while an earlier one waits for its callback */
 	union {
-		struct { rr_fd_t fd; void *buf; unsigned len; uint64_t offset; } rw;
+		struct { rr_fd_t fd; void *buf; unsigned len; uint64_t offset;
+			 unsigned buf_index; } rw;
 		struct { rr_fd_t fd; const struct iovec *iov; unsigned iovcnt; uint64_t offset; } rwv;
 		struct { rr_fd_t fd; } fd_only;
 		struct { rr_fd_t dfd; const char *path; int flags; unsigned mode; } open;
@@ -301,6 +307,11 @@ struct rr_loop {
 	struct rr_buf_group *buf_groups; /* set up on this loop */
 	unsigned run_depth;            /* rr_loop_run calls under way (nesting) */
 	uint64_t closes_in_flight;     /* rr_close ops scheduled, not called back */
+	struct iovec *fixed_buffers;   /* registered buffers (a copy), or NULL */
+	unsigned fixed_buffer_count;
+	unsigned fixed_file_count;
+	rr_fd_t *fixed_files;          /* registered files, -1 for an empty slot */
+	uint64_t fixed_file_ops;       /* ops on them scheduled, not called back */
 	bool closing;
 	bool initialized;
 	bool woken;                    /* a wake-up arrived this turn */
@@ -531,6 +542,66 @@ static inline void rr_op_polled(struct rr_op *op)
 {
 	op->flags |= RR_OP_F_POLLED;
 }
+
+/* The fd of the next scheduling of this op is an index into the loop's
+ * registered files (rr_loop_register_files), not an fd.  Every op with an
+ * fd takes it except rr_close (-EINVAL). */
+static inline void rr_op_fixed_file(struct rr_op *op)
+{
+	op->flags |= RR_OP_F_FIXED_FILE;
+}
+
+/* ---- registered buffers and files ----------------------------------------
+ *
+ * A table of buffers and one of files, registered with the loop once and
+ * named by index afterwards.  On io_uring they are the ring's registered
+ * buffers (the kernel pins and maps them once, not on every I/O) and
+ * registered files (no fd lookup per op); elsewhere the loop keeps the
+ * tables and the ops run as their plain counterparts, so one program runs
+ * on every backend.  The rules are the same everywhere:
+ *
+ * - A fixed read or write names a registered buffer by index and a range
+ *   inside it (buf, len); a range outside it, an index past the table, or
+ *   no table is -EFAULT from the scheduling call.
+ * - The file table holds its own reference to each file (io_uring's
+ *   registration does; elsewhere the loop duplicates each fd), so the
+ *   caller may close its fds once they are registered, and an fd number
+ *   reused afterwards never reaches a registered op.  -1 leaves a slot
+ *   empty.  An index past the table or at an empty slot is -EBADF from
+ *   the scheduling call.
+ * - A table cannot be replaced while registered (-EBUSY: unregister first).
+ *   The file table cannot be unregistered while an op on it is scheduled
+ *   and its last callback has not run (-EBUSY); the buffer table can (an
+ *   op in flight keeps the memory it was given; the memory stays the
+ *   caller's to keep valid until the op's callback).
+ * - The IOCP backend has no file table (rr_loop_register_files:
+ *   -EOPNOTSUPP); buffers work as everywhere.
+ */
+
+/* Register `nr` buffers (1..16384, each at most 1 GiB, none empty).
+ * Returns 0 or -errno: -EINVAL for bad arguments, -EBUSY if a table is
+ * registered, -ENOMEM, and the kernel's errors on io_uring (-ENOMEM when
+ * the pages cannot be pinned: RLIMIT_MEMLOCK before 5.12). */
+int rr_loop_register_buffers(struct rr_loop *loop, const struct iovec *iovecs,
+			     unsigned nr);
+/* 0, or -ENXIO when no buffer table is registered. */
+int rr_loop_unregister_buffers(struct rr_loop *loop);
+
+/* rr_read / rr_write through registered buffer `buf_index`: [buf, buf+len)
+ * must lie inside it (-EFAULT otherwise). */
+int rr_read_fixed(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd, void *buf,
+		  unsigned len, int64_t offset, unsigned buf_index);
+int rr_write_fixed(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd,
+		   const void *buf, unsigned len, int64_t offset, unsigned buf_index);
+
+/* Register `nr` files (1..32768; -1 for an empty slot).  Returns 0 or
+ * -errno: -EINVAL for bad arguments, -EBUSY if a table is registered,
+ * -EBADF for an fd that is not open, -EMFILE/-ENOMEM, -EOPNOTSUPP on
+ * IOCP, and the kernel's errors on io_uring. */
+int rr_loop_register_files(struct rr_loop *loop, const rr_fd_t *fds, unsigned nr);
+/* 0, -ENXIO when no file table is registered, -EBUSY while an op on it is
+ * scheduled (see above). */
+int rr_loop_unregister_files(struct rr_loop *loop);
 
 /* ---- provided buffers and multishot receive ------------------------------
  *

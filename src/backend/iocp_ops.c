@@ -366,11 +366,15 @@ static DWORD start_overlapped(struct iocp *io, struct rr_op *op, uint16_t family
 		return start_connect(io, op, family);
 	case RR_OP_READ:
 	case RR_OP_WRITE:
+	case RR_OP_READ_FIXED: /* a registered buffer is memory like any */
+	case RR_OP_WRITE_FIXED: {
+		bool writing = !rr__op_kind(op)->reads;
 		if (is_socket_op(op))
 			return socket_transfer(io, op, op->args.rw.buf, op->args.rw.len, 0,
-					       op->type == RR_OP_WRITE);
+					       writing);
 		return file_transfer(io, op, handle, op->args.rw.buf, op->args.rw.len,
-				     op->args.rw.offset, op->type == RR_OP_WRITE);
+				     op->args.rw.offset, writing);
+	}
 	case RR_OP_READV:
 	case RR_OP_WRITEV:
 		return start_vectored(io, op, op->type == RR_OP_WRITEV);
@@ -589,7 +593,8 @@ void rr__iocp_finish(struct rr_loop *loop, struct rr_op *op)
 			bytes = 0;
 		bool file = !(p->handle_flags & IOCP_HANDLE_SOCKET);
 		bool at_position = false;
-		if (op->type == RR_OP_READ || op->type == RR_OP_WRITE)
+		if (op->type == RR_OP_READ || op->type == RR_OP_WRITE ||
+		    op->type == RR_OP_READ_FIXED || op->type == RR_OP_WRITE_FIXED)
 			at_position = op->args.rw.offset == UINT64_MAX;
 		else if (op->type == RR_OP_READV || op->type == RR_OP_WRITEV)
 			at_position = op->args.rwv.offset == UINT64_MAX;

@@ -310,7 +310,9 @@ static int attempt_once(struct rr_readiness *r, struct rr_op *op, unsigned ready
 		return 0;
 	case RR_OP_READ:
 	case RR_OP_WRITE:
-		return do_buffer(r, op, ready, op->type == RR_OP_READ);
+	case RR_OP_READ_FIXED: /* a registered buffer is memory like any */
+	case RR_OP_WRITE_FIXED:
+		return do_buffer(r, op, ready, rr__op_kind(op)->reads);
 	case RR_OP_READV:
 	case RR_OP_WRITEV:
 		return do_vector(r, op, ready, op->args.rwv.iov, (int)op->args.rwv.iovcnt,

@@ -270,9 +270,19 @@ static int prep_op(struct io_uring_sqe *sqe, const struct rr_op *op)
 				       op->args.recv_group.group->id,
 				       op->args.recv_group.flags);
 		break;
+	case RR_OP_READ_FIXED:
+		rr_prep_read_fixed(sqe, op->args.rw.fd, op->args.rw.buf, op->args.rw.len,
+				   op->args.rw.offset, op->args.rw.buf_index);
+		break;
+	case RR_OP_WRITE_FIXED:
+		rr_prep_write_fixed(sqe, op->args.rw.fd, op->args.rw.buf, op->args.rw.len,
+				    op->args.rw.offset, op->args.rw.buf_index);
+		break;
 	default:
 		return -EINVAL;
 	}
+	if (op->flags & RR_OP_F_FIXED_FILE) /* the fd is a registered index */
+		sqe->flags |= IOSQE_FIXED_FILE;
 	return 0;
 }
 
@@ -512,6 +522,48 @@ static void uring_buf_group_deinit(struct rr_loop *loop, struct rr_buf_group *gr
 	free(br);
 }
 
+/* ---- registered buffers and files: the ring's own tables --------------- */
+
+/* Both rings of an IOPOLL loop get the table: a polled read names it too. */
+static int uring_register_buffers(struct rr_loop *loop, const struct iovec *iov,
+				  unsigned nr)
+{
+	struct uring_state *st = state_of(loop);
+	int ret = rr_register_buffers(&st->ring, iov, nr);
+
+	if (ret == 0 && st->has_polled && (ret = rr_register_buffers(&st->polled, iov, nr)) < 0)
+		(void)rr_unregister_buffers(&st->ring);
+	return ret;
+}
+
+static void uring_unregister_buffers(struct rr_loop *loop)
+{
+	struct uring_state *st = state_of(loop);
+
+	(void)rr_unregister_buffers(&st->ring);
+	if (st->has_polled)
+		(void)rr_unregister_buffers(&st->polled);
+}
+
+static int uring_register_files(struct rr_loop *loop, const rr_fd_t *fds, unsigned nr)
+{
+	struct uring_state *st = state_of(loop);
+	int ret = rr_register_files(&st->ring, fds, nr);
+
+	if (ret == 0 && st->has_polled && (ret = rr_register_files(&st->polled, fds, nr)) < 0)
+		(void)rr_unregister_files(&st->ring);
+	return ret;
+}
+
+static void uring_unregister_files(struct rr_loop *loop)
+{
+	struct uring_state *st = state_of(loop);
+
+	(void)rr_unregister_files(&st->ring);
+	if (st->has_polled)
+		(void)rr_unregister_files(&st->polled);
+}
+
 static uint64_t uring_syscalls(const struct rr_loop *loop)
 {
 	const struct uring_state *st = state_of(loop);
@@ -560,6 +612,10 @@ const struct rr_backend rr__uring_backend = {
 	.buf_group_init = uring_buf_group_init,
 	.buf_group_give = uring_buf_group_give,
 	.buf_group_deinit = uring_buf_group_deinit,
+	.register_buffers = uring_register_buffers,
+	.unregister_buffers = uring_unregister_buffers,
+	.register_files = uring_register_files,
+	.unregister_files = uring_unregister_files,
 	.syscalls = uring_syscalls,
 	.describe = uring_describe,
 	.deinit = uring_deinit,

@@ -31,8 +31,8 @@
 /*
  * The private op flag bits (8-15 of rr_op.flags), reserved here so that no
  * two files pick the same one.  All are cleared when the op's last callback
- * runs.  Bits 8-11 are the core's; 12-15 belong to the backend the loop
- * runs on, each backend naming its own.
+ * runs.  Bits 8-11 and 15 are the core's; 12-14 belong to the backend the
+ * loop runs on, each backend naming its own.
  */
 enum {
 	RR_OP_F_CANCELING = 1u << 8,  /* core: rr_cancel was asked */
@@ -42,7 +42,9 @@ enum {
 	RR_OP_F_BACKEND_1 = 1u << 12,
 	RR_OP_F_BACKEND_2 = 1u << 13,
 	RR_OP_F_BACKEND_3 = 1u << 14,
-	RR_OP_F_BACKEND_4 = 1u << 15,
+	/* core: counted until its last callback (a close: closes_in_flight;
+	 * an op on a registered file: fixed_file_ops) */
+	RR_OP_F_COUNTED = 1u << 15,
 };
 
 /* No deadline: wait until something completes. */
@@ -119,6 +121,19 @@ struct rr_backend {
 	int (*buf_group_init)(struct rr_loop *loop, struct rr_buf_group *group);
 	void (*buf_group_give)(struct rr_buf_group *group, unsigned id);
 	void (*buf_group_deinit)(struct rr_loop *loop, struct rr_buf_group *group);
+
+	/*
+	 * Registered buffers and files where the backend has them natively
+	 * (io_uring: the ring's tables).  NULL and the core alone keeps the
+	 * tables (rawring/loop.h), the ops running as their plain
+	 * counterparts.  The core has checked the arguments; register_* return
+	 * 0 or -errno, unregister_* are called only for a registered table
+	 * (files: with no op on it in flight).
+	 */
+	int (*register_buffers)(struct rr_loop *loop, const struct iovec *iov, unsigned nr);
+	void (*unregister_buffers)(struct rr_loop *loop);
+	int (*register_files)(struct rr_loop *loop, const rr_fd_t *fds, unsigned nr);
+	void (*unregister_files)(struct rr_loop *loop);
 
 	/* System calls made so far, for rr_loop_stats. */
 	uint64_t (*syscalls)(const struct rr_loop *loop);

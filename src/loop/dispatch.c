@@ -65,13 +65,13 @@ deliver_last(struct rr_loop *loop, struct rr_op *op)
 
 	if (op->chain_next)
 		release_chain(loop, op, result);
+	if (op->flags & RR_OP_F_COUNTED)
+		rr__uncount(loop, op);
 	op->state = RR_OP_IDLE;
 	op->flags &= (uint16_t)~RR_OP_PER_USE_FLAGS;
 	op->scheduled_mark = 0;
 	/* (op->next is not cleared: every list sets it when the op joins.) */
 	loop->in_flight--;
-	if (op->type == RR_OP_CLOSE)
-		loop->closes_in_flight--;
 	loop->stats.ops_completed++;
 	loop->callbacks_run++;
 	op->callback(loop, op, result);

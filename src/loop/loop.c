@@ -410,6 +410,7 @@ void rr_loop_deinit(struct rr_loop *loop)
 	}
 	rr__run_async(loop);
 	rr__buf_groups_deinit(loop);
+	rr__fixed_release_all(loop);
 	loop->backend->deinit(loop);
 	loop->initialized = false;
 	loop->backend_state = NULL;

@@ -9,7 +9,7 @@
  * loop and the backends use for what they learned about this use of it. */
 #define RR_OP_PER_USE_FLAGS                                                    \
 	(RR_OP_F_LINK | RR_OP_F_MULTISHOT | RR_OP_F_MORE | RR_OP_F_POLLED |     \
-	 0xff00u)
+	 RR_OP_F_FIXED_FILE | 0xff00u)
 
 /* Record a last result found by the core itself (a timer, a cancelled
  * queued op): rr__op_report's, for the core. */
@@ -30,5 +30,29 @@ unsigned rr__run_async(struct rr_loop *loop);
 
 /* Release every buffer group still set up on `loop` (deinit). */
 void rr__buf_groups_deinit(struct rr_loop *loop);
+
+/* 0 when [buf, buf+len) lies inside registered buffer `index`, else
+ * -EFAULT (fixed.c). */
+int rr__fixed_buffer_check(const struct rr_loop *loop, const void *buf,
+			   unsigned len, unsigned index);
+
+/* An op marked RR_OP_F_FIXED_FILE, its type and fd (the index) set: check
+ * the index, point the op at the table's fd where the backend has no table
+ * of its own, and count it until its last callback.  0, -EBADF for an
+ * index outside the table or at an empty slot, -EINVAL for an op without
+ * an fd or a close. */
+int rr__fixed_file_claim(struct rr_loop *loop, struct rr_op *op);
+
+/* The last callback of a counted op (RR_OP_F_COUNTED) is running. */
+static inline void rr__uncount(struct rr_loop *loop, const struct rr_op *op)
+{
+	if (op->type == RR_OP_CLOSE)
+		loop->closes_in_flight--;
+	else
+		loop->fixed_file_ops--;
+}
+
+/* Unregister the tables (deinit, nothing in flight). */
+void rr__fixed_release_all(struct rr_loop *loop);
 
 #endif

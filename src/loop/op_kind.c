@@ -27,6 +27,8 @@ const struct rr_op_kind rr__op_kinds[RR_OP_TYPE_COUNT] = {
 	[RR_OP_POLL] = { .wait = RR_WAIT_EVENTS, .has_fd = true },
 	[RR_OP_RECV_MULTISHOT] = { .wait = RR_WAIT_READ, .has_fd = true, .reads = true,
 				   .socket_only = true },
+	[RR_OP_READ_FIXED] = { .wait = RR_WAIT_READ, .has_fd = true, .reads = true },
+	[RR_OP_WRITE_FIXED] = { .wait = RR_WAIT_WRITE, .has_fd = true },
 };
 
 enum rr_op_wait rr__op_wait(const struct rr_op *op)
@@ -45,6 +47,8 @@ uint64_t rr__op_expected_length(const struct rr_op *op)
 	switch ((enum rr_op_type)op->type) {
 	case RR_OP_READ:
 	case RR_OP_WRITE:
+	case RR_OP_READ_FIXED:
+	case RR_OP_WRITE_FIXED:
 		return op->args.rw.len;
 	case RR_OP_READV:
 	case RR_OP_WRITEV:

@@ -35,6 +35,11 @@ static int enqueue(struct rr_loop *loop, struct rr_op *op,
 		   enum rr_op_type type)
 {
 	op->type = (uint8_t)type;
+	if (op->flags & RR_OP_F_FIXED_FILE) { /* its fd is a table index */
+		int ret = rr__fixed_file_claim(loop, op);
+		if (ret < 0)
+			return ret;
+	}
 	op->state = RR_OP_QUEUED;
 	op->scheduled_mark = RR_OP_SCHEDULED_MARK;
 	op->result = 0;
@@ -123,6 +128,36 @@ static int schedule_rwv(struct rr_loop *loop, struct rr_op *op,
 	return enqueue(loop, op, type);
 }
 
+static int schedule_fixed(struct rr_loop *loop, struct rr_op *op,
+			  enum rr_op_type type, rr_fd_t fd, const void *buf,
+			  unsigned len, int64_t offset, unsigned buf_index)
+{
+	CLAIM(loop, op);
+	if (len > INT_MAX)
+		return -EINVAL;
+	int ret = rr__fixed_buffer_check(loop, buf, len, buf_index);
+	if (ret < 0)
+		return ret;
+	op->args.rw.fd = fd;
+	op->args.rw.buf = (void *)(uintptr_t)buf;
+	op->args.rw.len = len;
+	op->args.rw.offset = (uint64_t)offset;
+	op->args.rw.buf_index = buf_index;
+	return enqueue(loop, op, type);
+}
+
+int rr_read_fixed(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd, void *buf,
+		  unsigned len, int64_t offset, unsigned buf_index)
+{
+	return schedule_fixed(loop, op, RR_OP_READ_FIXED, fd, buf, len, offset, buf_index);
+}
+
+int rr_write_fixed(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd,
+		   const void *buf, unsigned len, int64_t offset, unsigned buf_index)
+{
+	return schedule_fixed(loop, op, RR_OP_WRITE_FIXED, fd, buf, len, offset, buf_index);
+}
+
 int rr_readv(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd,
 	     const struct iovec *iov, unsigned iovcnt, int64_t offset)
 {
@@ -157,8 +192,10 @@ int rr_close(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd)
 {
 	int ret = schedule_fd(loop, op, RR_OP_CLOSE, fd);
 
-	if (ret == 0)
-		loop->closes_in_flight++; /* deinit lets closes finish first */
+	if (ret == 0) { /* deinit lets closes finish first */
+		op->flags |= RR_OP_F_COUNTED;
+		loop->closes_in_flight++;
+	}
 	return ret;
 }
 
