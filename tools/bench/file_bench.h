@@ -18,6 +18,9 @@ struct file_job {
 	unsigned depth;          /* I/Os in flight */
 	unsigned read_percent;   /* 100: reads only */
 	bool direct;             /* O_DIRECT (else the page cache) */
+	bool fixed;              /* rawring: registered buffers and file, as
+				    fio's --fixedbufs --registerfiles */
+	bool hugepage_buffers;   /* rawring: buffers in 2 MiB pages */
 	double seconds;
 };
 

@@ -6,7 +6,8 @@
  * libaio engines with the same parameters, interleaved; medians.
  *
  *   [--file PATH] (default /var/tmp/rawring-bench.dat; RR_BENCH_DIR moves it)
- *   [--size MIB] [--seconds S]
+ *   [--size MIB] [--seconds S] [--point KIB:QD (that O_DIRECT point only)]
+ *   [--hugepage-buffers (rawring's buffers in 2 MiB pages; fio's stay 4 KiB)]
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -18,14 +19,30 @@
 #include "file_bench.h"
 #include "ringbench.h"
 
-enum variant { RAWRING, FIO_URING, FIO_LIBAIO, VARIANTS };
-static const char *const variant_names[VARIANTS] = { "rawring", "fio io_uring", "fio libaio" };
+enum variant { RAWRING, RAWRING_FIXED, FIO_URING, FIO_LIBAIO, VARIANTS };
+static const char *const variant_names[VARIANTS] = { "rawring", "rawring fixed",
+						     "fio io_uring", "fio libaio" };
 
 static int run_variant(enum variant v, const struct file_job *job, struct file_result *out)
 {
-	if (v == RAWRING)
+	struct file_job fixed = *job;
+
+	switch (v) {
+	case RAWRING:
 		return file_run_rawring(job, false, out, NULL);
-	return file_run_fio(job, v == FIO_URING ? "io_uring" : "libaio", out);
+	case RAWRING_FIXED: /* registered buffers and file, as fio's engine */
+		fixed.fixed = true;
+		return file_run_rawring(&fixed, false, out, NULL);
+	case FIO_URING:
+		return file_run_fio(job, "io_uring", out);
+	default:
+		return file_run_fio(job, "libaio", out);
+	}
+}
+
+static bool is_fio(int v)
+{
+	return v == FIO_URING || v == FIO_LIBAIO;
 }
 
 /* One point of the comparison: every variant, `reps` times, interleaved;
@@ -38,7 +55,7 @@ static int compare(const struct bench_options *opt, const char *title, const cha
 	for (unsigned r = 0; r < opt->reps; r++) {
 		for (int v = 0; v < VARIANTS; v++) {
 			struct file_result res = { 0, 0, 0 };
-			if (v != RAWRING && !have_fio)
+			if (is_fio(v) && !have_fio)
 				continue;
 			bench_progress("file: %s, %s, repetition %u/%u, %s", title, point, r + 1,
 				       opt->reps, variant_names[v]);
@@ -57,7 +74,7 @@ static int compare(const struct bench_options *opt, const char *title, const cha
 	bench_progress_done();
 	double base = bench_median(iops[RAWRING], opt->reps);
 	for (int v = 0; v < VARIANTS; v++) {
-		if (v != RAWRING && !have_fio)
+		if (is_fio(v) && !have_fio)
 			continue;
 		double mi = bench_median(iops[v], opt->reps), mm = bench_median(mib[v], opt->reps);
 		double mc = bench_median(cpu[v], opt->reps);
@@ -85,9 +102,16 @@ int file_main(const struct bench_options *opt, int argc, char **argv)
 	uint64_t size = opt->quick ? 64ull << 20 : 1ull << 30;
 	double seconds = opt->quick ? 0.5 : 2.0;
 
+	unsigned only_kib = 0, only_depth = 0; /* --point KIB:QD, one O_DIRECT point */
+	bool hugepage_buffers = false;
+
 	for (int i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "--file") == 0 && i + 1 < argc)
 			path = argv[++i];
+		else if (strcmp(argv[i], "--point") == 0 && i + 1 < argc)
+			(void)sscanf(argv[++i], "%u:%u", &only_kib, &only_depth);
+		else if (strcmp(argv[i], "--hugepage-buffers") == 0)
+			hugepage_buffers = true;
 		else if (strcmp(argv[i], "--size") == 0 && i + 1 < argc)
 			size = strtoull(argv[++i], NULL, 10) << 20;
 		else if (strcmp(argv[i], "--seconds") == 0 && i + 1 < argc)
@@ -113,13 +137,22 @@ int file_main(const struct bench_options *opt, int argc, char **argv)
 
 	/* The file was just written: its pages are in the cache. */
 	struct file_job cached = { .path = path, .file_size = size, .block = 4096, .depth = 32,
-				   .read_percent = 100, .direct = false, .seconds = seconds };
-	header("file, page cache: 4 KiB random reads, QD 32", opt, seconds);
-	int failed = compare(opt, "file-cached", "4k randread qd32", &cached, have_fio);
+				   .read_percent = 100, .direct = false, .seconds = seconds,
+				   .hugepage_buffers = hugepage_buffers };
+	int failed = 0;
+	if (!only_kib) {
+		header("file, page cache: 4 KiB random reads, QD 32", opt, seconds);
+		failed = compare(opt, "file-cached", "4k randread qd32", &cached, have_fio);
+		printf("\n");
+	}
 
-	static const unsigned blocks[] = { 16384, 32768, 1048576 }, depths[] = { 8, 16, 32 };
+	unsigned blocks[] = { 16384, 32768, 1048576 }, depths[] = { 8, 16, 32 };
 	unsigned nblocks = opt->quick ? 1 : 3, ndepths = opt->quick ? 1 : 3;
-	printf("\n");
+	if (only_kib) {
+		blocks[0] = only_kib * 1024;
+		depths[0] = only_depth ? only_depth : 32;
+		nblocks = ndepths = 1;
+	}
 	header("file, O_DIRECT: 75/25 random read/write", opt, seconds);
 	for (unsigned b = 0; b < nblocks && !failed; b++) {
 		for (unsigned d = 0; d < ndepths && !failed; d++) {

@@ -48,7 +48,7 @@ int bench_usage(void)
 		"usage: ringbench nop|echo|file|timers|syscalls|all... [--quick] [--reps N] [--csv FILE] [--svg FILE]\n"
 		"       nop: [--once ring|loop|liburing OPS BATCH]  (one run, for callgrind)\n"
 		"       echo: [--connections LIST] [--sizes LIST] [--seconds S] [--pin]\n"
-		"       file: [--file PATH] [--size MIB] [--seconds S]\n");
+		"       file: [--file PATH] [--size MIB] [--seconds S] [--point KIB:QD] [--hugepage-buffers]\n");
 	return 2;
 }
 
