@@ -105,6 +105,7 @@ enum rr_op_type {
 	RR_OP_RECV_MULTISHOT,
 	RR_OP_READ_FIXED,          /* into a registered buffer */
 	RR_OP_WRITE_FIXED,         /* from a registered buffer */
+	RR_OP_SEND_ZC,             /* a send without the copy (rr_send_zc) */
 	RR_OP_TYPE_COUNT
 };
 
@@ -489,6 +490,20 @@ int rr_recv(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd, void *buf,
 	    size_t len, int flags);
 int rr_send(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd, const void *buf,
 	    size_t len, int flags);
+/*
+ * A send whose data the kernel takes from `buf` without copying it
+ * (io_uring's IORING_OP_SEND_ZC, 6.0): the callback runs once, with the
+ * bytes sent or -errno, when the kernel no longer reads `buf`, so the
+ * buffer must stay untouched until then, as for every op.  (io_uring posts
+ * the send's result and, later, a notification that the buffer is free;
+ * the loop folds the two into this one callback.)  Worth it for large
+ * sends on a NIC that can; on loopback the kernel copies anyway.  Other
+ * backends, and kernels without the opcode (-EINVAL there from the
+ * kernel), run it as rr_send: the callback then runs when the data is
+ * copied, which also frees the buffer.
+ */
+int rr_send_zc(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd, const void *buf,
+	       size_t len, int flags);
 int rr_recvmsg(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd,
 	       struct msghdr *msg, int flags);
 int rr_sendmsg(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd,

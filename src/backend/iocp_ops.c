@@ -380,8 +380,9 @@ static DWORD start_overlapped(struct iocp *io, struct rr_op *op, uint16_t family
 		return start_vectored(io, op, op->type == RR_OP_WRITEV);
 	case RR_OP_RECV:
 	case RR_OP_SEND:
+	case RR_OP_SEND_ZC: /* no zero-copy here: a plain send */
 		return socket_transfer(io, op, op->args.xfer.buf, (ULONG)op->args.xfer.len,
-				       (DWORD)op->args.xfer.flags, op->type == RR_OP_SEND);
+				       (DWORD)op->args.xfer.flags, op->type != RR_OP_RECV);
 	case RR_OP_RECVMSG:
 	case RR_OP_SENDMSG:
 		return start_msg(io, op);

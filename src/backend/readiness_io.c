@@ -358,6 +358,7 @@ static int attempt_once(struct rr_readiness *r, struct rr_op *op, unsigned ready
 	case RR_OP_RECV:
 		return do_transfer(r, op, true);
 	case RR_OP_SEND:
+	case RR_OP_SEND_ZC: /* no zero-copy here: the data is copied */
 		return do_transfer(r, op, false);
 	case RR_OP_RECVMSG:
 		return counted(r, RR_FAULTABLE(RR_FAULT_RECV, -1,

@@ -251,6 +251,10 @@ static int prep_op(struct io_uring_sqe *sqe, const struct rr_op *op)
 		rr_prep_send(sqe, op->args.xfer.fd, op->args.xfer.buf,
 			     op->args.xfer.len, op->args.xfer.flags);
 		break;
+	case RR_OP_SEND_ZC:
+		rr_prep_send_zc(sqe, op->args.xfer.fd, op->args.xfer.buf,
+				op->args.xfer.len, op->args.xfer.flags, 0);
+		break;
 	case RR_OP_RECVMSG:
 		rr_prep_recvmsg(sqe, op->args.msg.fd, op->args.msg.msg,
 				op->args.msg.flags);
@@ -312,6 +316,18 @@ static int uring_start(struct rr_loop *loop, struct rr_op *op)
 	return 0;
 }
 
+/* A zero-copy send's two CQEs, folded into one result: the send's (with
+ * IORING_CQE_F_MORE: a notification follows) is kept in final_result
+ * until the notification (IORING_CQE_F_NOTIF) says the buffer is free. */
+static void zero_copy_cqe(struct rr_loop *loop, struct rr_op *op,
+			  const struct io_uring_cqe *cqe)
+{
+	if (cqe->flags & IORING_CQE_F_NOTIF)
+		rr__op_report(loop, op, op->final_result, false);
+	else
+		op->final_result = cqe->res;
+}
+
 /* Report every CQE of `ring` to the core, in one walk of the ring layer's
  * (rr_cq_walk: the tail read once, the head stored once).  No callback
  * runs meanwhile (the delivery rule in backend.h).  The walk stops at an op
@@ -344,6 +360,11 @@ static void reap(struct rr_loop *loop, struct uring_state *st,
 			break;
 		}
 		unsigned flags = cqe->flags;
+		if ((flags & (IORING_CQE_F_MORE | IORING_CQE_F_NOTIF)) &&
+		    op->type == RR_OP_SEND_ZC) {
+			zero_copy_cqe(loop, op, cqe);
+			continue;
+		}
 		bool more = (flags & IORING_CQE_F_MORE) != 0;
 		if (flags & IORING_CQE_F_BUFFER) /* only rr_recv_multishot selects */
 			rr__buf_filled(op, flags >> IORING_CQE_BUFFER_SHIFT);

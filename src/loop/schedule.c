@@ -307,6 +307,12 @@ int rr_send(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd, const void *buf,
 	return schedule_xfer(loop, op, RR_OP_SEND, fd, buf, len, flags);
 }
 
+int rr_send_zc(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd, const void *buf,
+	       size_t len, int flags)
+{
+	return schedule_xfer(loop, op, RR_OP_SEND_ZC, fd, buf, len, flags);
+}
+
 static int schedule_msg(struct rr_loop *loop, struct rr_op *op,
 			enum rr_op_type type, rr_fd_t fd, const struct msghdr *msg,
 			int flags)
