@@ -3,7 +3,8 @@
 # a C compiler (gcc, and clang for the warning check), g++ and clang++ (the
 # C++ consumer check), meson, ninja,
 # pkg-config, Criterion, python3 and wrk (the examples' checks), for the
-# Windows build mingw-w64 and Wine (which runs its tests), and the
+# Windows build mingw-w64 and Wine (which runs its tests), musl-tools (the
+# musl build), and the
 # benchmarks' references (liburing, libuv, fio), so that the suite's
 # benchmark smoke run covers them too.  Idempotent; does
 # nothing when all is there.
@@ -26,6 +27,7 @@ command -v fio >/dev/null || needed+=(fio)
 command -v strace >/dev/null || needed+=(strace)
 command -v valgrind >/dev/null || needed+=(valgrind) # tools/bench/nop_instructions.sh
 [ -f /usr/include/linux/io_uring.h ] || needed+=(linux-libc-dev)
+command -v musl-gcc >/dev/null || needed+=(musl-tools) # the musl, fully static build
 command -v x86_64-w64-mingw32-gcc >/dev/null || needed+=(gcc-mingw-w64-x86-64)
 command -v wine >/dev/null && [ -x /usr/lib/wine/wine64 ] || needed+=(wine wine64)
 

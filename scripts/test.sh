@@ -9,9 +9,11 @@
 #     leaks are checked in the others only);
 #  3. build with ThreadSanitizer and run the conformance suite through the
 #     project's own driver (Criterion's runner cannot run under it);
-#  4. build with clang as a release (no asserts, no fault injection),
+#  4. build with musl-gcc, every program fully static, and run the ring and
+#     conformance suites through the own driver, and the examples;
+#  5. build with clang as a release (no asserts, no fault injection),
 #     warnings as errors, and run the ring and conformance suites there;
-#  5. cross-build for Windows with mingw-w64 (warnings as errors) and run the
+#  6. cross-build for Windows with mingw-w64 (warnings as errors) and run the
 #     conformance suite on IOCP and the echo example under Wine, headless.
 # Ends with one line: "N passed, N failed".
 set -uo pipefail
@@ -44,6 +46,15 @@ setup build-tsan -Dtests=enabled -Db_sanitize=thread -Db_lundef=false || exit 1
 meson compile -C build-tsan || exit 1
 meson test -C build-tsan --suite tsan --print-errorlogs -v || status=1
 
+echo "== musl build (musl-gcc), fully static: the suites through the own driver, the examples"
+# Debian's musl 1.2.3: no Criterion (built for glibc), so the ring and
+# conformance suites run through the project's own driver; every program
+# linked -static, and the check that rr-echo needs no shared library.
+CC=musl-gcc setup build-musl -Dwerror=true -Dtests=enabled -Dbench=disabled \
+	-Dc_link_args=-static || status=1
+meson compile -C build-musl || status=1
+meson test -C build-musl --print-errorlogs -v || status=1
+
 echo "== clang release build (warnings are errors, no asserts)"
 # A release build (NDEBUG): caller errors take their documented non-abort
 # paths (-EBUSY, clamps, -EBADF), which the suites check there.
@@ -62,10 +73,10 @@ meson test -C build-win --print-errorlogs -v || status=1
 wineserver -k 2>/dev/null || true
 
 # One closing line for the whole run: the Criterion (and own driver) cases
-# plus the other meson tests (examples, linkage, ...), from the five test runs.
+# plus the other meson tests (examples, linkage, ...), from the six test runs.
 python3 - "$status" build-test/meson-logs/testlog.json build-sanitize/meson-logs/testlog.json \
 	build-sanitize/meson-logs/testlog-leaks.json build-tsan/meson-logs/testlog.json \
-	build-clang/meson-logs/testlog.json \
+	build-musl/meson-logs/testlog.json build-clang/meson-logs/testlog.json \
 	build-win/meson-logs/testlog.json <<'PY'
 import json, re, sys
 passed = failed = 0

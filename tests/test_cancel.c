@@ -1,6 +1,6 @@
 /* Cancellation and timeouts as SQEs. */
 #define _GNU_SOURCE
-#include <criterion/criterion.h>
+#include "driver/rr_test.h"
 #include <errno.h>
 #include <poll.h>
 #include <string.h>

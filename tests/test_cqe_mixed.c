@@ -6,7 +6,7 @@
  * with user data 0.
  */
 #define _GNU_SOURCE
-#include <criterion/criterion.h>
+#include "driver/rr_test.h"
 #include <errno.h>
 #include <string.h>
 

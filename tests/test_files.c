@@ -1,6 +1,6 @@
 /* File and path operations, SQE flags, and messages between rings. */
 #define _GNU_SOURCE
-#include <criterion/criterion.h>
+#include "driver/rr_test.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
 /* IOPOLL on this machine's disk, which cannot poll. */
 #define _GNU_SOURCE
-#include <criterion/criterion.h>
+#include "driver/rr_test.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>

@@ -9,7 +9,7 @@
  * struct io_uring members that stop telling the truth.
  */
 #define _GNU_SOURCE
-#include <criterion/criterion.h>
+#include "driver/rr_test.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>

@@ -1,6 +1,6 @@
 /* Linked SQEs: a read→write copy chain, and a link timeout on a recv. */
 #define _GNU_SOURCE
-#include <criterion/criterion.h>
+#include "driver/rr_test.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>

@@ -6,7 +6,7 @@
  * fail with -EBADF, lengths are clamped.
  */
 #define _GNU_SOURCE
-#include <criterion/criterion.h>
+#include "driver/rr_test.h"
 #include <errno.h>
 #include <signal.h>
 #include <stdint.h>

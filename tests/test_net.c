@@ -1,7 +1,7 @@
 /* Sockets through the ring: connect/accept, send/recv, msg, multishot. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
-#include <criterion/criterion.h>
+#include "driver/rr_test.h"
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>

@@ -1,6 +1,6 @@
 /* The SQ and CQ as queues: capacity, counts, round trips, overflow. */
 #define _GNU_SOURCE
-#include <criterion/criterion.h>
+#include "driver/rr_test.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

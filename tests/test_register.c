@@ -1,6 +1,6 @@
 /* Registered files, buffers, eventfds and the ring fd; the opcode probe. */
 #define _GNU_SOURCE
-#include <criterion/criterion.h>
+#include "driver/rr_test.h"
 #include <errno.h>
 #include <string.h>
 #include <sys/eventfd.h>

@@ -11,7 +11,7 @@
  * does).
  */
 #define _GNU_SOURCE
-#include <criterion/criterion.h>
+#include "driver/rr_test.h"
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

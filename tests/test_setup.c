@@ -1,6 +1,6 @@
 /* Ring setup and teardown: argument errors, the mappings, flag fallback. */
 #define _GNU_SOURCE
-#include <criterion/criterion.h>
+#include "driver/rr_test.h"
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>

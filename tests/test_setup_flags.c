@@ -3,7 +3,7 @@
  * what the ABI says on a real ring.
  */
 #define _GNU_SOURCE
-#include <criterion/criterion.h>
+#include "driver/rr_test.h"
 #include <errno.h>
 #include <string.h>
 

@@ -4,7 +4,7 @@
  * around the CQ twice), and the memory stays the caller's after exit.
  */
 #define _GNU_SOURCE
-#include <criterion/criterion.h>
+#include "driver/rr_test.h"
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>

@@ -6,7 +6,7 @@
  * are refused, never mapped and misread.
  */
 #define _GNU_SOURCE
-#include <criterion/criterion.h>
+#include "driver/rr_test.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 /* SQPOLL: the kernel thread consumes the SQ; rawring enters only to wake it. */
 #define _GNU_SOURCE
-#include <criterion/criterion.h>
+#include "driver/rr_test.h"
 #include <errno.h>
 #include <sched.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 /* Waiting with a timeout through io_uring_enter's extended argument. */
 #define _GNU_SOURCE
-#include <criterion/criterion.h>
+#include "driver/rr_test.h"
 #include <errno.h>
 #include <signal.h>
 #include <string.h>

@@ -5,7 +5,7 @@
  * without IORING_FEAT_EXT_ARG (forced here by clearing the feature bit).
  */
 #define _GNU_SOURCE
-#include <criterion/criterion.h>
+#include "driver/rr_test.h"
 #include <errno.h>
 #include <string.h>
 #include <time.h>

@@ -6,7 +6,7 @@
  * kernel's part played by the test: its offsets, its CQEs, its head).
  */
 #define _GNU_SOURCE
-#include <criterion/criterion.h>
+#include "driver/rr_test.h"
 #include <errno.h>
 #include <net/if.h>
 #include <stdlib.h>
@@ -218,13 +218,12 @@ static struct rr_zcrx_ifq_reg answered_reg(struct rr_zcrx_area_reg *area,
 	return reg;
 }
 
-/* A RECV_ZC CQE as the kernel posts it, in `raw`: 32 bytes, the area id
- * and offset in the second half. */
-static struct io_uring_cqe *zc_cqe(uint64_t raw[4], int res, uint64_t off)
+/* A RECV_ZC CQE as the kernel posts it, in `cqe`'s 32 bytes (allocated:
+ * memory with no declared type): the area id and offset in the second
+ * half. */
+static struct io_uring_cqe *zc_cqe(struct io_uring_cqe *cqe, int res, uint64_t off)
 {
-	struct io_uring_cqe *cqe = (struct io_uring_cqe *)(void *)raw;
-
-	memset(raw, 0, 4 * sizeof(raw[0]));
+	memset(cqe, 0, 32);
 	cqe->res = res;
 	cqe->big_cqe[0] = ((uint64_t)3 << RR_IORING_ZCRX_AREA_SHIFT) | off;
 	return cqe;
@@ -235,8 +234,9 @@ Test(zcrx, data_and_refills_follow_the_kernels_layout)
 	struct zc_memory m;
 	struct rr_zcrx_area_reg area;
 	struct rr_zcrx z;
-	uint64_t raw[4];
-	struct io_uring_cqe *cqe;
+	struct io_uring_cqe *raw = malloc(32), *cqe;
+
+	cr_assert_not_null(raw);
 	const unsigned entries = 8;
 
 	m.rq_size = rr_zcrx_rq_size(entries);
@@ -283,6 +283,7 @@ Test(zcrx, data_and_refills_follow_the_kernels_layout)
 	cr_assert_eq(*ktail, entries + 3);
 	cr_assert_eq(rqes[0].off & ~RR_IORING_ZCRX_AREA_MASK, 4096u * 20, "wrapped");
 	cr_assert_eq(rqes[2].off & ~RR_IORING_ZCRX_AREA_MASK, 4096u * 22);
+	free(raw);
 	release(&m);
 }
 

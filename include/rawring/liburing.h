@@ -146,7 +146,8 @@
 #include <linux/swab.h>
 #include <linux/version.h>
 
-#if !defined(_POSIX_C_SOURCE) || _POSIX_C_SOURCE < 200809L
+#if !defined(_GNU_SOURCE) && !defined(_DEFAULT_SOURCE) && !defined(_BSD_SOURCE) && \
+	(!defined(_POSIX_C_SOURCE) || _POSIX_C_SOURCE < 200809L)
 #error "rawring/liburing.h needs POSIX.1-2008 (sigset_t, siginfo_t): build with -D_GNU_SOURCE or -D_DEFAULT_SOURCE, or include this header before any system header"
 #endif
 

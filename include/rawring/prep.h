@@ -20,6 +20,15 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
+/* waitid(2)'s types (idtype_t, siginfo_t) for rr_prep_waitid: glibc's
+ * <sys/wait.h> declares them whenever it defines WEXITED; musl's needs a
+ * POSIX feature macro (a strict ISO C build has none) and <signal.h>. */
+#if defined(WEXITED) && (defined(__GLIBC__) || defined(_POSIX_C_SOURCE) || \
+			 defined(_XOPEN_SOURCE) || defined(_GNU_SOURCE) ||   \
+			 defined(_BSD_SOURCE) || defined(_DEFAULT_SOURCE))
+#include <signal.h>
+#define RR__HAVE_WAITID_TYPES 1
+#endif
 
 #include "abi.h"
 
@@ -1227,7 +1236,7 @@ static inline void rr_prep_epoll_wait(struct io_uring_sqe *sqe, int fd,
 	rr__sqe_set_op_flags(sqe, (uint32_t)flags);
 }
 
-#ifdef WEXITED /* <sys/wait.h> declares waitid(2) and its types */
+#ifdef RR__HAVE_WAITID_TYPES
 /* waitid(2) (6.7); cqe->res is 0 and *infop filled, or -errno.  `flags`
  * must be 0. */
 static inline void rr_prep_waitid(struct io_uring_sqe *sqe, idtype_t idtype,

@@ -102,12 +102,19 @@ static inline const struct rr_zcrx_cqe *rr_zcrx_cqe(const struct io_uring_cqe *c
 	return (const struct rr_zcrx_cqe *)(const void *)cqe->big_cqe;
 }
 
+/* The area offset of a RECV_ZC CQE (read as the CQE's own big_cqe word,
+ * the type it was written as). */
+static inline uint64_t rr__zcrx_cqe_offset(const struct io_uring_cqe *cqe)
+{
+	return cqe->big_cqe[0] & ~RR_IORING_ZCRX_AREA_MASK;
+}
+
 /* Where a RECV_ZC CQE's cqe->res bytes are in the area, or NULL when its
  * offset and length fall outside the area. */
 static inline void *rr_zcrx_data(const struct rr_zcrx *z,
 				 const struct io_uring_cqe *cqe)
 {
-	uint64_t off = rr_zcrx_cqe(cqe)->off & ~RR_IORING_ZCRX_AREA_MASK;
+	uint64_t off = rr__zcrx_cqe_offset(cqe);
 
 	if (cqe->res < 0 || off > z->area_len ||
 	    (uint64_t)cqe->res > z->area_len - off)
@@ -130,7 +137,7 @@ static inline bool rr_zcrx_refill(struct rr_zcrx *z, const struct io_uring_cqe *
 	if (rr_zcrx_refill_space(z) == 0)
 		return false;
 	struct rr_zcrx_rqe *rqe = &z->rqes[z->rq_tail & z->rq_mask];
-	rqe->off = (rr_zcrx_cqe(cqe)->off & ~RR_IORING_ZCRX_AREA_MASK) | z->area_token;
+	rqe->off = rr__zcrx_cqe_offset(cqe) | z->area_token;
 	rqe->len = (uint32_t)cqe->res;
 	rqe->pad = 0;
 	z->rq_tail++;

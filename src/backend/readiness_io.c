@@ -15,6 +15,10 @@
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
+#if defined(__linux__) && !defined(RR_HAVE_LIBC_STATX)
+#include <linux/stat.h>     /* struct statx: the libc has no wrapper */
+#include <sys/syscall.h>
+#endif
 
 #include "../common/fault.h"
 #include "readiness_io.h"
@@ -301,6 +305,16 @@ static int do_poll(struct rr_readiness *r, struct rr_op *op, unsigned ready)
 		return -EBADF;
 	return ret > 0 ? (int)(unsigned short)pfd.revents : RR_ATTEMPT_WAIT;
 }
+
+#if defined(__linux__) && !defined(RR_HAVE_LIBC_STATX)
+/* statx(2) without a libc wrapper (musl before 1.2.5): the system call,
+ * with the wrapper's -1/errno convention. */
+static int statx(int dfd, const char *path, int flags, unsigned mask,
+		 struct statx *buf)
+{
+	return (int)syscall(SYS_statx, dfd, path, flags, mask, buf);
+}
+#endif
 
 static int attempt_once(struct rr_readiness *r, struct rr_op *op, unsigned ready,
 			int event_error)

@@ -15,6 +15,10 @@
 
 #ifndef _WIN32
 #include <netinet/in.h>
+#include <sys/stat.h>
+#endif
+#if defined(__linux__) && !defined(RR_HAVE_LIBC_STATX)
+#include <linux/stat.h> /* struct statx: the libc has none (musl before 1.2.5) */
 #endif
 
 /* A temporary file on the disk, filled with `size` bytes of a pattern

@@ -228,12 +228,32 @@ static void probe_step(struct rr_loop *loop, struct rr_op *op, int result)
 	next_round(c);
 }
 
+/* The heap in use: glibc's count of allocated bytes (small blocks and
+ * mmapped ones); with another libc, the data segment's size from
+ * /proc/self/statm (coarser: pages, freed memory that stays mapped). */
+static uint64_t heap_in_use(void)
+{
+#ifdef __GLIBC__
+	struct mallinfo2 info = mallinfo2();
+	return info.uordblks + info.hblkhd;
+#else
+	unsigned long size, resident, shared, text, lib, data = 0;
+	FILE *statm = fopen("/proc/self/statm", "re");
+	if (statm) {
+		if (fscanf(statm, "%lu %lu %lu %lu %lu %lu", &size, &resident, &shared,
+			   &text, &lib, &data) != 6)
+			data = 0;
+		fclose(statm);
+	}
+	return (uint64_t)data * (uint64_t)sysconf(_SC_PAGESIZE);
+#endif
+}
+
 /* Once a second: the heap, which must stay flat after the first second. */
 static void sample_heap(struct rr_loop *loop, struct rr_op *op, int result)
 {
 	struct clients *all = op->context;
-	struct mallinfo2 info = mallinfo2();
-	uint64_t heap = info.uordblks + info.hblkhd; /* small blocks and mmapped ones */
+	uint64_t heap = heap_in_use();
 
 	(void)result;
 	if (!all->totals->heap_warm)
