@@ -73,3 +73,24 @@ int run_one(struct rr_ring *ring)
 	rr_cqe_seen(ring, cqe);
 	return res;
 }
+
+void submit_nops(struct rr_ring *ring, unsigned count, uint64_t first)
+{
+	for (unsigned i = 0; i < count; i++) {
+		struct io_uring_sqe *sqe = must_get_sqe(ring);
+		rr_prep_nop(sqe);
+		rr_sqe_set_data64(sqe, first + i);
+	}
+	cr_assert_eq(rr_submit_and_wait(ring, count), (int)count);
+}
+
+void reap_nops(struct rr_ring *ring, unsigned count, uint64_t first)
+{
+	for (unsigned i = 0; i < count; i++) {
+		struct io_uring_cqe *cqe;
+		cr_assert_eq(rr_peek_cqe(ring, &cqe), 0, "CQE %u of %u", i, count);
+		cr_assert_eq(cqe->user_data, first + i);
+		cr_assert_eq(cqe->res, 0);
+		rr_cqe_seen(ring, cqe);
+	}
+}

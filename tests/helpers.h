@@ -24,6 +24,13 @@ void require_opcode(unsigned opcode, const char *name);
 /* rr_get_sqe, failing the test when the SQ is full. */
 struct io_uring_sqe *must_get_sqe(struct rr_ring *ring);
 
+/* `count` NOPs with user_data first, first+1, ..., submitted, waited for. */
+void submit_nops(struct rr_ring *ring, unsigned count, uint64_t first);
+
+/* Consume `count` CQEs, failing the test unless they are NOPs' successes
+ * with user_data first, first+1, ... in that order. */
+void reap_nops(struct rr_ring *ring, unsigned count, uint64_t first);
+
 /* Submit the one prepared SQE, wait up to 5 s for its CQE, consume it and
  * return its result. */
 int run_one(struct rr_ring *ring);

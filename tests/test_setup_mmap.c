@@ -26,26 +26,6 @@ static int setup_or_skip(unsigned entries, struct io_uring_params *p)
 	return fd;
 }
 
-static void nops(struct rr_ring *ring, unsigned count, uint64_t first)
-{
-	for (unsigned i = 0; i < count; i++) {
-		struct io_uring_sqe *sqe = must_get_sqe(ring);
-		rr_prep_nop(sqe);
-		rr_sqe_set_data64(sqe, first + i);
-	}
-	cr_assert_eq(rr_submit_and_wait(ring, count), (int)count);
-}
-
-static void reap(struct rr_ring *ring, unsigned count, uint64_t first)
-{
-	for (unsigned i = 0; i < count; i++) {
-		struct io_uring_cqe *cqe;
-		cr_assert_eq(rr_peek_cqe(ring, &cqe), 0, "CQE %u of %u", i, count);
-		cr_assert_eq(cqe->user_data, first + i);
-		rr_cqe_seen(ring, cqe);
-	}
-}
-
 static bool fd_open(int fd)
 {
 	return fcntl(fd, F_GETFD) >= 0;
@@ -63,8 +43,8 @@ Test(setup_mmap, a_ring_set_up_by_hand_runs_and_its_fd_is_the_rings)
 	cr_assert_eq(ring.sq.ring_entries, 8u);
 	cr_assert_eq(ring.cq.ring_entries, 16u);
 	for (unsigned round = 0; round < 5; round++) { /* round both rings */
-		nops(&ring, 8, round * 10);
-		reap(&ring, 8, round * 10);
+		submit_nops(&ring, 8, round * 10);
+		reap_nops(&ring, 8, round * 10);
 	}
 	rr_ring_exit(&ring);
 	cr_assert(!fd_open(fd), "rr_ring_exit closes the fd it was given");
@@ -76,20 +56,20 @@ Test(setup_mmap, a_ring_in_use_is_taken_up_where_it_stands)
 
 	ring_init_or_skip(&first, 4, 0);
 	/* Round the SQ once, and leave two CQEs unreaped. */
-	nops(&first, 3, 100);
-	reap(&first, 3, 100);
-	nops(&first, 3, 200);
-	reap(&first, 1, 200);
+	submit_nops(&first, 3, 100);
+	reap_nops(&first, 3, 100);
+	submit_nops(&first, 3, 200);
+	reap_nops(&first, 1, 200);
 
 	int fd = dup(first.ring_fd);
 	cr_assert_geq(fd, 0);
 	struct io_uring_params p = first.params;
 	cr_assert_eq(rr_ring_mmap(fd, &p, &second), 0);
 	cr_assert_eq(rr_cq_ready(&second), 2u, "the CQEs waiting are there");
-	reap(&second, 2, 201);
+	reap_nops(&second, 2, 201);
 	cr_assert_eq(rr_sq_space_left(&second), 4u);
-	nops(&second, 4, 300); /* from the SQ's tail, not slot 0 */
-	reap(&second, 4, 300);
+	submit_nops(&second, 4, 300); /* from the SQ's tail, not slot 0 */
+	reap_nops(&second, 4, 300);
 	rr_ring_exit(&second);
 	cr_assert(fd_open(first.ring_fd), "the other handle is untouched");
 	rr_ring_exit(&first);
@@ -129,7 +109,7 @@ Test(setup_mmap, parameters_that_do_not_describe_the_ring_are_refused)
 	close(pipe_fds[1]);
 
 	cr_assert_eq(rr_ring_mmap(fd, &p, &ring), 0, "the right parameters");
-	nops(&ring, 16, 1);
-	reap(&ring, 16, 1);
+	submit_nops(&ring, 16, 1);
+	reap_nops(&ring, 16, 1);
 	rr_ring_exit(&ring);
 }
