@@ -4,7 +4,8 @@
 # C++ consumer check), meson, ninja,
 # pkg-config, Criterion, python3 and wrk (the examples' checks), for the
 # Windows build mingw-w64 and Wine (which runs its tests), musl-tools (the
-# musl build), and the
+# musl build), gcc-aarch64-linux-gnu and qemu-user-static (the aarch64
+# build and its tests), and the
 # benchmarks' references (liburing, libuv, fio), so that the suite's
 # benchmark smoke run covers them too.  Idempotent; does
 # nothing when all is there.
@@ -28,6 +29,8 @@ command -v strace >/dev/null || needed+=(strace)
 command -v valgrind >/dev/null || needed+=(valgrind) # tools/bench/nop_instructions.sh
 [ -f /usr/include/linux/io_uring.h ] || needed+=(linux-libc-dev)
 command -v musl-gcc >/dev/null || needed+=(musl-tools) # the musl, fully static build
+command -v aarch64-linux-gnu-gcc >/dev/null || needed+=(gcc-aarch64-linux-gnu) # the aarch64 build
+command -v qemu-aarch64-static >/dev/null || needed+=(qemu-user-static)       # ... run under qemu-user
 command -v x86_64-w64-mingw32-gcc >/dev/null || needed+=(gcc-mingw-w64-x86-64)
 command -v wine >/dev/null && [ -x /usr/lib/wine/wine64 ] || needed+=(wine wine64)
 

@@ -11,9 +11,11 @@
 #     project's own driver (Criterion's runner cannot run under it);
 #  4. build with musl-gcc, every program fully static, and run the ring and
 #     conformance suites through the own driver, and the examples;
-#  5. build with clang as a release (no asserts, no fault injection),
+#  5. cross-build for aarch64 and run the suites under qemu-user (no
+#     io_uring there: the ring tests skip, the loop runs on epoll);
+#  6. build with clang as a release (no asserts, no fault injection),
 #     warnings as errors, and run the ring and conformance suites there;
-#  6. cross-build for Windows with mingw-w64 (warnings as errors) and run the
+#  7. cross-build for Windows with mingw-w64 (warnings as errors) and run the
 #     conformance suite on IOCP and the echo example under Wine, headless.
 # Ends with one line: "N passed, N failed".
 set -uo pipefail
@@ -55,6 +57,14 @@ CC=musl-gcc setup build-musl -Dwerror=true -Dtests=enabled -Dbench=disabled \
 meson compile -C build-musl || status=1
 meson test -C build-musl --print-errorlogs -v || status=1
 
+echo "== aarch64 cross build (gcc-aarch64-linux-gnu), tests under qemu-user"
+# qemu-user has no io_uring: the ring tests skip, the loop runs on epoll,
+# and the echo example's AUTO backend falls back to it.
+setup build-arm64 --cross-file cross/aarch64-linux-gnu.txt -Dwerror=true -Dtests=enabled \
+	-Dbench=disabled || status=1
+meson compile -C build-arm64 || status=1
+meson test -C build-arm64 --print-errorlogs -v || status=1
+
 echo "== clang release build (warnings are errors, no asserts)"
 # A release build (NDEBUG): caller errors take their documented non-abort
 # paths (-EBUSY, clamps, -EBADF), which the suites check there.
@@ -73,10 +83,11 @@ meson test -C build-win --print-errorlogs -v || status=1
 wineserver -k 2>/dev/null || true
 
 # One closing line for the whole run: the Criterion (and own driver) cases
-# plus the other meson tests (examples, linkage, ...), from the six test runs.
+# plus the other meson tests (examples, linkage, ...), from the seven test runs.
 python3 - "$status" build-test/meson-logs/testlog.json build-sanitize/meson-logs/testlog.json \
 	build-sanitize/meson-logs/testlog-leaks.json build-tsan/meson-logs/testlog.json \
-	build-musl/meson-logs/testlog.json build-clang/meson-logs/testlog.json \
+	build-musl/meson-logs/testlog.json build-arm64/meson-logs/testlog.json \
+	build-clang/meson-logs/testlog.json \
 	build-win/meson-logs/testlog.json <<'PY'
 import json, re, sys
 passed = failed = 0

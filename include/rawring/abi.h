@@ -26,6 +26,15 @@
 #define RR_STATIC_ASSERT(cond, message) _Static_assert(cond, message)
 #endif
 
+/* Cancel flags of 6.6, which later 6.1 stable headers carry and its
+ * first ones (6.1.4: Debian's cross-compiler headers) do not. */
+#ifndef IORING_ASYNC_CANCEL_USERDATA
+#define IORING_ASYNC_CANCEL_USERDATA    (1U << 4) /* match on user_data */
+#endif
+#ifndef IORING_ASYNC_CANCEL_OP
+#define IORING_ASYNC_CANCEL_OP          (1U << 5) /* match on the opcode */
+#endif
+
 /* io_uring_setup(2) flags added after 6.1. */
 #ifndef IORING_SETUP_NO_MMAP
 #define IORING_SETUP_NO_MMAP            (1U << 14) /* 6.5: app provides ring memory */
