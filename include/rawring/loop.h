@@ -253,6 +253,14 @@ enum rr_backend_kind {
 	RR_BACKEND_COUNT
 };
 
+/*
+ * What each option does where it does not apply: every io_uring option
+ * (entries, sqpoll*, iopoll, single_issuer) is ignored by the epoll,
+ * kqueue and IOCP backends, as the other backends need no such choice;
+ * rr_loop_backend_reason says the mode the io_uring ring runs in.  entries
+ * is rounded up to a power of two and clamped to the kernel's maximum
+ * (32768; IORING_SETUP_CLAMP), unlike rr_ring_init, which refuses more.
+ */
 struct rr_loop_options {
 	enum rr_backend_kind backend;
 	unsigned entries;              /* SQ entries (io_uring); 0: 256 */
@@ -360,7 +368,9 @@ const char *rr_loop_backend_name(const struct rr_loop *loop);
  * "kqueue", "iocp"), or -EINVAL.  Whether it is built here is rr_loop_init's to say. */
 int rr_backend_from_name(const char *name);
 
-/* Why the loop runs on that backend, in words: "requested",
+/* Why the loop runs on that backend, in words (after a failed
+ * rr_loop_init, why it failed where the loop knows: "RAWRING_BACKEND=EPOLL
+ * is no backend name (...)"; otherwise "not initialized"): "requested",
  * "io_uring is available", "io_uring_setup failed with EPERM (...); fell
  * back to epoll", "RAWRING_BACKEND=epoll"; then, after "; ", the modes the
  * backend chose where it has a choice (io_uring: "COOP_TASKRUN",

@@ -133,8 +133,13 @@ static int init_auto(struct rr_loop *loop, const struct rr_loop_options *options
 {
 	int forced = backend_from_environment();
 
-	if (forced < 0)
+	if (forced < 0) {
+		snprintf(loop->backend_reason, sizeof(loop->backend_reason),
+			 "RAWRING_BACKEND=%.64s is no backend name "
+			 "(auto, uring, io_uring, epoll, kqueue, iocp)",
+			 getenv("RAWRING_BACKEND"));
 		return -EINVAL;
+	}
 	if (forced != RR_BACKEND_AUTO) {
 		const struct rr_backend *backend = backend_for((enum rr_backend_kind)forced);
 		if (!backend)
@@ -179,10 +184,12 @@ int rr_loop_init(struct rr_loop *loop, const struct rr_loop_options *options)
 		defaults.sqpoll_cpu = -1;
 		options = &defaults;
 	}
-	if ((unsigned)options->backend >= RR_BACKEND_COUNT)
-		return -EINVAL;
-
 	memset(loop, 0, sizeof(*loop));
+	if ((unsigned)options->backend >= RR_BACKEND_COUNT) {
+		snprintf(loop->backend_reason, sizeof(loop->backend_reason),
+			 "options->backend is no backend kind");
+		return -EINVAL;
+	}
 	atomic_init(&loop->async_pending, NULL);
 	int ret;
 	if (options->backend == RR_BACKEND_AUTO) {
@@ -190,10 +197,22 @@ int rr_loop_init(struct rr_loop *loop, const struct rr_loop_options *options)
 	} else {
 		const struct rr_backend *backend = backend_for(options->backend);
 		ret = backend ? init_backend(loop, backend, options) : -ENOSYS;
-		snprintf(loop->backend_reason, sizeof(loop->backend_reason), "requested");
+		if (ret == 0)
+			snprintf(loop->backend_reason, sizeof(loop->backend_reason),
+				 "requested");
+		else if (!backend)
+			snprintf(loop->backend_reason, sizeof(loop->backend_reason),
+				 "requested, and not built into this library");
+		else
+			snprintf(loop->backend_reason, sizeof(loop->backend_reason),
+				 "requested, and its setup failed (errno %d)", -ret);
 	}
 	if (ret < 0) {
+		/* A failed loop is zeroed but for its reason: why it failed. */
+		char reason[sizeof(loop->backend_reason)];
+		memcpy(reason, loop->backend_reason, sizeof(reason));
 		memset(loop, 0, sizeof(*loop));
+		memcpy(loop->backend_reason, reason, sizeof(reason));
 		return ret;
 	}
 	if (loop->backend->describe) {

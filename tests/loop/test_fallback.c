@@ -117,8 +117,21 @@ Test(fallback, the_environment_overrides_auto_only)
 		rr_loop_deinit(&loop);
 	}
 
-	setenv("RAWRING_BACKEND", "bogus", 1);
+	setenv("RAWRING_BACKEND", "EPOLL", 1); /* names are lower case */
 	cr_assert_eq(rr_loop_init(&loop, NULL), -EINVAL);
+	/* The failed loop says why, naming the variable and its value. */
+	cr_assert_str_eq(rr_loop_backend_reason(&loop),
+			 "RAWRING_BACKEND=EPOLL is no backend name "
+			 "(auto, uring, io_uring, epoll, kqueue, iocp)");
+	/* A bad options struct is a different -EINVAL: its reason says so. */
+	unsetenv("RAWRING_BACKEND");
+	struct rr_loop_options bad = { .backend = RR_BACKEND_COUNT, .sqpoll_cpu = -1 };
+	cr_assert_eq(rr_loop_init(&loop, &bad), -EINVAL);
+	cr_assert_str_eq(rr_loop_backend_reason(&loop), "options->backend is no backend kind");
+	struct rr_loop_options iocp = { .backend = RR_BACKEND_IOCP, .sqpoll_cpu = -1 };
+	cr_assert_eq(rr_loop_init(&loop, &iocp), -ENOSYS, "no IOCP on Linux");
+	cr_assert_str_eq(rr_loop_backend_reason(&loop),
+			 "requested, and not built into this library");
 	/* kqueue: -ENOSYS unless the build has it (-Dkqueue=enabled). */
 	setenv("RAWRING_BACKEND", "kqueue", 1);
 	ret = rr_loop_init(&loop, NULL);
