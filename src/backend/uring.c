@@ -285,8 +285,6 @@ static int prep_op(struct io_uring_sqe *sqe, const struct rr_op *op)
 	default:
 		return -EINVAL;
 	}
-	if (op->flags & RR_OP_F_FIXED_FILE) /* the fd is a registered index */
-		sqe->flags |= IOSQE_FIXED_FILE;
 	return 0;
 }
 
@@ -308,8 +306,12 @@ static int uring_start(struct rr_loop *loop, struct rr_op *op)
 		rr_sqe_set_data64(sqe, TAG_IGNORE);
 		return -EINVAL;
 	}
-	if (op->flags & RR_OP_F_LINK)
-		rr_sqe_link(sqe);
+	if (op->flags & (RR_OP_F_LINK | RR_OP_F_FIXED_FILE)) { /* one test for both */
+		if (op->flags & RR_OP_F_LINK)
+			rr_sqe_link(sqe);
+		if (op->flags & RR_OP_F_FIXED_FILE) /* the fd is a registered index */
+			sqe->flags |= IOSQE_FIXED_FILE;
+	}
 	rr_sqe_set_data(sqe, op);
 	if (polled)
 		st->polled_in_flight++;
@@ -360,14 +362,17 @@ static void reap(struct rr_loop *loop, struct uring_state *st,
 			break;
 		}
 		unsigned flags = cqe->flags;
-		if ((flags & (IORING_CQE_F_MORE | IORING_CQE_F_NOTIF)) &&
-		    op->type == RR_OP_SEND_ZC) {
-			zero_copy_cqe(loop, op, cqe);
-			continue;
+		bool more = false;
+		/* One test for the rare flags: most CQEs are an op's last. */
+		if (flags & (IORING_CQE_F_MORE | IORING_CQE_F_NOTIF | IORING_CQE_F_BUFFER)) {
+			if (op->type == RR_OP_SEND_ZC) {
+				zero_copy_cqe(loop, op, cqe); /* never on the polled ring */
+				continue;
+			}
+			more = (flags & IORING_CQE_F_MORE) != 0;
+			if (flags & IORING_CQE_F_BUFFER) /* only rr_recv_multishot selects */
+				rr__buf_filled(op, flags >> IORING_CQE_BUFFER_SHIFT);
 		}
-		bool more = (flags & IORING_CQE_F_MORE) != 0;
-		if (flags & IORING_CQE_F_BUFFER) /* only rr_recv_multishot selects */
-			rr__buf_filled(op, flags >> IORING_CQE_BUFFER_SHIFT);
 		rr__op_report(loop, op, cqe->res, more);
 		if (polled && !more)
 			st->polled_in_flight--;
