@@ -570,7 +570,9 @@ static inline void rr_op_polled(struct rr_op *op)
 
 /* The fd of the next scheduling of this op is an index into the loop's
  * registered files (rr_loop_register_files), not an fd.  Every op with an
- * fd takes it except rr_close (-EINVAL). */
+ * fd takes it except rr_close (-EINVAL).  The mark lasts until a
+ * scheduling takes it: one that is refused (-EBADF, -EINVAL) leaves it set,
+ * and the last callback of the one that took it clears it. */
 static inline void rr_op_fixed_file(struct rr_op *op)
 {
 	op->flags |= RR_OP_F_FIXED_FILE;
