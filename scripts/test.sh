@@ -13,9 +13,11 @@
 #     conformance suites through the own driver, and the examples;
 #  5. cross-build for aarch64 and run the suites under qemu-user (no
 #     io_uring there: the ring tests skip, the loop runs on epoll);
-#  6. build with clang as a release (no asserts, no fault injection),
+#  6. build the shared library: its soname, its exported symbols, an
+#     example running on it;
+#  7. build with clang as a release (no asserts, no fault injection),
 #     warnings as errors, and run the ring and conformance suites there;
-#  7. cross-build for Windows with mingw-w64 (warnings as errors) and run the
+#  8. cross-build for Windows with mingw-w64 (warnings as errors) and run the
 #     conformance suite on IOCP and the echo example under Wine, headless.
 # Ends with one line: "N passed, N failed".
 set -uo pipefail
@@ -65,6 +67,13 @@ setup build-arm64 --cross-file cross/aarch64-linux-gnu.txt -Dwerror=true -Dtests
 meson compile -C build-arm64 || status=1
 meson test -C build-arm64 --print-errorlogs -v || status=1
 
+echo "== shared library build: soname, the exported symbols, an example on it"
+setup build-shared -Ddefault_library=shared -Dwerror=true -Dtests=disabled -Dbench=disabled || status=1
+meson compile -C build-shared || status=1
+meson test -C build-shared --print-errorlogs -v || status=1
+build-shared/tools/examples/rr-echo 0 --demo --connections 20 --messages 20 --size 512 | \
+	grep -q "all 204800 bytes echoed intact" || { echo "rr-echo on librawring.so failed"; status=1; }
+
 echo "== clang release build (warnings are errors, no asserts)"
 # A release build (NDEBUG): caller errors take their documented non-abort
 # paths (-EBUSY, clamps, -EBADF), which the suites check there.
@@ -83,10 +92,11 @@ meson test -C build-win --print-errorlogs -v || status=1
 wineserver -k 2>/dev/null || true
 
 # One closing line for the whole run: the Criterion (and own driver) cases
-# plus the other meson tests (examples, linkage, ...), from the seven test runs.
+# plus the other meson tests (examples, linkage, ...), from the eight test runs.
 python3 - "$status" build-test/meson-logs/testlog.json build-sanitize/meson-logs/testlog.json \
 	build-sanitize/meson-logs/testlog-leaks.json build-tsan/meson-logs/testlog.json \
 	build-musl/meson-logs/testlog.json build-arm64/meson-logs/testlog.json \
+	build-shared/meson-logs/testlog.json \
 	build-clang/meson-logs/testlog.json \
 	build-win/meson-logs/testlog.json <<'PY'
 import json, re, sys

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The library depends on libc and the kernel ABI only:
-# - no liburing symbol is defined or referenced by librawring.a,
+# - no liburing symbol is defined or referenced by librawring.a, and every
+#   global symbol it defines is in the rr_ namespace,
 # - an example links against libc and the dynamic loader, nothing else.
 #   check_linkage.sh LIBRAWRING_A EXAMPLE_BINARY
 set -euo pipefail
@@ -12,6 +13,12 @@ if nm "$lib" | grep -E ' (io_uring_(queue|get_sqe|submit|wait|peek|prep|cqe)|__i
 	exit 1
 fi
 defined=$(nm --defined-only "$lib" | awk 'NF == 3 {print $3}' | sort -u)
+outside=$(nm --defined-only "$lib" | awk 'NF == 3 && $2 ~ /[A-Z]/ {print $3}' | grep -v '^rr_' | sort -u || true)
+if [ -n "$outside" ]; then
+	echo "librawring.a defines global symbols outside rr_:" >&2
+	echo "$outside" >&2
+	exit 1
+fi
 undefined=$(nm --undefined-only "$lib" | awk 'NF >= 2 {print $2}' | sort -u)
 external=$(comm -23 <(echo "$undefined") <(echo "$defined"))
 echo "symbols librawring.a takes from outside itself (libc): $(echo $external)"
