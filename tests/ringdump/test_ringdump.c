@@ -298,3 +298,101 @@ Test(ringdump, top_sees_a_busy_ring_and_its_rate)
 	cr_assert_gt(row.submitted_per_s, 0.0);
 	cr_assert_str_neq(row.comm, "");
 }
+
+/* A child holding a ring with 100 unreaped CQEs (user_data 0x1000 + i)
+ * and 80 published, unsubmitted SQEs: more of each than ringdump lists. */
+static pid_t child_with_a_full_ring(int ready_pipe[2])
+{
+	pid_t child = fork();
+	cr_assert_geq(child, 0);
+	if (child == 0) {
+		struct rr_ring ring;
+		struct io_uring_params p;
+		close(ready_pipe[0]);
+		memset(&p, 0, sizeof(p));
+		p.flags = IORING_SETUP_CQSIZE;
+		p.cq_entries = 256;
+		if (rr_ring_init_params(128, &ring, &p) < 0)
+			_exit(1);
+		for (int i = 0; i < 100; i++) {
+			struct io_uring_sqe *sqe = rr_get_sqe(&ring);
+			if (!sqe)
+				_exit(1);
+			rr_prep_nop(sqe);
+			rr_sqe_set_data64(sqe, 0x1000u + (uint64_t)i);
+		}
+		if (rr_submit_and_wait(&ring, 100) != 100)
+			_exit(1);
+		for (int i = 0; i < 80; i++) {
+			struct io_uring_sqe *sqe = rr_get_sqe(&ring);
+			if (!sqe)
+				_exit(1);
+			rr_prep_nop(sqe);
+			rr_sqe_set_data64(sqe, 0xbeef0000u + (uint64_t)i);
+		}
+		rr_store_release(ring.sq.ktail, ring.sq.sqe_tail); /* never entered */
+		if (write(ready_pipe[1], "r", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	close(ready_pipe[1]);
+	char c;
+	cr_assert_eq(read(ready_pipe[0], &c, 1), 1);
+	return child;
+}
+
+/* rd_pid_run's output for `pid` into a string (free it). */
+static char *pid_output(pid_t pid, bool json)
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *file = open_memstream(&text, &size);
+	struct rd_out out;
+
+	cr_assert_not_null(file);
+	rd_out_init(&out, file, json);
+	int ret = rd_pid_run(&out, pid, true);
+	fclose(file);
+	cr_assert_eq(ret, 0, "rd_pid_run: %s", strerror(-ret));
+	return text;
+}
+
+Test(ringdump, the_live_view_says_what_it_cut_and_shows_user_data_in_hex)
+{
+	int ready[2];
+	struct rr_ring probe_ring;
+
+	if (rr_ring_init(2, &probe_ring, 0) < 0)
+		cr_skip_test("io_uring unavailable");
+	rr_ring_exit(&probe_ring);
+	cr_assert_eq(pipe(ready), 0);
+	pid_t child = child_with_a_full_ring(ready);
+
+	char *text = pid_output(child, false);
+	if (strstr(text, "not permitted")) {
+		kill(child, SIGKILL);
+		waitpid(child, NULL, 0);
+		free(text);
+		cr_skip_test("no ptrace rights here");
+	}
+	cr_assert_not_null(strstr(text, "user_data 0x1000"), "%s", text);
+	cr_assert_not_null(strstr(text, "user_data 0xbeef0000"));
+	cr_assert_null(strstr(text, "user_data 4096"), "decimal in the text view");
+	const char *cut = strstr(text, "unreaped CQEs not shown");
+	cr_assert_not_null(cut, "%s", text);
+	cr_assert_not_null(strstr(cut, "36"), "100 unreaped, 64 listed");
+	cut = strstr(text, "pending SQEs not shown");
+	cr_assert_not_null(cut);
+	cr_assert_not_null(strstr(cut, "16"), "80 pending, 64 listed");
+	free(text);
+
+	char *json = pid_output(child, true);
+	cr_assert_not_null(strstr(json, "\"user_data\": 4096"), "decimal in --json");
+	cr_assert_not_null(strstr(json, "\"unreaped_cqes_not_shown\": 36"), "%s", json);
+	cr_assert_not_null(strstr(json, "\"pending_sqes_not_shown\": 16"));
+	free(json);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	close(ready[0]);
+}

@@ -231,12 +231,18 @@ static void print_live(struct rd_out *out, const struct rd_live *live)
 			char label[32];
 			snprintf(label, sizeof(label), "slot %u", s->slot);
 			char note[48];
-			snprintf(note, sizeof(note), "user_data %llu", s->user_data);
+			/* Hex: user_data is usually a pointer (--json keeps the
+			 * number in decimal). */
+			snprintf(note, sizeof(note), "user_data 0x%llx", s->user_data);
 			rd_out_str(out, "sqe", label, text, note);
 		}
 		rd_out_end(out);
 	}
 	rd_out_end_array(out);
+	if (live->pending_count > RD_LIVE_MAX) /* say what was cut */
+		rd_out_uint(out, "pending_sqes_not_shown", "pending SQEs not shown",
+			    live->pending_count - RD_LIVE_MAX, "ringdump lists the first "
+			    RD_LIVE_MAX_TEXT);
 	rd_out_begin_array(out, "unreaped_cqes", "Unreaped CQEs");
 	for (unsigned i = 0; i < live->unreaped_count && i < RD_LIVE_MAX; i++) {
 		const struct rd_live_cqe *c = &live->unreaped[i];
@@ -250,12 +256,16 @@ static void print_live(struct rd_out *out, const struct rd_live *live)
 			snprintf(label, sizeof(label), "CQ %u", (live->cq_head + i) & (live->cq_entries - 1));
 			snprintf(text, sizeof(text), "res %d flags 0x%x", c->res, c->flags);
 			char note[48];
-			snprintf(note, sizeof(note), "user_data %llu", c->user_data);
+			snprintf(note, sizeof(note), "user_data 0x%llx", c->user_data);
 			rd_out_str(out, "cqe", label, text, note);
 		}
 		rd_out_end(out);
 	}
 	rd_out_end_array(out);
+	if (live->unreaped_count > RD_LIVE_MAX)
+		rd_out_uint(out, "unreaped_cqes_not_shown", "unreaped CQEs not shown",
+			    live->unreaped_count - RD_LIVE_MAX, "ringdump lists the first "
+			    RD_LIVE_MAX_TEXT);
 	rd_out_end(out);
 }
 

@@ -10,6 +10,7 @@
 #include "output.h"
 
 #define RD_LIVE_MAX 64  /* pending SQEs / unreaped CQEs decoded */
+#define RD_LIVE_MAX_TEXT "64"
 
 struct rd_live_sqe {
 	unsigned slot;                 /* index into the SQE array */
