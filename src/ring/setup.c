@@ -133,6 +133,18 @@ void rr__ring_point_words(struct rr_ring *ring, const struct io_uring_params *p)
 	}
 }
 
+/* What the ring keeps of the parameters io_uring_setup wrote (setup, and
+ * a ring set up elsewhere). */
+static void take_params(struct rr_ring *ring, const struct io_uring_params *p)
+{
+	ring->setup_flags = p->flags;
+	ring->features = p->features;
+	ring->sqe_shift = (p->flags & IORING_SETUP_SQE128) ? 1 : 0;
+	/* A CQE_MIXED ring has 16-byte slots: a 32-byte CQE takes two. */
+	ring->cqe_shift = (p->flags & IORING_SETUP_CQE32) ? 1 : 0;
+	ring->params = *p;
+}
+
 static int map_rings(struct rr_ring *ring, const struct io_uring_params *p)
 {
 	struct rr_sq *sq = &ring->sq;
@@ -233,12 +245,7 @@ int rr_ring_init_params(unsigned entries, struct rr_ring *ring,
 		ring->enter_fd = fd;
 	}
 	ring->user_memory = (params->flags & IORING_SETUP_NO_MMAP) != 0;
-	ring->setup_flags = params->flags;
-	ring->features = params->features;
-	ring->sqe_shift = (params->flags & IORING_SETUP_SQE128) ? 1 : 0;
-	/* A CQE_MIXED ring has 16-byte slots: a 32-byte CQE takes two. */
-	ring->cqe_shift = (params->flags & IORING_SETUP_CQE32) ? 1 : 0;
-	ring->params = *params;
+	take_params(ring, params);
 
 	int ret = map_rings(ring, params);
 	if (ret < 0) {
@@ -280,11 +287,7 @@ int rr_ring_mmap(int fd, struct io_uring_params *p, struct rr_ring *ring)
 	rr__ring_leave_dead(ring);
 	ring->ring_fd = fd;
 	ring->enter_fd = fd;
-	ring->setup_flags = p->flags;
-	ring->features = p->features;
-	ring->sqe_shift = (p->flags & IORING_SETUP_SQE128) ? 1 : 0;
-	ring->cqe_shift = (p->flags & IORING_SETUP_CQE32) ? 1 : 0;
-	ring->params = *p;
+	take_params(ring, p);
 
 	int ret = map_rings(ring, p);
 	if (ret == 0 && !mapping_matches(ring, p))
