@@ -98,6 +98,20 @@ Test(ringdump, probe_agrees_with_the_ring_layer)
 	free(text);
 }
 
+/* In a child: `count` NOP SQEs with user_data first, first+1, ..., got
+ * and prepared (not submitted); false when the SQ is full. */
+static bool child_queue_nops(struct rr_ring *ring, unsigned count, uint64_t first)
+{
+	for (unsigned i = 0; i < count; i++) {
+		struct io_uring_sqe *sqe = rr_get_sqe(ring);
+		if (!sqe)
+			return false;
+		rr_prep_nop(sqe);
+		rr_sqe_set_data64(sqe, first + i);
+	}
+	return true;
+}
+
 /* A child holding a ring with 3 unreaped CQEs, 2 published but unsubmitted
  * SQEs, and (on an 8-CQE ring) a 12-CQE overflow backlog. */
 static pid_t child_with_ring(int ready_pipe[2], int *ring_fd)
@@ -111,14 +125,9 @@ static pid_t child_with_ring(int ready_pipe[2], int *ring_fd)
 		close(ready_pipe[0]);
 		if (rr_ring_init(4, &ring, 0) < 0)
 			_exit(1);
-		for (int round = 0; round < 5; round++) {
-			for (int i = 0; i < 4; i++) {
-				struct io_uring_sqe *sqe = rr_get_sqe(&ring);
-				if (!sqe)
-					_exit(1);
-				rr_prep_nop(sqe);
-				rr_sqe_set_data64(sqe, (uint64_t)(round * 4 + i));
-			}
+		for (unsigned round = 0; round < 5; round++) {
+			if (!child_queue_nops(&ring, 4, round * 4u))
+				_exit(1);
 			rr_submit(&ring);
 		}
 		for (int i = 0; i < 2; i++) {
@@ -314,22 +323,10 @@ static pid_t child_with_a_full_ring(int ready_pipe[2])
 		p.cq_entries = 256;
 		if (rr_ring_init_params(128, &ring, &p) < 0)
 			_exit(1);
-		for (int i = 0; i < 100; i++) {
-			struct io_uring_sqe *sqe = rr_get_sqe(&ring);
-			if (!sqe)
-				_exit(1);
-			rr_prep_nop(sqe);
-			rr_sqe_set_data64(sqe, 0x1000u + (uint64_t)i);
-		}
-		if (rr_submit_and_wait(&ring, 100) != 100)
+		if (!child_queue_nops(&ring, 100, 0x1000u) ||
+		    rr_submit_and_wait(&ring, 100) != 100 ||
+		    !child_queue_nops(&ring, 80, 0xbeef0000u))
 			_exit(1);
-		for (int i = 0; i < 80; i++) {
-			struct io_uring_sqe *sqe = rr_get_sqe(&ring);
-			if (!sqe)
-				_exit(1);
-			rr_prep_nop(sqe);
-			rr_sqe_set_data64(sqe, 0xbeef0000u + (uint64_t)i);
-		}
 		rr_store_release(ring.sq.ktail, ring.sq.sqe_tail); /* never entered */
 		if (write(ready_pipe[1], "r", 1) != 1)
 			_exit(1);
