@@ -56,9 +56,10 @@
  *   back without it.  io_uring_queue_init_mem lays the rings out as rawring
  *   does (rings first, the SQEs from the next page) and returns rawring's
  *   byte count; IORING_SETUP_NO_MMAP without memory gets pages from mmap,
- *   given back at io_uring_queue_exit.  io_uring_queue_mmap is rawring's rr_ring_mmap: it refuses sizes that
- *   are not the ring's and the flags rawring refuses, writes the SQ index
- *   array's identity, and takes a ring in use up where it stands.
+ *   given back at io_uring_queue_exit.  io_uring_queue_mmap is rawring's
+ *   rr_ring_mmap: it refuses sizes that are not the ring's and the flags
+ *   rawring refuses, writes the SQ index array's identity, and takes a
+ *   ring in use up where it stands.
  *
  * - Completions.  io_uring_peek_batch_cqe is rawring's, cut where liburing
  *   cuts it on a CQE_MIXED ring: at a skip entry that is not at the head
