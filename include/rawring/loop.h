@@ -73,6 +73,7 @@ extern "C" {
 
 struct rr_loop;
 struct rr_op;
+struct rr_timer_wheel;
 struct rr_buf_group;
 struct statx;
 
@@ -189,6 +190,7 @@ struct rr_op {
 			struct rr_op *child;       /* timer heap links */
 			struct rr_op *sibling;
 			struct rr_op *prev;
+			unsigned where;            /* its heap in the loop's wheel */
 		} timer;
 	} args;
 	/* The backend's per-op state where a platform needs it in the op
@@ -306,7 +308,7 @@ struct rr_loop {
 	struct rr_op *queued_tail;
 	struct rr_op *completed_head;  /* results known, callbacks due */
 	struct rr_op *completed_tail;
-	struct rr_op *timer_root;      /* pairing heap of timeouts */
+	struct rr_timer_wheel *timers; /* armed timeouts (src/loop/timer_wheel.h) */
 	uint64_t queued_count;
 	uint64_t in_flight;            /* scheduled and not yet called back */
 	uint64_t callbacks_run;        /* op and async callbacks, for run modes */
@@ -532,7 +534,8 @@ int rr_poll(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd, unsigned events)
  * (the kernel's default timer slack), so timers due within the same 50 us
  * share one wake-up, and a busy loop fires it when its callbacks let it
  * come round.  Timers live in the loop's
- * own heap: a million armed timers cost no kernel object and no system call.
+ * own wheel: a million armed timers cost no allocation, no kernel object and
+ * no system call.
  */
 #define RR_TIMEOUT_ABSOLUTE 1u
 int rr_timeout(struct rr_loop *loop, struct rr_op *op, uint64_t ns,

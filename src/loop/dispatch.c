@@ -6,7 +6,7 @@
 #include <errno.h>
 
 #include "loop_internal.h"
-#include "timer_heap.h"
+#include "timer_wheel.h"
 
 /* ---- linked chains, for backends without native links ------------------ */
 
@@ -230,11 +230,10 @@ void rr__start_queued(struct rr_loop *loop)
 
 void rr__fire_timers(struct rr_loop *loop, uint64_t now_ns)
 {
-	while (loop->timer_root &&
-	       loop->timer_root->args.timer.deadline_ns <= now_ns) {
-		struct rr_op *op = rr__timer_pop(&loop->timer_root);
+	struct rr_op *op;
+
+	while ((op = rr__timers_pop_due(loop->timers, now_ns)))
 		rr__complete_later(loop, op, -ETIME);
-	}
 }
 
 /* ---- cancellation ------------------------------------------------------- */
@@ -252,7 +251,7 @@ int rr_cancel(struct rr_loop *loop, struct rr_op *target)
 		target->flags |= RR_OP_F_CANCELING;
 		return 0;
 	case RR_OP_TIMER:
-		rr__timer_remove(&loop->timer_root, target);
+		rr__timers_remove(loop->timers, target);
 		rr__complete_later(loop, target, -ECANCELED);
 		return 0;
 	case RR_OP_IN_FLIGHT:

@@ -13,16 +13,7 @@
 
 #include "../common/clock.h"
 #include "loop_internal.h"
-#include "timer_heap.h"
-
-/*
- * A timer fires at its deadline or up to TIMER_SLACK_NS after it: the wait
- * for the earliest timer ends at the next multiple of the slack, so that
- * dense deadlines (a million over a second) fire in batches, not with a
- * wake-up each.  50 us is the kernel's default timer slack for a sleeping
- * thread: a timed wait may end that late anyway.
- */
-#define TIMER_SLACK_NS 50000u
+#include "timer_wheel.h"
 
 /* How long deinit waits for cancelled ops to report before giving up. */
 #define DEINIT_GRACE_NS (10ull * 1000000000u)
@@ -191,6 +182,12 @@ int rr_loop_init(struct rr_loop *loop, const struct rr_loop_options *options)
 		return -EINVAL;
 	}
 	atomic_init(&loop->async_pending, NULL);
+	loop->timers = rr__timers_new(rr__monotonic_ns());
+	if (!loop->timers) {
+		snprintf(loop->backend_reason, sizeof(loop->backend_reason),
+			 "out of memory for the timer wheel");
+		return -ENOMEM;
+	}
 	int ret;
 	if (options->backend == RR_BACKEND_AUTO) {
 		ret = init_auto(loop, options);
@@ -211,6 +208,7 @@ int rr_loop_init(struct rr_loop *loop, const struct rr_loop_options *options)
 		/* A failed loop is zeroed but for its reason: why it failed. */
 		char reason[sizeof(loop->backend_reason)];
 		memcpy(reason, loop->backend_reason, sizeof(reason));
+		rr__timers_free(loop->timers);
 		memset(loop, 0, sizeof(*loop));
 		memcpy(loop->backend_reason, reason, sizeof(reason));
 		return ret;
@@ -269,7 +267,7 @@ static int tick(struct rr_loop *loop, uint64_t deadline_ns)
 	if (!loop->initialized)
 		return 0;
 	rr__start_queued(loop);
-	if (loop->timer_root) /* no clock read when there are no timers */
+	if (rr__timers_armed(loop->timers)) /* no clock read without timers */
 		rr__fire_timers(loop, rr__monotonic_ns());
 
 	/* Ops still queued for want of SQ room must not wait for a completion
@@ -277,10 +275,12 @@ static int tick(struct rr_loop *loop, uint64_t deadline_ns)
 	uint64_t wait_until = deadline_ns;
 	if (loop->completed_head || loop->queued_head || async_waiting(loop))
 		wait_until = 0;
-	else if (loop->timer_root) {
-		uint64_t due = loop->timer_root->args.timer.deadline_ns;
-		if (due <= UINT64_MAX - TIMER_SLACK_NS)
-			due = (due + TIMER_SLACK_NS - 1) / TIMER_SLACK_NS * TIMER_SLACK_NS;
+	else if (rr__timers_armed(loop->timers)) {
+		/* A timer fires at its deadline or up to the slack after it:
+		 * the wait ends at the next multiple of the slack. */
+		uint64_t due = rr__timers_earliest(loop->timers)->args.timer.deadline_ns;
+		if (due <= UINT64_MAX - RR_TIMER_SLACK_NS)
+			due = (due + RR_TIMER_SLACK_NS - 1) / RR_TIMER_SLACK_NS * RR_TIMER_SLACK_NS;
 		if (due < wait_until)
 			wait_until = due;
 	}
@@ -288,7 +288,7 @@ static int tick(struct rr_loop *loop, uint64_t deadline_ns)
 	int ret = loop->backend->flush_wait(loop, wait_until);
 	loop->stats.loop_iterations++;
 
-	if (loop->timer_root)
+	if (rr__timers_armed(loop->timers))
 		rr__fire_timers(loop, rr__monotonic_ns());
 	rr__run_completed(loop);
 	rr__run_async(loop);
@@ -393,7 +393,7 @@ static void cancel_queued_and_timers(struct rr_loop *loop)
 	loop->queued_tail = keep_tail;
 	loop->queued_count = kept;
 	struct rr_op *timer;
-	while ((timer = rr__timer_pop(&loop->timer_root)))
+	while ((timer = rr__timers_pop_due(loop->timers, UINT64_MAX)))
 		rr__complete_later(loop, timer, -ECANCELED);
 }
 
@@ -431,6 +431,8 @@ void rr_loop_deinit(struct rr_loop *loop)
 	rr__buf_groups_deinit(loop);
 	rr__fixed_release_all(loop);
 	loop->backend->deinit(loop);
+	rr__timers_free(loop->timers);
+	loop->timers = NULL;
 	loop->initialized = false;
 	loop->backend_state = NULL;
 }

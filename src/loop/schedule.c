@@ -11,7 +11,7 @@
 
 #include "../common/clock.h"
 #include "loop_internal.h"
-#include "timer_heap.h"
+#include "timer_wheel.h"
 
 #ifndef IOV_MAX
 #define IOV_MAX 1024
@@ -374,7 +374,7 @@ int rr_timeout(struct rr_loop *loop, struct rr_op *op, uint64_t ns,
 	op->result = 0;
 	op->next = NULL;
 	op->args.timer.deadline_ns = deadline;
-	rr__timer_insert(&loop->timer_root, op);
+	rr__timers_add(loop->timers, op);
 	loop->in_flight++;
 	return 0;
 }

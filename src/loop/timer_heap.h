@@ -1,9 +1,8 @@
 /*
- * The loop's timers: an intrusive pairing heap of timeout ops keyed on their
- * CLOCK_MONOTONIC deadline.  Insert is O(1), removing the earliest or any
- * given timer O(log n) amortized, and the links live in the op itself, so a
- * million armed timers cost no allocation and no kernel object: the backend
- * only ever waits until the earliest deadline.
+ * An intrusive pairing heap of timeout ops keyed on their CLOCK_MONOTONIC
+ * deadline: each heap of the timer wheel (timer_wheel.h).  Insert is O(1),
+ * removing the earliest or any given timer O(log n) amortized, and the links
+ * live in the op itself, so arming a timer allocates nothing.
  */
 #ifndef RAWRING_LOOP_TIMER_HEAP_H
 #define RAWRING_LOOP_TIMER_HEAP_H
