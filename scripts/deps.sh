@@ -5,7 +5,8 @@
 # pkg-config, Criterion, python3 and wrk (the examples' checks), for the
 # Windows build mingw-w64 and Wine (which runs its tests), musl-tools (the
 # musl build), gcc-aarch64-linux-gnu and qemu-user-static (the aarch64
-# build and its tests), and the
+# build and its tests), cmake (a CMake consumer), man-db and groff (the
+# man pages' check), and the
 # benchmarks' references (liburing, libuv, fio), so that the suite's
 # benchmark smoke run covers them too.  Idempotent; does
 # nothing when all is there.
@@ -33,6 +34,9 @@ command -v aarch64-linux-gnu-gcc >/dev/null || needed+=(gcc-aarch64-linux-gnu) #
 command -v qemu-aarch64-static >/dev/null || needed+=(qemu-user-static)       # ... run under qemu-user
 command -v x86_64-w64-mingw32-gcc >/dev/null || needed+=(gcc-mingw-w64-x86-64)
 command -v wine >/dev/null && [ -x /usr/lib/wine/wine64 ] || needed+=(wine wine64)
+command -v cmake >/dev/null || needed+=(cmake)      # the CMake consumer check
+command -v man >/dev/null || needed+=(man-db)       # the man pages' check
+command -v groff >/dev/null || needed+=(groff-base) # ... which renders them
 
 if [ ${#needed[@]} -gt 0 ]; then
 	echo "deps: installing ${needed[*]}"

@@ -439,6 +439,9 @@ struct rr_async {
 	RR_ATOMIC_FIELD(int) pending;  /* private */
 };
 
+/* Set up `async` on `loop` with its callback and context (the handle
+ * above); the loop's thread runs the callback after each rr_async_send.
+ * Allocates nothing. */
 void rr_async_init(struct rr_loop *loop, struct rr_async *async,
 		   void (*callback)(struct rr_loop *, struct rr_async *),
 		   void *context);
@@ -468,6 +471,7 @@ int rr_async_send_from(struct rr_loop *from, struct rr_async *async);
  * arrive in the callback's result.
  */
 
+/* Complete with result 0 on a later turn: a round trip through the backend. */
 int rr_nop(struct rr_loop *loop, struct rr_op *op);
 
 /* `offset` -1 reads/writes at the file position and advances it. */
@@ -731,6 +735,8 @@ static inline unsigned rr_op_buffer_id(const struct rr_op *op)
 	return op->args.recv_group.buffer;
 }
 
+/* In a rr_recv_multishot callback with result > 0: where the data is (the
+ * address of buffer rr_op_buffer_id(op) of the group). */
 static inline void *rr_op_buffer(const struct rr_op *op)
 {
 	return rr_buf_group_buffer(op->args.recv_group.group,

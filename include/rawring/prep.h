@@ -42,6 +42,7 @@ struct futex_waitv;
 
 /* ---- SQE flags ---------------------------------------------------------- */
 
+/* Set the SQE's IOSQE_* flags, replacing those it had. */
 static inline void rr_sqe_set_flags(struct io_uring_sqe *sqe, unsigned flags)
 {
 	sqe->flags = (__u8)flags;
@@ -116,6 +117,7 @@ static inline void rr_prep_rw(struct io_uring_sqe *sqe, unsigned opcode, int fd,
 	sqe->__pad2[0] = 0;
 }
 
+/* IORING_OP_NOP: completes with res 0 and does nothing. */
 static inline void rr_prep_nop(struct io_uring_sqe *sqe)
 {
 	rr_prep_rw(sqe, IORING_OP_NOP, -1, NULL, 0, 0);
@@ -130,6 +132,8 @@ static inline void rr_prep_read(struct io_uring_sqe *sqe, int fd, void *buf,
 	rr_prep_rw(sqe, IORING_OP_READ, fd, buf, nbytes, offset);
 }
 
+/* IORING_OP_WRITE: `nbytes` from `buf` at `offset` ((uint64_t)-1: the file
+ * position, 5.6). */
 static inline void rr_prep_write(struct io_uring_sqe *sqe, int fd,
 				 const void *buf, unsigned nbytes,
 				 uint64_t offset)
@@ -137,6 +141,7 @@ static inline void rr_prep_write(struct io_uring_sqe *sqe, int fd,
 	rr_prep_rw(sqe, IORING_OP_WRITE, fd, buf, nbytes, offset);
 }
 
+/* IORING_OP_READV: preadv2(2) into `nr_vecs` iovecs at `offset`. */
 static inline void rr_prep_readv(struct io_uring_sqe *sqe, int fd,
 				 const struct iovec *iovecs, unsigned nr_vecs,
 				 uint64_t offset)
@@ -144,6 +149,7 @@ static inline void rr_prep_readv(struct io_uring_sqe *sqe, int fd,
 	rr_prep_rw(sqe, IORING_OP_READV, fd, iovecs, nr_vecs, offset);
 }
 
+/* IORING_OP_WRITEV: pwritev2 from `nr_vecs` iovecs (as rr_prep_readv). */
 static inline void rr_prep_writev(struct io_uring_sqe *sqe, int fd,
 				  const struct iovec *iovecs, unsigned nr_vecs,
 				  uint64_t offset)
@@ -160,6 +166,7 @@ static inline void rr_prep_read_fixed(struct io_uring_sqe *sqe, int fd,
 	sqe->buf_index = (__u16)buf_index;
 }
 
+/* IORING_OP_WRITE_FIXED: `buf` must lie inside registered buffer `buf_index`. */
 static inline void rr_prep_write_fixed(struct io_uring_sqe *sqe, int fd,
 				       const void *buf, unsigned nbytes,
 				       uint64_t offset, unsigned buf_index)
@@ -176,6 +183,7 @@ static inline void rr_prep_fsync(struct io_uring_sqe *sqe, int fd,
 	sqe->fsync_flags = fsync_flags;
 }
 
+/* IORING_OP_FSYNC with IORING_FSYNC_DATASYNC: fdatasync(2). */
 static inline void rr_prep_fdatasync(struct io_uring_sqe *sqe, int fd)
 {
 	rr_prep_fsync(sqe, fd, IORING_FSYNC_DATASYNC);
@@ -189,11 +197,14 @@ static inline void rr_prep_openat(struct io_uring_sqe *sqe, int dfd,
 	sqe->open_flags = (__u32)flags;
 }
 
+/* IORING_OP_CLOSE (5.6): close(2) of `fd`. */
 static inline void rr_prep_close(struct io_uring_sqe *sqe, int fd)
 {
 	rr_prep_rw(sqe, IORING_OP_CLOSE, fd, NULL, 0, 0);
 }
 
+/* IORING_OP_STATX (5.6): statx(2) into `statxbuf`; `path` must stay valid
+ * until the CQE. */
 static inline void rr_prep_statx(struct io_uring_sqe *sqe, int dfd,
 				 const char *path, int flags, unsigned mask,
 				 struct statx *statxbuf)
@@ -223,6 +234,8 @@ static inline void rr_prep_splice(struct io_uring_sqe *sqe, int fd_in,
 	sqe->splice_flags = splice_flags;
 }
 
+/* IORING_OP_UNLINKAT (5.11): unlinkat(2); AT_REMOVEDIR in `flags` for a
+ * directory. */
 static inline void rr_prep_unlinkat(struct io_uring_sqe *sqe, int dfd,
 				    const char *path, int flags)
 {
@@ -230,6 +243,7 @@ static inline void rr_prep_unlinkat(struct io_uring_sqe *sqe, int dfd,
 	sqe->unlink_flags = (__u32)flags;
 }
 
+/* IORING_OP_RENAMEAT (5.11): renameat2(2), RENAME_* in `flags`. */
 static inline void rr_prep_renameat(struct io_uring_sqe *sqe, int old_dfd,
 				    const char *old_path, int new_dfd,
 				    const char *new_path, unsigned flags)
@@ -239,6 +253,7 @@ static inline void rr_prep_renameat(struct io_uring_sqe *sqe, int old_dfd,
 	sqe->rename_flags = flags;
 }
 
+/* IORING_OP_MKDIRAT (5.15): mkdirat(2). */
 static inline void rr_prep_mkdirat(struct io_uring_sqe *sqe, int dfd,
 				   const char *path, unsigned mode)
 {
@@ -267,6 +282,8 @@ static inline void rr_prep_multishot_accept(struct io_uring_sqe *sqe, int fd,
 	sqe->ioprio |= IORING_ACCEPT_MULTISHOT;
 }
 
+/* IORING_OP_CONNECT (5.5): connect(2); `addr` must stay valid until the
+ * CQE. */
 static inline void rr_prep_connect(struct io_uring_sqe *sqe, int fd,
 				   const struct sockaddr *addr,
 				   socklen_t addrlen)
@@ -293,6 +310,7 @@ static inline unsigned rr__sqe_len(size_t len)
 	return (unsigned)len;
 }
 
+/* IORING_OP_RECV (5.6): recv(2) into `buf`, MSG_* in `flags`. */
 static inline void rr_prep_recv(struct io_uring_sqe *sqe, int fd, void *buf,
 				size_t len, int flags)
 {
@@ -315,6 +333,7 @@ static inline void rr_prep_recv_multishot(struct io_uring_sqe *sqe, int fd,
 	sqe->buf_group = group_id;
 }
 
+/* IORING_OP_SEND (5.6): send(2) from `buf`, MSG_* in `flags`. */
 static inline void rr_prep_send(struct io_uring_sqe *sqe, int fd,
 				const void *buf, size_t len, int flags)
 {
@@ -335,6 +354,8 @@ static inline void rr_prep_send_zc(struct io_uring_sqe *sqe, int fd,
 	sqe->ioprio = (__u16)zc_flags;
 }
 
+/* IORING_OP_SENDMSG: sendmsg(2); `msg` and what it points to must stay
+ * valid until the CQE. */
 static inline void rr_prep_sendmsg(struct io_uring_sqe *sqe, int fd,
 				   const struct msghdr *msg, int flags)
 {
@@ -342,6 +363,7 @@ static inline void rr_prep_sendmsg(struct io_uring_sqe *sqe, int fd,
 	sqe->msg_flags = (__u32)flags;
 }
 
+/* IORING_OP_RECVMSG: recvmsg(2) (as rr_prep_sendmsg). */
 static inline void rr_prep_recvmsg(struct io_uring_sqe *sqe, int fd,
 				   struct msghdr *msg, int flags)
 {
@@ -349,6 +371,7 @@ static inline void rr_prep_recvmsg(struct io_uring_sqe *sqe, int fd,
 	sqe->msg_flags = (__u32)flags;
 }
 
+/* IORING_OP_SHUTDOWN (5.11): shutdown(2), SHUT_* in `how`. */
 static inline void rr_prep_shutdown(struct io_uring_sqe *sqe, int fd, int how)
 {
 	rr_prep_rw(sqe, IORING_OP_SHUTDOWN, fd, NULL, (unsigned)how, 0);
@@ -448,6 +471,7 @@ static inline void rr_prep_cancel64(struct io_uring_sqe *sqe,
 	sqe->cancel_flags = flags;
 }
 
+/* rr_prep_cancel64 for a pointer user_data (rr_sqe_set_data's). */
 static inline void rr_prep_cancel(struct io_uring_sqe *sqe, void *user_data,
 				  unsigned flags)
 {

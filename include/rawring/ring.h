@@ -366,6 +366,7 @@ struct rr_cq_walk {
 	bool mixed;       /* IORING_SETUP_CQE_MIXED: sizes and skips to mind */
 };
 
+/* Begin a walk over the CQEs ready now (struct rr_cq_walk, above). */
 static inline struct rr_cq_walk rr_cq_walk_begin(const struct rr_ring *ring)
 {
 	struct rr_cq_walk walk;
@@ -508,21 +509,25 @@ int rr_wait_cqe_timeout(struct rr_ring *ring, struct io_uring_cqe **cqe_ptr,
 
 /* ---- user data --------------------------------------------------------- */
 
+/* Set the SQE's user_data to a pointer: the CQE carries it back. */
 static inline void rr_sqe_set_data(struct io_uring_sqe *sqe, void *data)
 {
 	sqe->user_data = (uint64_t)(uintptr_t)data;
 }
 
+/* Set the SQE's user_data to a 64-bit value: the CQE carries it back. */
 static inline void rr_sqe_set_data64(struct io_uring_sqe *sqe, uint64_t data)
 {
 	sqe->user_data = data;
 }
 
+/* The user_data of the SQE this CQE completes, as rr_sqe_set_data set it. */
 static inline void *rr_cqe_get_data(const struct io_uring_cqe *cqe)
 {
 	return (void *)(uintptr_t)cqe->user_data;
 }
 
+/* The user_data of the SQE this CQE completes, as a 64-bit value. */
 static inline uint64_t rr_cqe_get_data64(const struct io_uring_cqe *cqe)
 {
 	return cqe->user_data;
