@@ -13,7 +13,7 @@
 #define BITMAP_WORDS (RR_TIMER_SLOTS / 64)
 
 /* Where a timer is: args.timer.where, the level above the slot's index. */
-enum { LEVEL_NEAR = 0, LEVEL_LATER = 1, LEVEL_FAR = 2 };
+enum { LEVEL_SLOTS = 0, LEVEL_BLOCKS = 1, LEVEL_OVERFLOW = 2 };
 #define WHERE(level, index) (((unsigned)(level) << RR_TIMER_SLOT_BITS) | (index))
 #define WHERE_LEVEL(where) ((where) >> RR_TIMER_SLOT_BITS)
 #define WHERE_INDEX(where) ((where) & SLOT_MASK)
@@ -47,23 +47,23 @@ void rr__timers_free(struct rr_timer_wheel *wheel)
 static struct rr_op **heap_at(struct rr_timer_wheel *wheel, unsigned where)
 {
 	switch (WHERE_LEVEL(where)) {
-	case LEVEL_NEAR:
-		return &wheel->near[WHERE_INDEX(where)];
-	case LEVEL_LATER:
-		return &wheel->later[WHERE_INDEX(where)];
+	case LEVEL_SLOTS:
+		return &wheel->slots[WHERE_INDEX(where)];
+	case LEVEL_BLOCKS:
+		return &wheel->blocks[WHERE_INDEX(where)];
 	default:
-		return &wheel->far;
+		return &wheel->overflow;
 	}
 }
 
 static uint64_t *bitmap_of(struct rr_timer_wheel *wheel, unsigned where)
 {
-	return WHERE_LEVEL(where) == LEVEL_NEAR ? wheel->near_bits : wheel->later_bits;
+	return WHERE_LEVEL(where) == LEVEL_SLOTS ? wheel->slot_bits : wheel->block_bits;
 }
 
 static void mark(struct rr_timer_wheel *wheel, unsigned where)
 {
-	if (WHERE_LEVEL(where) != LEVEL_FAR)
+	if (WHERE_LEVEL(where) != LEVEL_OVERFLOW)
 		bitmap_of(wheel, where)[WHERE_INDEX(where) / 64] |=
 			1ull << (WHERE_INDEX(where) % 64);
 }
@@ -71,7 +71,7 @@ static void mark(struct rr_timer_wheel *wheel, unsigned where)
 /* The heap at `where` has just been emptied. */
 static void unmark(struct rr_timer_wheel *wheel, unsigned where)
 {
-	if (WHERE_LEVEL(where) != LEVEL_FAR)
+	if (WHERE_LEVEL(where) != LEVEL_OVERFLOW)
 		bitmap_of(wheel, where)[WHERE_INDEX(where) / 64] &=
 			~(1ull << (WHERE_INDEX(where) % 64));
 }
@@ -86,9 +86,9 @@ static void place(struct rr_timer_wheel *wheel, struct rr_op *op)
 	if (key < wheel->cursor)
 		key = wheel->cursor;
 	uint64_t ahead = block_of(key) - block_of(wheel->cursor);
-	unsigned where = ahead == 0		 ? WHERE(LEVEL_NEAR, key & SLOT_MASK)
-			 : ahead < RR_TIMER_SLOTS ? WHERE(LEVEL_LATER, block_of(key) & SLOT_MASK)
-						  : WHERE(LEVEL_FAR, 0);
+	unsigned where = ahead == 0		 ? WHERE(LEVEL_SLOTS, key & SLOT_MASK)
+			 : ahead < RR_TIMER_SLOTS ? WHERE(LEVEL_BLOCKS, block_of(key) & SLOT_MASK)
+						  : WHERE(LEVEL_OVERFLOW, 0);
 
 	T(op).where = where;
 	rr__timer_insert(heap_at(wheel, where), op);
@@ -131,7 +131,7 @@ static unsigned next_set(const uint64_t *bits, unsigned from)
 }
 
 /* Give every timer of the heap rooted at `root` its place again (a block
- * handed down, far timers come within reach).  The heap is walked, not
+ * handed down, overflow timers come within reach).  The heap is walked, not
  * popped in order: each node's children join the walk before it moves. */
 static void replace_all(struct rr_timer_wheel *wheel, struct rr_op *root)
 {
@@ -152,34 +152,35 @@ static void replace_all(struct rr_timer_wheel *wheel, struct rr_op *root)
 	}
 }
 
-/* The near level is empty: move the cursor to the start of the next block
- * that holds timers, hand that block down, and draw in the far timers now
- * within the later level's reach.  False when no timer is armed. */
+/* The slot level is empty: move the cursor to the start of the next block
+ * that holds timers, hand that block down, and draw in the overflow timers
+ * now within the block level's reach.  False when no timer is armed.
+ * (Not "near" and "far": <windows.h> defines both as macros.) */
 static bool advance(struct rr_timer_wheel *wheel)
 {
 	uint64_t block = block_of(wheel->cursor);
 	unsigned from = (unsigned)((block + 1) & SLOT_MASK);
-	unsigned distance = next_set(wheel->later_bits, from);
+	unsigned distance = next_set(wheel->block_bits, from);
 	uint64_t next;
 
 	if (distance < RR_TIMER_SLOTS - 1)
 		next = block + 1 + distance;
-	else if (wheel->far)
-		next = block_of(slot_key(T(wheel->far).deadline_ns));
+	else if (wheel->overflow)
+		next = block_of(slot_key(T(wheel->overflow).deadline_ns));
 	else
 		return false;
 	wheel->cursor = next << RR_TIMER_SLOT_BITS;
 
-	unsigned where = WHERE(LEVEL_LATER, next & SLOT_MASK);
+	unsigned where = WHERE(LEVEL_BLOCKS, next & SLOT_MASK);
 	struct rr_op **handed_down = heap_at(wheel, where);
 	struct rr_op *root = *handed_down;
 	*handed_down = NULL;
 	unmark(wheel, where);
 	replace_all(wheel, root);
 
-	while (wheel->far &&
-	       block_of(slot_key(T(wheel->far).deadline_ns)) - next < RR_TIMER_SLOTS) {
-		struct rr_op *op = rr__timer_pop(&wheel->far);
+	while (wheel->overflow &&
+	       block_of(slot_key(T(wheel->overflow).deadline_ns)) - next < RR_TIMER_SLOTS) {
+		struct rr_op *op = rr__timer_pop(&wheel->overflow);
 		place(wheel, op);
 	}
 	return true;
@@ -192,10 +193,10 @@ struct rr_op *rr__timers_earliest(struct rr_timer_wheel *wheel)
 	for (;;) {
 		/* The slots below the cursor are empty: the first set bit is
 		 * the earliest heap of the block. */
-		unsigned distance = next_set(wheel->near_bits, 0);
+		unsigned distance = next_set(wheel->slot_bits, 0);
 		if (distance < RR_TIMER_SLOTS) {
 			wheel->cursor = (wheel->cursor & ~(uint64_t)SLOT_MASK) | distance;
-			return wheel->near[distance];
+			return wheel->slots[distance];
 		}
 		if (!advance(wheel))
 			return NULL; /* (count says otherwise: cannot happen) */

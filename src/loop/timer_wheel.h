@@ -2,11 +2,11 @@
  * The loop's timers: a two-level wheel of small pairing heaps.
  *
  * A timer's slot key is its deadline rounded up to the next multiple of
- * RR_TIMER_SLACK_NS: the instant an idle loop wakes for it.  The near level
+ * RR_TIMER_SLACK_NS: the instant an idle loop wakes for it.  The slot level
  * holds the keys of the cursor's block (RR_TIMER_SLOTS consecutive keys), one
- * heap per key; the later level holds the next RR_TIMER_SLOTS - 1 blocks, one
- * heap per block, handed down to the near level when the cursor reaches the
- * block; anything later waits in one far heap.  Each heap is ordered by the
+ * heap per key; the block level holds the next RR_TIMER_SLOTS - 1 blocks, one
+ * heap per block, handed down to the slot level when the cursor reaches the
+ * block; anything later waits in one overflow heap.  Each heap is ordered by the
  * exact deadline, so timers fire in deadline order, and a pop touches only a
  * heap of the timers that share one key: with a million timers over a
  * second, about fifty, where one heap of all million cost a dozen cache
@@ -33,11 +33,11 @@
 struct rr_timer_wheel {
 	uint64_t count;  /* timers armed */
 	uint64_t cursor; /* every slot key below it is empty */
-	struct rr_op *near[RR_TIMER_SLOTS];  /* near[key % SLOTS], keys of cursor's block */
-	struct rr_op *later[RR_TIMER_SLOTS]; /* later[block % SLOTS], the blocks after it */
-	struct rr_op *far;                   /* everything beyond */
-	uint64_t near_bits[RR_TIMER_SLOTS / 64];  /* which near heaps hold timers */
-	uint64_t later_bits[RR_TIMER_SLOTS / 64]; /* which later heaps do */
+	struct rr_op *slots[RR_TIMER_SLOTS];  /* slots[key % SLOTS]: the keys of the cursor's block */
+	struct rr_op *blocks[RR_TIMER_SLOTS]; /* blocks[block % SLOTS]: the blocks after it */
+	struct rr_op *overflow;               /* everything beyond */
+	uint64_t slot_bits[RR_TIMER_SLOTS / 64];  /* which slot heaps hold timers */
+	uint64_t block_bits[RR_TIMER_SLOTS / 64]; /* which block heaps do */
 };
 
 /* A wheel whose cursor starts at `now_ns`, or NULL (out of memory). */

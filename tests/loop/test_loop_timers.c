@@ -157,8 +157,8 @@ Test(loop_timers, dense_deadlines_share_wakeups_and_none_fires_early)
 #define MS 1000000ull
 
 struct skip_case {
-	struct rr_op near, later, far, late;
-	struct recorder near_rec, later_rec, far_rec, late_rec;
+	struct rr_op first, later, distant, late;
+	struct recorder first_rec, later_rec, distant_rec, late_rec;
 	uint64_t late_deadline;
 	bool later_armed;
 };
@@ -167,7 +167,7 @@ struct skip_case {
  * looked for the next deadline past it and found only a later or far one. */
 static void arm_late_cb(struct rr_loop *loop, struct rr_op *op, int result)
 {
-	struct skip_case *c = (struct skip_case *)((char *)op - offsetof(struct skip_case, near));
+	struct skip_case *c = (struct skip_case *)((char *)op - offsetof(struct skip_case, first));
 
 	record_cb(loop, op, result);
 	c->late_deadline = rr_now_ns() + 5 * MS;
@@ -181,30 +181,30 @@ static void skip_ahead_case(bool with_later)
 
 	memset(&c, 0, sizeof(c));
 	open_loop(&loop, 0);
-	rr_op_init(&c.near, arm_late_cb, &c.near_rec);
+	rr_op_init(&c.first, arm_late_cb, &c.first_rec);
 	rr_op_init(&c.later, record_cb, &c.later_rec);
-	rr_op_init(&c.far, record_cb, &c.far_rec);
+	rr_op_init(&c.distant, record_cb, &c.distant_rec);
 	rr_op_init(&c.late, record_cb, &c.late_rec);
-	cr_assert_eq(rr_timeout(&loop, &c.near, 20 * MS, 0), 0);
+	cr_assert_eq(rr_timeout(&loop, &c.first, 20 * MS, 0), 0);
 	if (with_later)
 		cr_assert_eq(rr_timeout(&loop, &c.later, 1000 * MS, 0), 0);
-	cr_assert_eq(rr_timeout(&loop, &c.far, 3600000 * MS, 0), 0);
+	cr_assert_eq(rr_timeout(&loop, &c.distant, 3600000 * MS, 0), 0);
 
 	uint64_t give_up = rr_now_ns() + 5000 * MS;
 	while (!c.late_rec.calls && rr_now_ns() < give_up)
 		cr_assert_geq(rr_loop_run_for_ns(&loop, 10 * MS), 0);
-	cr_assert_eq(c.near_rec.calls, 1);
+	cr_assert_eq(c.first_rec.calls, 1);
 	cr_assert_eq(c.late_rec.calls, 1, "the timer armed after the skip never fired");
 	cr_assert_eq(c.late_rec.result, -ETIME);
 	cr_assert_geq(rr_now_ns(), c.late_deadline);
-	cr_assert_eq(c.later_rec.calls + c.far_rec.calls, 0, "a later timer fired first");
+	cr_assert_eq(c.later_rec.calls + c.distant_rec.calls, 0, "a later timer fired first");
 
 	if (with_later)
 		cr_assert_eq(rr_cancel(&loop, &c.later), 0);
-	cr_assert_eq(rr_cancel(&loop, &c.far), 0);
+	cr_assert_eq(rr_cancel(&loop, &c.distant), 0);
 	run_until_done(&loop, 1000);
-	cr_assert_eq(c.far_rec.calls, 1);
-	cr_assert_eq(c.far_rec.result, -ECANCELED);
+	cr_assert_eq(c.distant_rec.calls, 1);
+	cr_assert_eq(c.distant_rec.result, -ECANCELED);
 	if (with_later) {
 		cr_assert_eq(c.later_rec.calls, 1);
 		cr_assert_eq(c.later_rec.result, -ECANCELED);
@@ -352,7 +352,7 @@ Test(loop_timers, deinit_cancels_timers_of_every_level_once)
 enum { FAR_FIRST = 100, NEAR_ARMING = 100 };
 
 struct reach_run {
-	struct rr_op far[FAR_FIRST], near[NEAR_ARMING], armed[NEAR_ARMING];
+	struct rr_op distant[FAR_FIRST], arming[NEAR_ARMING], armed[NEAR_ARMING];
 	uint64_t start;
 	unsigned seed;
 	unsigned armed_count;
@@ -399,13 +399,13 @@ Test(loop_timers, far_timers_come_within_reach_and_fire_in_order, .timeout = 60)
 	open_loop(&loop, 0);
 	run->start = rr_now_ns();
 	for (int i = 0; i < FAR_FIRST; i++) {
-		rr_op_init(&run->far[i], reach_fire_cb, run);
-		cr_assert_eq(rr_timeout(&loop, &run->far[i], around_3_3_s(run),
+		rr_op_init(&run->distant[i], reach_fire_cb, run);
+		cr_assert_eq(rr_timeout(&loop, &run->distant[i], around_3_3_s(run),
 					RR_TIMEOUT_ABSOLUTE), 0);
 	}
 	for (int i = 0; i < NEAR_ARMING; i++) {
-		rr_op_init(&run->near[i], reach_arm_cb, run);
-		cr_assert_eq(rr_timeout(&loop, &run->near[i],
+		rr_op_init(&run->arming[i], reach_arm_cb, run);
+		cr_assert_eq(rr_timeout(&loop, &run->arming[i],
 					(uint64_t)(next_random(&run->seed) % 150u) * MS, 0), 0);
 	}
 	run_until_done(&loop, 20000);
