@@ -183,7 +183,10 @@ struct rr_op {
 			rr_fd_t fd;
 			struct rr_buf_group *group;
 			int flags;
-			unsigned buffer;   /* the buffer of the current result */
+			unsigned buffer;   /* the (first) buffer of the current result */
+			unsigned short count; /* the buffers the current result filled */
+			unsigned short most;  /* the most one result may fill: 1, or
+						 RR_RECV_BUNDLE_EMULATED (rr_recv_bundle) */
 		} recv_group;
 		struct {
 			uint64_t deadline_ns;      /* CLOCK_MONOTONIC */
@@ -683,6 +686,7 @@ struct rr_buf_group {
 	struct rr_buf_group *next;     /* the loop's groups */
 	unsigned char *base;           /* count * size bytes */
 	unsigned char *lent;           /* per buffer: 1 while the application has it */
+	unsigned short *bundle_next;   /* per buffer: the next one of its bundle */
 	unsigned *free_ids;            /* emulation: a stack of free buffer ids */
 	unsigned free_count;
 	unsigned count;
@@ -729,7 +733,39 @@ int rr_buf_group_release(struct rr_buf_group *group, unsigned id);
 int rr_recv_multishot(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd,
 		      struct rr_buf_group *group, int flags);
 
-/* In a rr_recv_multishot callback with result > 0: the buffer filled. */
+/*
+ * A multishot receive in bundles: as rr_recv_multishot, but one result may
+ * fill several of the group's buffers, in order, so that a burst of data
+ * costs one callback, not one a buffer.  In the callback (result > 0):
+ * rr_op_buffer_count(op) buffers hold the data, the first is
+ * rr_op_buffer_id(op), each next one rr_op_bundle_next(op, id); every
+ * buffer but the last is full (the group's size), the last holds the rest.
+ * Each buffer is the application's until released, one by one.  On io_uring
+ * the kernel fills them (IORING_RECVSEND_BUNDLE, 6.10; an older kernel
+ * fills one a result); epoll and kqueue receive into up to
+ * RR_RECV_BUNDLE_EMULATED free buffers with one readv; IOCP fills one a
+ * result.  Results and errors as rr_recv_multishot's.
+ */
+#define RR_RECV_BUNDLE_EMULATED 16
+int rr_recv_bundle(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd,
+		   struct rr_buf_group *group, int flags);
+
+/* In a multishot or bundle receive's callback with result > 0: how many
+ * buffers the result filled (1 for rr_recv_multishot). */
+static inline unsigned rr_op_buffer_count(const struct rr_op *op)
+{
+	return op->args.recv_group.count;
+}
+
+/* In a bundle receive's callback: the buffer after `id` in the result (for
+ * each of the first rr_op_buffer_count(op) - 1 buffers). */
+static inline unsigned rr_op_bundle_next(const struct rr_op *op, unsigned id)
+{
+	return op->args.recv_group.group->bundle_next[id];
+}
+
+/* In a rr_recv_multishot callback with result > 0: the buffer filled (the
+ * first of a bundle's). */
 static inline unsigned rr_op_buffer_id(const struct rr_op *op)
 {
 	return op->args.recv_group.buffer;

@@ -168,14 +168,52 @@ static int do_transfer(struct rr_readiness *r, struct rr_op *op, bool receiving)
 }
 
 /*
+ * One chunk of a bundle receive: one recvmsg into up to `most` free
+ * buffers of the group, as io_uring's bundle fills them in ring order; the
+ * ones it did not reach go back, last taken first, so that the free stack
+ * is as it was.
+ */
+static int do_recv_bundle(struct rr_readiness *r, struct rr_op *op)
+{
+	struct rr_buf_group *group = op->args.recv_group.group;
+	struct iovec iov[RR_RECV_BUNDLE_EMULATED];
+	unsigned ids[RR_RECV_BUNDLE_EMULATED];
+	unsigned taken = 0;
+	int id;
+
+	while (taken < op->args.recv_group.most && (id = rr__buf_take(group)) >= 0) {
+		ids[taken] = (unsigned)id;
+		iov[taken].iov_base = rr_buf_group_buffer(group, (unsigned)id);
+		iov[taken].iov_len = group->size;
+		taken++;
+	}
+	if (!taken)
+		return -ENOBUFS;
+	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = taken };
+	int ret = counted(r, RR_FAULTABLE(RR_FAULT_RECV, -1,
+					  recvmsg(op->args.recv_group.fd, &msg,
+						  op->args.recv_group.flags | MSG_DONTWAIT)));
+	unsigned filled = ret > 0 ? (unsigned)(((size_t)ret + group->size - 1) / group->size) : 0;
+	for (unsigned i = taken; i-- > filled;)
+		rr__buf_untake(group, ids[i]);
+	if (filled)
+		rr__buf_filled(op, ids[0]);
+	for (unsigned i = 1; i < filled; i++)
+		rr__buf_filled_next(op, ids[i - 1], ids[i]);
+	return ret;
+}
+
+/*
  * One chunk of a multishot receive, into a free buffer of its group (as
  * io_uring picks one from the buffer ring): -ENOBUFS when none is free.
  */
 static int do_recv_group(struct rr_readiness *r, struct rr_op *op)
 {
 	struct rr_buf_group *group = op->args.recv_group.group;
-	int id = rr__buf_take(group);
 
+	if (op->args.recv_group.most > 1)
+		return do_recv_bundle(r, op);
+	int id = rr__buf_take(group);
 	if (id < 0)
 		return -ENOBUFS;
 	int ret = counted(r, RR_FAULTABLE(RR_FAULT_RECV, -1,

@@ -7,6 +7,7 @@
  * polled, never slept on.
  */
 #define _GNU_SOURCE
+#include <assert.h>
 #include <errno.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -42,6 +43,7 @@ struct uring_state {
 	uint64_t wake_value;        /* the armed eventfd read lands here */
 	bool wake_armed;
 	bool has_msg_ring;          /* IORING_OP_MSG_RING (5.18) */
+	bool has_bundles;           /* IORING_FEAT_RECVSEND_BUNDLE (6.10) */
 	bool deferred;              /* SINGLE_ISSUER + DEFER_TASKRUN */
 	bool disabled;              /* R_DISABLED: enabled by the first turn */
 	_Atomic uint64_t wake_writes; /* eventfd writes by rr_loop_wake, any thread */
@@ -152,6 +154,7 @@ static int uring_init(struct rr_loop *loop, const struct rr_loop_options *option
 	if (!st->deferred)
 		(void)rr_register_ring_fd(&st->ring);
 	struct rr_probe probe;
+	st->has_bundles = (st->ring.features & IORING_FEAT_RECVSEND_BUNDLE) != 0;
 	st->has_msg_ring = rr_probe_ring(&st->ring, &probe) == 0 &&
 			   rr_opcode_supported(&probe, IORING_OP_MSG_RING);
 	loop->backend_state = st;
@@ -191,7 +194,8 @@ static bool goes_to_polled_ring(const struct uring_state *st,
 }
 
 /* Fill `sqe` for `op`.  0, or -EINVAL for an op type the ring cannot run. */
-static int prep_op(struct io_uring_sqe *sqe, const struct rr_op *op)
+static int prep_op(const struct uring_state *st, struct io_uring_sqe *sqe,
+		   const struct rr_op *op)
 {
 	switch ((enum rr_op_type)op->type) {
 	case RR_OP_NOP:
@@ -273,6 +277,8 @@ static int prep_op(struct io_uring_sqe *sqe, const struct rr_op *op)
 		rr_prep_recv_multishot(sqe, op->args.recv_group.fd,
 				       op->args.recv_group.group->id,
 				       op->args.recv_group.flags);
+		if (op->args.recv_group.most > 1 && st->has_bundles)
+			sqe->ioprio |= IORING_RECVSEND_BUNDLE; /* rr_recv_bundle */
 		break;
 	case RR_OP_READ_FIXED:
 		rr_prep_read_fixed(sqe, op->args.rw.fd, op->args.rw.buf, op->args.rw.len,
@@ -300,7 +306,7 @@ static int uring_start(struct rr_loop *loop, struct rr_op *op)
 	struct io_uring_sqe *sqe = rr_get_sqe(polled ? &st->polled : &st->ring);
 	if (!sqe)
 		return -EAGAIN;
-	if (prep_op(sqe, op) < 0) {
+	if (prep_op(st, sqe, op) < 0) {
 		/* Hand the slot back as a harmless NOP. */
 		rr_prep_nop(sqe);
 		rr_sqe_set_data64(sqe, TAG_IGNORE);
@@ -328,6 +334,50 @@ static void zero_copy_cqe(struct rr_loop *loop, struct rr_op *op,
 		rr__op_report(loop, op, op->final_result, false);
 	else
 		op->final_result = cqe->res;
+}
+
+/* A buffer group's ring, and where in it each buffer was last put: a
+ * bundle's buffers are the ones after its first in ring order. */
+struct uring_buf_ring {
+	struct rr_buf_ring br;
+	unsigned in_ring;             /* buffers given to the kernel, not yet filled */
+	unsigned short position_of[]; /* per buffer id: its ring position */
+};
+
+/* The buffers a receive's CQE filled: the one it names and, for a bundle,
+ * the ones after it in the buffer ring, as many as its bytes took (every
+ * buffer of a bundle but the last is filled whole).  The ring slots still
+ * hold their ids: a slot is rewritten only when a released buffer comes
+ * back round to it, and none of these has been released yet. */
+static void buffers_filled(struct rr_op *op, unsigned first, int res)
+{
+	struct rr_buf_group *group = op->args.recv_group.group;
+	struct uring_buf_ring *ring = group->backend_ring;
+
+	rr__buf_filled(op, first);
+	ring->in_ring--;
+	if (op->args.recv_group.most <= 1 || res <= (int)group->size)
+		return;
+	unsigned count = (unsigned)(((size_t)res + group->size - 1) / group->size);
+	ring->in_ring -= count - 1;
+	unsigned short position = ring->position_of[first];
+	unsigned previous = first;
+	assert(ring->br.bufs->bufs[position & ring->br.mask].bid == first);
+	for (unsigned i = 1; i < count; i++) {
+		unsigned short at = (unsigned short)(position + i);
+		unsigned id = ring->br.bufs->bufs[at & ring->br.mask].bid;
+		rr__buf_filled_next(op, previous, id);
+		previous = id;
+	}
+}
+
+/* Whether a bundle receive's result left its group with no buffer in the
+ * kernel's ring. */
+static bool bundle_ran_dry(const struct rr_op *op)
+{
+	const struct uring_buf_ring *ring = op->args.recv_group.group->backend_ring;
+
+	return op->args.recv_group.most > 1 && ring->in_ring == 0;
 }
 
 /* Report every CQE of `ring` to the core, in one walk of the ring layer's
@@ -370,8 +420,18 @@ static void reap(struct rr_loop *loop, struct uring_state *st,
 				continue;
 			}
 			more = (flags & IORING_CQE_F_MORE) != 0;
-			if (flags & IORING_CQE_F_BUFFER) /* only rr_recv_multishot selects */
-				rr__buf_filled(op, flags >> IORING_CQE_BUFFER_SHIFT);
+			if (flags & IORING_CQE_F_BUFFER) { /* only the group receives select */
+				buffers_filled(op, flags >> IORING_CQE_BUFFER_SHIFT, cqe->res);
+				if (!more && bundle_ran_dry(op)) {
+					/* A bundle that took the group's last
+					 * buffers ends with its data; the other
+					 * backends, and a plain multishot, end
+					 * with -ENOBUFS after it: so does this. */
+					rr__op_report(loop, op, cqe->res, true);
+					rr__op_report(loop, op, -ENOBUFS, false);
+					continue;
+				}
+			}
 		}
 		rr__op_report(loop, op, cqe->res, more);
 		if (polled && !more)
@@ -512,40 +572,46 @@ static int uring_wake_from(struct rr_loop *target, struct rr_loop *from)
 static int uring_buf_group_init(struct rr_loop *loop, struct rr_buf_group *group)
 {
 	struct uring_state *st = state_of(loop);
-	struct rr_buf_ring *br = RR_FAULTABLE(RR_FAULT_ALLOC, NULL, calloc(1, sizeof(*br)));
+	struct uring_buf_ring *ring = RR_FAULTABLE(RR_FAULT_ALLOC, NULL,
+		calloc(1, sizeof(*ring) + group->count * sizeof(ring->position_of[0])));
 
-	if (!br)
+	if (!ring)
 		return -ENOMEM;
-	int ret = rr_register_buf_ring(&st->ring, br, group->count, group->id);
+	int ret = rr_register_buf_ring(&st->ring, &ring->br, group->count, group->id);
 	if (ret < 0) {
-		free(br);
+		free(ring);
 		/* A kernel without IORING_REGISTER_PBUF_RING (5.19) does not
 		 * know the opcode; the arguments were checked by the core. */
 		return ret == -EINVAL ? -EOPNOTSUPP : ret;
 	}
-	for (unsigned i = 0; i < group->count; i++)
-		rr_buf_ring_add(br, rr_buf_group_buffer(group, i), group->size,
+	for (unsigned i = 0; i < group->count; i++) {
+		rr_buf_ring_add(&ring->br, rr_buf_group_buffer(group, i), group->size,
 				(unsigned short)i, i);
-	rr_buf_ring_advance(br, group->count);
-	group->backend_ring = br;
+		ring->position_of[i] = (unsigned short)(ring->br.tail + i);
+	}
+	rr_buf_ring_advance(&ring->br, group->count);
+	ring->in_ring = group->count;
+	group->backend_ring = ring;
 	return 0;
 }
 
 static void uring_buf_group_give(struct rr_buf_group *group, unsigned id)
 {
-	struct rr_buf_ring *br = group->backend_ring;
+	struct uring_buf_ring *ring = group->backend_ring;
 
-	rr_buf_ring_add(br, rr_buf_group_buffer(group, id), group->size,
+	ring->position_of[id] = ring->br.tail;
+	rr_buf_ring_add(&ring->br, rr_buf_group_buffer(group, id), group->size,
 			(unsigned short)id, 0);
-	rr_buf_ring_advance(br, 1);
+	rr_buf_ring_advance(&ring->br, 1);
+	ring->in_ring++;
 }
 
 static void uring_buf_group_deinit(struct rr_loop *loop, struct rr_buf_group *group)
 {
-	struct rr_buf_ring *br = group->backend_ring;
+	struct uring_buf_ring *ring = group->backend_ring;
 
-	rr_unregister_buf_ring(&state_of(loop)->ring, br);
-	free(br);
+	rr_unregister_buf_ring(&state_of(loop)->ring, &ring->br);
+	free(ring);
 }
 
 /* ---- registered buffers and files: the ring's own tables --------------- */

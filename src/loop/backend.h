@@ -199,7 +199,19 @@ static inline bool rr__op_due(const struct rr_op *op)
 static inline void rr__buf_filled(struct rr_op *op, unsigned id)
 {
 	op->args.recv_group.buffer = id;
+	op->args.recv_group.count = 1;
 	op->args.recv_group.group->lent[id] = 1;
+}
+
+/* A bundle's result filled buffer `id` too, after buffer `previous` of it
+ * (rr__buf_filled took the first).  Call before reporting the result. */
+static inline void rr__buf_filled_next(struct rr_op *op, unsigned previous, unsigned id)
+{
+	struct rr_buf_group *group = op->args.recv_group.group;
+
+	group->bundle_next[previous] = (unsigned short)id;
+	group->lent[id] = 1;
+	op->args.recv_group.count++;
 }
 
 /* Emulated groups: take a free buffer for a receive, or -1 when none is. */

@@ -35,7 +35,9 @@ static void release_memory(struct rr_buf_group *group)
 {
 	rr__pages_free(group->base, (size_t)group->count * group->size);
 	free(group->lent);
+	free(group->bundle_next);
 	free(group->free_ids);
+	group->bundle_next = NULL;
 	group->base = group->lent = NULL;
 	group->free_ids = NULL;
 }
@@ -54,7 +56,9 @@ int rr_buf_group_init(struct rr_loop *loop, struct rr_buf_group *group,
 	/* Page-aligned: see pages.h for what an unaligned buffer costs. */
 	group->base = rr__pages_alloc((size_t)count * size);
 	group->lent = RR_FAULTABLE(RR_FAULT_ALLOC, NULL, calloc(count, 1));
-	if (!group->base || !group->lent) {
+	group->bundle_next = RR_FAULTABLE(RR_FAULT_ALLOC, NULL,
+					  calloc(count, sizeof(*group->bundle_next)));
+	if (!group->base || !group->lent || !group->bundle_next) {
 		release_memory(group);
 		return -ENOMEM;
 	}

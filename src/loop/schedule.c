@@ -257,8 +257,8 @@ int rr_accept_multishot(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd,
 	return schedule_accept(loop, op, fd, NULL, NULL, flags, true);
 }
 
-int rr_recv_multishot(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd,
-		      struct rr_buf_group *group, int flags)
+static int schedule_recv_group(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd,
+			       struct rr_buf_group *group, int flags, unsigned most)
 {
 	CLAIM(loop, op);
 	if (!group || group->loop != loop)
@@ -267,8 +267,22 @@ int rr_recv_multishot(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd,
 	op->args.recv_group.group = group;
 	op->args.recv_group.flags = flags;
 	op->args.recv_group.buffer = 0;
+	op->args.recv_group.count = 0;
+	op->args.recv_group.most = (unsigned short)most;
 	op->flags |= RR_OP_F_MULTISHOT; /* before enqueue, as for accept */
 	return enqueue(loop, op, RR_OP_RECV_MULTISHOT);
+}
+
+int rr_recv_multishot(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd,
+		      struct rr_buf_group *group, int flags)
+{
+	return schedule_recv_group(loop, op, fd, group, flags, 1);
+}
+
+int rr_recv_bundle(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd,
+		   struct rr_buf_group *group, int flags)
+{
+	return schedule_recv_group(loop, op, fd, group, flags, RR_RECV_BUNDLE_EMULATED);
 }
 
 int rr_connect(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd,

@@ -349,3 +349,211 @@ Test(loop_buffers, groups_of_one_loop_are_independent)
 	close_fd(b[1]);
 	rr_loop_deinit(&loop);
 }
+
+/* ---- bundles: one result, several buffers --------------------------------- */
+
+/* What a bundle receive delivered: each result walked buffer by buffer. */
+struct bundle_receiver {
+	struct rr_buf_group *group;
+	bool release_at_once;
+	int results;
+	int most_buffers;         /* the largest rr_op_buffer_count seen */
+	unsigned held[64];        /* buffers not released, in arrival order */
+	int held_count;
+	char data[8192];
+	size_t bytes;
+	int finals;
+	int final_result;
+	const char *failed;       /* what went wrong, if anything */
+};
+
+static void bundle_cb(struct rr_loop *loop, struct rr_op *op, int result)
+{
+	struct bundle_receiver *r = op->context;
+	struct rr_buf_group *g = r->group;
+
+	(void)loop;
+	if (!rr_op_more(op)) {
+		r->finals++;
+		r->final_result = result;
+	}
+	if (result <= 0)
+		return;
+	unsigned count = rr_op_buffer_count(op);
+	if (count == 0 || (size_t)count * g->size < (size_t)result ||
+	    (size_t)(count - 1) * g->size >= (size_t)result) {
+		r->failed = "a result's buffer count does not fit its length";
+		return;
+	}
+	if (r->bytes + (size_t)result > sizeof(r->data)) {
+		r->failed = "more bytes than were sent";
+		return;
+	}
+	r->results++;
+	if ((int)count > r->most_buffers)
+		r->most_buffers = (int)count;
+	unsigned id = rr_op_buffer_id(op);
+	int left = result;
+	for (unsigned i = 0; i < count; i++) {
+		if (id >= g->count) {
+			r->failed = "a buffer id outside the group";
+			return;
+		}
+		/* Every buffer but the last is full. */
+		int len = left > (int)g->size ? (int)g->size : left;
+		if (i == 0 && rr_op_buffer(op) != rr_buf_group_buffer(g, id)) {
+			r->failed = "rr_op_buffer is not the first buffer";
+			return;
+		}
+		memcpy(r->data + r->bytes, rr_buf_group_buffer(g, id), (size_t)len);
+		r->bytes += (size_t)len;
+		left -= len;
+		if (r->release_at_once) {
+			if (rr_buf_group_release(g, id) != 0)
+				r->failed = "a buffer of the bundle could not be released";
+		} else if (r->held_count < 64) {
+			r->held[r->held_count++] = id;
+		}
+		if (i + 1 < count)
+			id = rr_op_bundle_next(op, id);
+	}
+}
+
+static void wait_bundle_bytes(struct rr_loop *loop, const struct bundle_receiver *r,
+			      size_t bytes)
+{
+	uint64_t deadline = rr_now_ns() + 10000000000ull;
+
+	while (r->bytes < bytes && r->finals == 0 && !r->failed) {
+		cr_assert_lt(rr_now_ns(), deadline, "%zu of %zu bytes arrived", r->bytes, bytes);
+		cr_assert_geq(rr_loop_run_for_ns(loop, 50000000ull), 0);
+	}
+}
+
+/* Where one result can fill several buffers: io_uring with bundles, and
+ * the readiness backends' emulation; IOCP fills one a result. */
+static bool bundles_expected(const struct rr_loop *loop)
+{
+	return strcmp(rr_loop_backend_name(loop), "iocp") != 0;
+}
+
+Test(loop_buffers, a_bundle_receive_fills_several_buffers_a_result_every_byte_in_order)
+{
+	struct rr_loop loop;
+	struct rr_buf_group group;
+	struct rr_op op;
+	struct bundle_receiver r = { .group = &group, .release_at_once = true };
+	char message[3000];
+	rr_fd_t pair[2];
+
+	for (size_t i = 0; i < sizeof(message); i++)
+		message[i] = (char)pattern_byte(11, i);
+	open_loop(&loop, 0);
+	stream_pair(pair);
+	cr_assert_eq(rr_buf_group_init(&loop, &group, 64, 128), 0);
+	rr_op_init(&op, bundle_cb, &r);
+	cr_assert_eq(rr_recv_bundle(&loop, &op, pair[1], &group, 0), 0);
+	/* The whole message is waiting before the receive first runs. */
+	cr_assert_eq(sock_send(pair[0], message, sizeof(message)), (long)sizeof(message));
+	wait_bundle_bytes(&loop, &r, sizeof(message));
+	cr_assert_null(r.failed, "%s", r.failed);
+	cr_assert_eq(r.finals, 0, "ended with %d", r.final_result);
+	cr_assert_eq(r.bytes, sizeof(message));
+	cr_assert_eq(memcmp(r.data, message, sizeof(message)), 0, "the bytes, in order");
+	if (bundles_expected(&loop))
+		cr_assert_gt(r.most_buffers, 1, "no result filled more than one buffer");
+
+	/* A second message lands in the released buffers. */
+	cr_assert_eq(sock_send(pair[0], message, 1000), 1000);
+	wait_bundle_bytes(&loop, &r, sizeof(message) + 1000);
+	cr_assert_null(r.failed, "%s", r.failed);
+	cr_assert_eq(memcmp(r.data + sizeof(message), message, 1000), 0);
+	close_fd(pair[0]);
+	uint64_t deadline = rr_now_ns() + 5000000000ull;
+	while (r.finals == 0) {
+		cr_assert_lt(rr_now_ns(), deadline, "no end of file");
+		cr_assert_geq(rr_loop_run_for_ns(&loop, 50000000ull), 0);
+	}
+	cr_assert_eq(r.final_result, 0);
+	cr_assert_eq(op.state, RR_OP_IDLE);
+	rr_buf_group_deinit(&group);
+	close_fd(pair[1]);
+	rr_loop_deinit(&loop);
+}
+
+/* Buffers held by the application are never in a later bundle, and a group
+ * that runs dry ends the receive with -ENOBUFS, every byte before it kept. */
+Test(loop_buffers, a_bundle_receive_never_refills_a_held_buffer_and_ends_with_ENOBUFS)
+{
+	struct rr_loop loop;
+	struct rr_buf_group group;
+	struct rr_op op;
+	struct bundle_receiver r = { .group = &group };
+	char message[1000];
+	rr_fd_t pair[2];
+
+	for (size_t i = 0; i < sizeof(message); i++)
+		message[i] = (char)pattern_byte(12, i);
+	open_loop(&loop, 0);
+	stream_pair(pair);
+	cr_assert_eq(rr_buf_group_init(&loop, &group, 8, 64), 0); /* 512 bytes */
+	rr_op_init(&op, bundle_cb, &r);
+	cr_assert_eq(rr_recv_bundle(&loop, &op, pair[1], &group, 0), 0);
+	cr_assert_eq(sock_send(pair[0], message, sizeof(message)), (long)sizeof(message));
+	uint64_t deadline = rr_now_ns() + 5000000000ull;
+	while (r.finals == 0) {
+		cr_assert_lt(rr_now_ns(), deadline, "the receive did not end");
+		cr_assert_geq(rr_loop_run_for_ns(&loop, 50000000ull), 0);
+	}
+	cr_assert_null(r.failed, "%s", r.failed);
+	cr_assert_eq(r.final_result, -ENOBUFS, "ended with %d", r.final_result);
+	cr_assert_eq(r.bytes, 512u, "the group's 512 bytes, then none free");
+	cr_assert_eq(r.held_count, 8);
+	for (int i = 0; i < 8; i++)
+		for (int j = 0; j < i; j++)
+			cr_assert_neq(r.held[i], r.held[j], "buffer %u handed out twice", r.held[i]);
+	cr_assert_eq(memcmp(r.data, message, 512), 0);
+	for (int i = 0; i < 8; i++)
+		cr_assert_eq(rr_buf_group_release(&group, r.held[i]), 0);
+	cr_assert_eq(rr_buf_group_release(&group, r.held[0]), -EINVAL, "released twice");
+	/* Re-armed, the receive takes up where the data stopped. */
+	r.finals = 0;
+	r.held_count = 0;
+	cr_assert_eq(rr_recv_bundle(&loop, &op, pair[1], &group, 0), 0);
+	wait_bundle_bytes(&loop, &r, sizeof(message));
+	cr_assert_null(r.failed, "%s", r.failed);
+	cr_assert_eq(memcmp(r.data, message, sizeof(message)), 0);
+	close_fd(pair[0]);
+	close_fd(pair[1]);
+	rr_loop_deinit(&loop);
+	cr_assert_eq(r.finals, 1);
+}
+
+Test(loop_buffers, a_plain_multishot_result_is_one_buffer_and_bundle_arguments_are_checked)
+{
+	struct rr_loop loop, other;
+	struct rr_buf_group group;
+	struct rr_op op;
+	struct receiver r = { .group = &group };
+	rr_fd_t pair[2];
+
+	open_loop(&loop, 0);
+	stream_pair(pair);
+	start_receiving(&loop, &group, 8, 16, &op, &r, pair[1]);
+	cr_assert_eq(sock_send(pair[0], "0123456789abcdef0123", 20), 20);
+	wait_chunks(&loop, &r, 2);
+	cr_assert_eq(rr_op_buffer_count(&op), 1u);
+	cr_assert_eq(rr_cancel(&loop, &op), 0);
+	wait_final(&loop, &r);
+
+	struct rr_op bad;
+	rr_op_init(&bad, bundle_cb, &r);
+	cr_assert_eq(rr_recv_bundle(&loop, &bad, pair[1], NULL, 0), -EINVAL);
+	open_loop(&other, 0);
+	cr_assert_eq(rr_recv_bundle(&other, &bad, pair[1], &group, 0), -EINVAL,
+		     "a group of another loop");
+	rr_loop_deinit(&other);
+	close_fd(pair[0]);
+	close_fd(pair[1]);
+	rr_loop_deinit(&loop);
+}
