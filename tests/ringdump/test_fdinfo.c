@@ -129,3 +129,26 @@ Test(fdinfo, arbitrary_bytes_never_crash)
 	cr_assert_eq(rd_fdinfo_parse(NULL, 0, &info), -EINVAL);
 	cr_assert_eq(rd_fdinfo_parse("", 0, NULL), -EINVAL);
 }
+
+/* PollList: one line per op armed on a poll, waiting for its fd (recorded
+ * from an idle rr-echo with three connections on 6.18). */
+Test(fdinfo, the_poll_list_is_counted_by_opcode)
+{
+	static const char text[] =
+		"SqMask:\t0xff\nSqHead:\t10\nSqTail:\t10\nCachedSqHead:\t10\n"
+		"PollList:\n"
+		"  op=27, task_works=0\n  op=27, task_works=0\n  op=13, task_works=0\n"
+		"  op=22, task_works=0\n  op=27, task_works=1\n"
+		"  op=notanumber, task_works=0\n"
+		"  op=999, task_works=0\n"
+		"CqOverflowList:\n";
+	struct rd_fdinfo info;
+
+	cr_assert_eq(rd_fdinfo_parse(text, sizeof(text) - 1, &info), 0);
+	cr_assert_eq(info.poll_lines, 6u, "the malformed line is not counted");
+	cr_assert_eq(info.poll_by_opcode[27], 3u);
+	cr_assert_eq(info.poll_by_opcode[13], 1u);
+	cr_assert_eq(info.poll_by_opcode[22], 1u);
+	cr_assert_eq(info.poll_other_opcodes, 1u, "op=999 is counted apart");
+	cr_assert_eq(info.unknown_lines, 1u, "the malformed line is kept raw");
+}

@@ -3,10 +3,12 @@
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -392,4 +394,98 @@ Test(ringdump, the_live_view_says_what_it_cut_and_shows_user_data_in_hex)
 	kill(child, SIGKILL);
 	waitpid(child, NULL, 0);
 	close(ready[0]);
+}
+
+/* A child whose ring has three receives and a poll waiting on idle
+ * sockets: in the kernel's PollList, not in the rings. */
+static pid_t child_with_waiting_ops(int ready_pipe[2])
+{
+	pid_t child = fork();
+	cr_assert_geq(child, 0);
+	if (child == 0) {
+		struct rr_ring ring;
+		int pair[2];
+		static char buf[3][64];
+		close(ready_pipe[0]);
+		if (rr_ring_init(16, &ring, 0) < 0 ||
+		    socketpair(AF_UNIX, SOCK_STREAM, 0, pair) < 0)
+			_exit(1);
+		for (int i = 0; i < 3; i++) {
+			struct io_uring_sqe *sqe = rr_get_sqe(&ring);
+			rr_prep_recv(sqe, pair[0], buf[i], sizeof(buf[i]), 0);
+			rr_sqe_set_data64(sqe, 0x100u + (unsigned)i);
+		}
+		struct io_uring_sqe *sqe = rr_get_sqe(&ring);
+		rr_prep_poll_add(sqe, pair[0], POLLIN);
+		if (rr_submit(&ring) != 4)
+			_exit(1);
+		if (write(ready_pipe[1], "r", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	close(ready_pipe[1]);
+	char c;
+	cr_assert_eq(read(ready_pipe[0], &c, 1), 1);
+	return child;
+}
+
+Test(ringdump, the_pid_view_shows_ops_waiting_in_the_kernel_and_when_each_view_was_read)
+{
+	int ready[2];
+	struct rr_ring probe_ring;
+
+	if (rr_ring_init(2, &probe_ring, 0) < 0)
+		cr_skip_test("io_uring unavailable");
+	rr_ring_exit(&probe_ring);
+	cr_assert_eq(pipe(ready), 0);
+	pid_t child = child_with_waiting_ops(ready);
+
+	char *text = pid_output(child, false);
+	const char *waiting = strstr(text, "Waiting in the kernel");
+	cr_assert_not_null(waiting, "%s", text);
+	cr_assert_not_null(strstr(waiting, "RECV"), "%s", waiting);
+	cr_assert_not_null(strstr(waiting, "3"), "%s", waiting);
+	cr_assert_not_null(strstr(waiting, "POLL_ADD"), "%s", waiting);
+	cr_assert_not_null(strstr(text, "not visible"), "what cannot be seen is said");
+	if (!strstr(text, "not permitted"))
+		cr_assert_not_null(strstr(text, "read after fdinfo"), "%s", text);
+	free(text);
+
+	char *json = pid_output(child, true);
+	cr_assert_not_null(strstr(json, "\"waiting_ops\""), "%s", json);
+	cr_assert_not_null(strstr(json, "\"opcode\": \"RECV\""), "%s", json);
+	cr_assert_not_null(strstr(json, "\"count\": 3"), "%s", json);
+	cr_assert_not_null(strstr(json, "\"poll_lines\": 4"), "%s", json);
+	free(json);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	close(ready[0]);
+}
+
+Test(ringdump, top_explains_its_rates_and_whom_it_lists)
+{
+	int ready[2];
+	struct rr_ring probe_ring;
+
+	if (rr_ring_init(2, &probe_ring, 0) < 0)
+		cr_skip_test("io_uring unavailable");
+	rr_ring_exit(&probe_ring);
+	cr_assert_eq(pipe(ready), 0);
+	pid_t child = child_with_waiting_ops(ready);
+	char *text = NULL;
+	size_t size = 0;
+	FILE *file = open_memstream(&text, &size);
+	struct rd_out out;
+	rd_out_init(&out, file, false);
+	int ret = rd_top_run(&out, child, 10, 1);
+	fclose(file);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	close(ready[0]);
+	cr_assert_eq(ret, 0);
+	cr_assert_not_null(strstr(text, "COMPLETE/s"), "%s", text);
+	cr_assert_not_null(strstr(text, "multishot"), "the rates are explained: %s", text);
+	cr_assert_not_null(strstr(text, "Listed:"), "whom it lists is said");
+	free(text);
 }

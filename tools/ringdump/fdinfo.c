@@ -199,9 +199,17 @@ static bool parse_entry(struct rd_fdinfo *info, enum section section,
 		info->overflow_lines++;
 		return true;
 	}
-	case SEC_POLL:
+	case SEC_POLL: { /* "op=27, task_works=0" */
+		unsigned long long opcode;
+		if (!value_ull(line, end, "op", '=', &opcode))
+			return false;
+		if (opcode < RD_POLL_OPCODES)
+			info->poll_by_opcode[opcode]++;
+		else
+			info->poll_other_opcodes++;
 		info->poll_lines++;
 		return true;
+	}
 	case SEC_FILES:
 	case SEC_BUFS:
 		return true; /* names and addresses: shown raw by nobody yet */

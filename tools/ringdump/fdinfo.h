@@ -54,6 +54,9 @@ struct rd_overflow_line {
 	unsigned long long flags;
 };
 
+/* Opcodes the PollList count keeps apart (6.18's are below 64). */
+#define RD_POLL_OPCODES 128
+
 struct rd_fdinfo {
 	bool is_ring;                     /* any io_uring field was found */
 	uint32_t present;                 /* bit per enum rd_field */
@@ -64,7 +67,9 @@ struct rd_fdinfo {
 	unsigned cqe_lines;
 	struct rd_overflow_line overflow[RD_LIST_MAX];
 	unsigned overflow_lines;
-	unsigned poll_lines;
+	unsigned poll_lines;              /* PollList: ops armed on a poll, waiting */
+	unsigned poll_by_opcode[RD_POLL_OPCODES]; /* ... by opcode */
+	unsigned poll_other_opcodes;      /* ... with an opcode beyond those */
 	char napi[32];
 	unsigned unknown_lines;           /* lines not understood */
 	char unknown[RD_RAW_MAX][128];

@@ -35,7 +35,8 @@ static void usage(void)
 		"       ringdump watch PID [--interval MS] [--count N] [--json]\n"
 		"       ringdump top [--interval MS] [--count N] [--json]\n"
 		"flags: setup flag names without IORING_SETUP_ (SQPOLL, IOPOLL, CQSIZE,\n"
-		"       NO_SQARRAY, SQE128, CQE32, DEFER_TASKRUN, SINGLE_ISSUER, ...)\n");
+		"       NO_SQARRAY, SQE128, CQE32, DEFER_TASKRUN, SINGLE_ISSUER, ...)\n"
+		"top:   " RD_TOP_LEGEND);
 	exit(2);
 }
 

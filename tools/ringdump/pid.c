@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "names.h"
@@ -175,6 +176,42 @@ int rd_live_snapshot(pid_t pid, int fd, const struct rd_fdinfo *info,
 	return 0;
 }
 
+/* What fdinfo's PollList shows of the ops the kernel took and has not
+ * completed: those armed on a poll, waiting for their fd (an idle
+ * server's receives and its accept), by opcode; and what no view shows. */
+static void print_waiting(struct rd_out *out, const struct rd_fdinfo *info)
+{
+	rd_out_uint(out, "poll_lines", "ops waiting on a poll", info->poll_lines,
+		    "consumed from the SQ, not completed");
+	rd_out_begin_array(out, "waiting_ops",
+			   "Waiting in the kernel (PollList: ops armed on a poll, by opcode)");
+	for (unsigned op = 0; op < RD_POLL_OPCODES; op++) {
+		if (!info->poll_by_opcode[op])
+			continue;
+		const char *name = rd_opcode_name(op);
+		char unnamed[16];
+		snprintf(unnamed, sizeof(unnamed), "op %u", op);
+		rd_out_begin_item(out);
+		if (out->json) {
+			rd_out_str(out, "opcode", "opcode", name ? name : unnamed, NULL);
+			rd_out_uint(out, "count", "count", info->poll_by_opcode[op], NULL);
+		} else {
+			rd_out_uint(out, "count", name ? name : unnamed, info->poll_by_opcode[op],
+				    NULL);
+		}
+		rd_out_end(out);
+	}
+	rd_out_end_array(out);
+	if (info->poll_other_opcodes)
+		rd_out_uint(out, "waiting_other_opcodes", "other opcodes",
+			    info->poll_other_opcodes, "opcodes ringdump does not know");
+	if (!out->json)
+		rd_out_str(out, "not_visible", "not visible", "ops with a worker (io-wq: "
+			   "blocking file I/O), timeouts, and ops the kernel holds without a "
+			   "poll; a multishot op posts a CQE a result, so SQ head minus CQ "
+			   "tail counts no ops", NULL);
+}
+
 static void print_fdinfo(struct rd_out *out, const struct rd_fdinfo *info,
 			 const char *raw)
 {
@@ -189,16 +226,20 @@ static void print_fdinfo(struct rd_out *out, const struct rd_fdinfo *info,
 	rd_out_uint(out, "cqe_lines", "CQE lines", info->cqe_lines, NULL);
 	rd_out_uint(out, "overflow_lines", "overflow backlog", info->overflow_lines,
 		    "CQEs the kernel holds until the CQ has room");
+	print_waiting(out, info);
 	if (info->unknown_lines || !info->is_ring)
 		rd_out_str(out, "raw", "raw fdinfo", raw, "shown as is");
 	rd_out_end(out);
 }
 
-static void print_live(struct rd_out *out, const struct rd_live *live)
+static void print_live(struct rd_out *out, const struct rd_live *live,
+		       unsigned long long after_fdinfo_us)
 {
 	char flags[96];
 
 	rd_out_begin(out, "live", "Ring memory (pidfd_getfd + read-only mmap, no lock)");
+	rd_out_uint(out, "read_after_fdinfo_us", "read after fdinfo", after_fdinfo_us,
+		    "us: two reads of a running ring, so their counts may differ");
 	rd_out_uint(out, "sq_head", "SQ head", live->sq_head, NULL);
 	rd_out_uint(out, "sq_tail", "SQ tail", live->sq_tail, NULL);
 	snprintf(flags, sizeof(flags), "%s%s%s%s",
@@ -269,6 +310,14 @@ static void print_live(struct rd_out *out, const struct rd_live *live)
 	rd_out_end(out);
 }
 
+static uint64_t monotonic_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
 static const char *live_error(int err)
 {
 	switch (-err) {
@@ -312,6 +361,7 @@ int rd_pid_run(struct rd_out *out, pid_t pid, bool live)
 		if (!out->json)
 			fprintf(out->file, "\n%s\n", heading);
 		rd_out_int(out, "fd", "fd", fds[i], NULL);
+		uint64_t fdinfo_read = monotonic_us();
 		int ret = rd_pid_fdinfo(pid, fds[i], &info, raw, sizeof(raw));
 		if (ret < 0) {
 			rd_out_str(out, "fdinfo_error", "fdinfo", strerror(-ret), NULL);
@@ -324,7 +374,8 @@ int rd_pid_run(struct rd_out *out, pid_t pid, bool live)
 					rd_out_str(out, "live_error", "live view",
 						   live_error(ret), NULL);
 				else
-					print_live(out, &snapshot);
+					print_live(out, &snapshot,
+						   (unsigned long long)(monotonic_us() - fdinfo_read));
 			}
 		}
 		rd_out_end(out);

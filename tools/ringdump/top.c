@@ -176,6 +176,7 @@ static void print_rows(struct rd_out *out, struct rd_activity *rows, int count,
 	}
 	if (!count)
 		fprintf(out->file, "(no io_uring instances)\n");
+	fputs(RD_TOP_LEGEND, out->file);
 	fflush(out->file);
 }
 

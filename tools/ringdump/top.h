@@ -39,4 +39,13 @@ void rd_top_activity(const struct rd_ring_sample *now,
 int rd_top_run(struct rd_out *out, pid_t pid, unsigned interval_ms,
 	       unsigned count);
 
+/* What top's columns and rows mean, printed under its text table (and in
+ * ringdump's help). */
+#define RD_TOP_LEGEND                                                          \
+	"SUBMIT/s: SQEs the kernel consumed; COMPLETE/s: CQEs it posted. A multishot\n" \
+	"op (accept, receive) posts a CQE per result for its one SQE, and a linked or\n" \
+	"CQE_SKIP op may post none, so the two rates need not match. Listed: every\n"  \
+	"process with an io_uring fd this user may read: libraries open rings of\n"   \
+	"their own (libuv, under Node.js among others, for file I/O).\n"
+
 #endif
