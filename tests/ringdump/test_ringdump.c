@@ -489,3 +489,124 @@ Test(ringdump, top_explains_its_rates_and_whom_it_lists)
 	cr_assert_not_null(strstr(text, "Listed:"), "whom it lists is said");
 	free(text);
 }
+
+/* A child holding a ring set up with `flags` and `entries`: three
+ * unreaped CQEs (user_data 0x770 + i; with CQE_MIXED the middle one is 32
+ * bytes) and two published, unsubmitted SQEs (0x990 + i). */
+static pid_t child_with_a_ring_of(int ready_pipe[2], unsigned flags, unsigned entries)
+{
+	pid_t child = fork();
+	cr_assert_geq(child, 0);
+	if (child == 0) {
+		struct rr_ring ring;
+		struct io_uring_params p;
+		close(ready_pipe[0]);
+		memset(&p, 0, sizeof(p));
+		p.flags = flags;
+		if (rr_ring_init_params(entries, &ring, &p) < 0)
+			_exit(3); /* the kernel refused the flags */
+		if (!child_queue_nops(&ring, 3, 0x770u))
+			_exit(1);
+		if (flags & IORING_SETUP_CQE_MIXED) {
+			struct io_uring_sqe *sqe = &ring.sq.sqes[(ring.sq.sqe_tail - 2) & ring.sq.ring_mask];
+			sqe->rw_flags = (int)IORING_NOP_CQE32; /* nop_flags */
+		}
+		if (rr_submit_and_wait(&ring, 3) != 3 || !child_queue_nops(&ring, 2, 0x990u))
+			_exit(1);
+		rr_store_release(ring.sq.ktail, ring.sq.sqe_tail); /* never entered */
+		if (write(ready_pipe[1], "r", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	close(ready_pipe[1]);
+	char c;
+	if (read(ready_pipe[0], &c, 1) != 1) {
+		int status;
+		waitpid(child, &status, 0);
+		return WIFEXITED(status) && WEXITSTATUS(status) == 3 ? 0 : -1;
+	}
+	return child;
+}
+
+/* The live view of such a child: NULL when the kernel refused the flags. */
+static char *live_view_of(unsigned flags, unsigned entries)
+{
+	int ready[2];
+	cr_assert_eq(pipe(ready), 0);
+	pid_t child = child_with_a_ring_of(ready, flags, entries);
+	close(ready[0]);
+	cr_assert_neq(child, -1, "the child failed");
+	if (child == 0)
+		return NULL;
+	char *text = pid_output(child, false);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	if (strstr(text, "not permitted")) {
+		free(text);
+		cr_skip_test("no ptrace rights here");
+	}
+	return text;
+}
+
+static void assert_decoded(const char *text)
+{
+	unsigned cqes = 0;
+	for (const char *at = text; (at = strstr(at, "  res ")); at++)
+		cqes++;
+	cr_assert_eq(cqes, 3u, "three CQEs listed, no more:\n%s", text);
+	for (unsigned i = 0; i < 3; i++) {
+		char want[32];
+		snprintf(want, sizeof(want), "user_data 0x%x", 0x770u + i);
+		cr_assert_not_null(strstr(text, want), "%s missing:\n%s", want, text);
+	}
+	cr_assert_not_null(strstr(text, "user_data 0x990"), "%s", text);
+	cr_assert_not_null(strstr(text, "user_data 0x991"), "%s", text);
+}
+
+Test(ringdump, the_live_view_reads_each_rings_sizes_from_its_pages)
+{
+	struct rr_ring probe_ring;
+	if (rr_ring_init(2, &probe_ring, 0) < 0)
+		cr_skip_test("io_uring unavailable");
+	rr_ring_exit(&probe_ring);
+
+	/* 128-byte SQEs and 32-byte CQEs, big enough to tell. */
+	char *text = live_view_of(IORING_SETUP_SQE128 | IORING_SETUP_CQE32, 64);
+	cr_assert_not_null(text);
+	cr_assert_not_null(strstr(text, "SQE size               128"), "%s", text);
+	cr_assert_not_null(strstr(text, "CQE size               32"), "%s", text);
+	/* (Whether it has an SQ array: the same two pages either way.) */
+	cr_assert_not_null(strstr(text, "SQ index array"), "%s", text);
+	assert_decoded(text);
+	free(text);
+
+	/* With an SQ index array and without one (pending SQEs by position):
+	 * at 1024 entries the array needs a page of its own. */
+	text = live_view_of(0, 1024);
+	cr_assert_not_null(text);
+	cr_assert_not_null(strstr(text, "SQ index array         yes"), "%s", text);
+	assert_decoded(text);
+	free(text);
+	text = live_view_of(IORING_SETUP_NO_SQARRAY, 1024);
+	if (text) {
+		cr_assert_not_null(strstr(text, "SQ index array         no"), "%s", text);
+		cr_assert_not_null(strstr(text, "SQE size               64"), "%s", text);
+		cr_assert_not_null(strstr(text, "CQE size               16"), "%s", text);
+		assert_decoded(text);
+		free(text);
+	}
+
+	/* A 32-byte CQE among 16-byte ones (6.18's CQE_MIXED). */
+	text = live_view_of(IORING_SETUP_CQE_MIXED, 64);
+	if (text) {
+		assert_decoded(text);
+		free(text);
+	}
+
+	/* Too small to tell: said, not guessed. */
+	text = live_view_of(IORING_SETUP_CQE32, 4);
+	cr_assert_not_null(text);
+	cr_assert_not_null(strstr(text, "cannot be told"), "%s", text);
+	free(text);
+}

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "live_layout.h"
 #include "names.h"
 #include "rawring.h"
 
@@ -88,19 +89,6 @@ int rd_live_snapshot(pid_t pid, int fd, const struct rd_fdinfo *info,
 	live->sq_entries = (unsigned)info->value[RD_SQ_MASK] + 1;
 	live->cq_entries = (unsigned)info->value[RD_CQ_MASK] + 1;
 
-	/* Offsets: those of a ring of the same sizes on this kernel. */
-	struct rr_ring reference;
-	struct io_uring_params params;
-	memset(&params, 0, sizeof(params));
-	params.flags = IORING_SETUP_CQSIZE;
-	params.cq_entries = live->cq_entries;
-	int ret = rr_ring_init_params(live->sq_entries, &reference, &params);
-	if (ret < 0)
-		return ret;
-	rr_ring_exit(&reference);
-	if (params.sq_entries != live->sq_entries || params.cq_entries != live->cq_entries)
-		return -EINVAL;
-
 	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (pidfd < 0)
 		return -errno;
@@ -110,18 +98,25 @@ int rd_live_snapshot(pid_t pid, int fd, const struct rd_fdinfo *info,
 	if (ring_fd < 0)
 		return -err;
 
-	/* With the SQ index array first; a NO_SQARRAY ring is smaller and
-	 * refuses that size, so try again without it. */
-	size_t cq_end = params.cq_off.cqes + live->cq_entries * sizeof(struct io_uring_cqe);
-	size_t with_array = params.sq_off.array + live->sq_entries * sizeof(unsigned);
-	size_t size = with_array > cq_end ? with_array : cq_end;
-	void *rings = mmap(NULL, size, PROT_READ, MAP_SHARED, ring_fd, IORING_OFF_SQ_RING);
-	live->has_sq_array = rings != MAP_FAILED;
-	if (rings == MAP_FAILED) {
-		size = cq_end;
-		rings = mmap(NULL, size, PROT_READ, MAP_SHARED, ring_fd, IORING_OFF_SQ_RING);
+	/* The sizes and the SQ array, from the pages of the ring's regions
+	 * (live_layout.h); what cannot be told is decoded as the default. */
+	struct rd_ring_layout layout;
+	int ret = rd_ring_layout_detect(ring_fd, live->sq_entries, live->cq_entries, info,
+					&layout);
+	if (ret < 0) {
+		close(ring_fd);
+		return ret;
 	}
-	size_t sqes_size = live->sq_entries * sizeof(struct io_uring_sqe);
+	live->sq_array = layout.sq_array;
+	live->has_sq_array = layout.sq_array != 0;
+	live->sqe_size = layout.sqe_size;
+	live->cqe_size = layout.cqe_size;
+	size_t sqe_stride = layout.sqe_size ? layout.sqe_size : 64;
+	size_t cqe_stride = layout.cqe_size ? layout.cqe_size : 16;
+	size_t size = layout.rings_bytes, sqes_size = layout.sqes_bytes;
+	const struct io_sqring_offsets *sq_off = &layout.sq_off;
+	const struct io_cqring_offsets *cq_off = &layout.cq_off;
+	void *rings = mmap(NULL, size, PROT_READ, MAP_SHARED, ring_fd, IORING_OFF_SQ_RING);
 	void *sqes = rings == MAP_FAILED ? MAP_FAILED
 		     : mmap(NULL, sqes_size, PROT_READ, MAP_SHARED, ring_fd, IORING_OFF_SQES);
 	err = errno;
@@ -131,26 +126,38 @@ int rd_live_snapshot(pid_t pid, int fd, const struct rd_fdinfo *info,
 			munmap(rings, size);
 		return -err;
 	}
+	if (sq_off->dropped + 4 > size || cq_off->overflow + 4 > size) {
+		munmap(sqes, sqes_size);
+		munmap(rings, size);
+		return -EINVAL; /* not a layout this kernel makes */
+	}
 
 	/* Acquire loads: the tails are published by store-release on the
 	 * other side; a snapshot of a running process may still move. */
-	live->sq_head = word_at(rings, params.sq_off.head);
-	live->sq_tail = word_at(rings, params.sq_off.tail);
-	live->sq_flags = word_at(rings, params.sq_off.flags);
-	live->sq_dropped = word_at(rings, params.sq_off.dropped);
-	live->cq_head = word_at(rings, params.cq_off.head);
-	live->cq_tail = word_at(rings, params.cq_off.tail);
-	live->cq_overflow = word_at(rings, params.cq_off.overflow);
+	live->sq_head = word_at(rings, sq_off->head);
+	live->sq_tail = word_at(rings, sq_off->tail);
+	live->sq_flags = word_at(rings, sq_off->flags);
+	live->sq_dropped = word_at(rings, sq_off->dropped);
+	live->cq_head = word_at(rings, cq_off->head);
+	live->cq_tail = word_at(rings, cq_off->tail);
+	live->cq_overflow = word_at(rings, cq_off->overflow);
 
+	/* Every read below stays inside the pages the regions have: a guess
+	 * past them would fault. */
 	unsigned sq_mask = live->sq_entries - 1, cq_mask = live->cq_entries - 1;
 	live->pending_count = live->sq_tail - live->sq_head;
 	for (unsigned i = 0; i < live->pending_count && i < RD_LIVE_MAX &&
 			     i < live->sq_entries; i++) {
 		unsigned pos = (live->sq_head + i) & sq_mask;
-		unsigned slot = live->has_sq_array
-					? word_at(rings, params.sq_off.array + pos * 4u) & sq_mask
-					: pos;
-		const struct io_uring_sqe *sqe = (const struct io_uring_sqe *)sqes + slot;
+		size_t array_at = sq_off->array + pos * 4u;
+		if (live->has_sq_array && array_at + 4 > size)
+			break;
+		unsigned slot = live->has_sq_array ? word_at(rings, (unsigned)array_at) & sq_mask
+						   : pos;
+		if ((slot + 1) * sqe_stride > sqes_size)
+			break;
+		const struct io_uring_sqe *sqe =
+			(const struct io_uring_sqe *)((const char *)sqes + slot * sqe_stride);
 		struct rd_live_sqe *out = &live->pending[i];
 		out->slot = slot;
 		out->opcode = sqe->opcode;
@@ -161,15 +168,29 @@ int rd_live_snapshot(pid_t pid, int fd, const struct rd_fdinfo *info,
 		out->len = sqe->len;
 		out->user_data = sqe->user_data;
 	}
-	live->unreaped_count = live->cq_tail - live->cq_head;
-	const struct io_uring_cqe *cqes =
-		(const struct io_uring_cqe *)((const char *)rings + params.cq_off.cqes);
-	for (unsigned i = 0; i < live->unreaped_count && i < RD_LIVE_MAX &&
-			     i < live->cq_entries; i++) {
-		const struct io_uring_cqe *cqe = &cqes[(live->cq_head + i) & cq_mask];
-		live->unreaped[i].user_data = cqe->user_data;
-		live->unreaped[i].res = cqe->res;
-		live->unreaped[i].flags = cqe->flags;
+	/* In a CQE_MIXED ring (6.18) a 32-byte CQE takes two slots
+	 * (IORING_CQE_F_32) and padding slots say IORING_CQE_F_SKIP: the
+	 * walk steps by slots and lists CQEs. */
+	unsigned slots = live->cq_tail - live->cq_head;
+	live->unreaped_count = 0;
+	for (unsigned s = 0; s < slots && s < live->cq_entries; s++) {
+		size_t at = cq_off->cqes + ((live->cq_head + s) & cq_mask) * cqe_stride;
+		if (at + sizeof(struct io_uring_cqe) > size)
+			break;
+		const struct io_uring_cqe *cqe =
+			(const struct io_uring_cqe *)((const char *)rings + at);
+		if (cqe->flags & IORING_CQE_F_SKIP)
+			continue;
+		if (live->unreaped_count < RD_LIVE_MAX) {
+			struct rd_live_cqe *c = &live->unreaped[live->unreaped_count];
+			c->slot = (live->cq_head + s) & cq_mask;
+			c->user_data = cqe->user_data;
+			c->res = cqe->res;
+			c->flags = cqe->flags;
+		}
+		live->unreaped_count++;
+		if (cqe->flags & IORING_CQE_F_32 && cqe_stride == 16)
+			s++; /* its second half */
 	}
 	munmap(sqes, sqes_size);
 	munmap(rings, size);
@@ -232,6 +253,25 @@ static void print_fdinfo(struct rd_out *out, const struct rd_fdinfo *info,
 	rd_out_end(out);
 }
 
+/* The layout read from the ring's pages: said as "cannot be told" where
+ * two layouts need the same pages, with how it was decoded then. */
+static void print_sizes(struct rd_out *out, const struct rd_live *live)
+{
+	static const char *const untold = "cannot be told (the same pages either way)";
+
+	if (live->sqe_size)
+		rd_out_uint(out, "sqe_size", "SQE size", live->sqe_size, "bytes");
+	else
+		rd_out_str(out, "sqe_size", "SQE size", untold, "decoded as 64 bytes");
+	if (live->cqe_size)
+		rd_out_uint(out, "cqe_size", "CQE size", live->cqe_size, "bytes");
+	else
+		rd_out_str(out, "cqe_size", "CQE size", untold, "decoded as 16 bytes");
+	rd_out_str(out, "sq_array", "SQ index array",
+		   live->sq_array == 1 ? "yes" : live->sq_array == 0 ? "no" : untold,
+		   live->sq_array < 0 ? "decoded as with one" : NULL);
+}
+
 static void print_live(struct rd_out *out, const struct rd_live *live,
 		       unsigned long long after_fdinfo_us)
 {
@@ -249,6 +289,7 @@ static void print_live(struct rd_out *out, const struct rd_live *live,
 		 live->sq_flags ? "" : "none");
 	rd_out_hex(out, "sq_flags", "SQ flags", live->sq_flags, flags);
 	rd_out_uint(out, "sq_dropped", "SQ dropped", live->sq_dropped, NULL);
+	print_sizes(out, live);
 	rd_out_uint(out, "cq_head", "CQ head", live->cq_head, NULL);
 	rd_out_uint(out, "cq_tail", "CQ tail", live->cq_tail, NULL);
 	rd_out_uint(out, "cq_overflow", "CQ overflow", live->cq_overflow, "CQEs dropped");
@@ -294,7 +335,7 @@ static void print_live(struct rd_out *out, const struct rd_live *live,
 			rd_out_hex(out, "flags", "flags", c->flags, NULL);
 		} else {
 			char label[32], text[64];
-			snprintf(label, sizeof(label), "CQ %u", (live->cq_head + i) & (live->cq_entries - 1));
+			snprintf(label, sizeof(label), "CQ %u", c->slot);
 			snprintf(text, sizeof(text), "res %d flags 0x%x", c->res, c->flags);
 			char note[48];
 			snprintf(note, sizeof(note), "user_data 0x%llx", c->user_data);

@@ -22,6 +22,7 @@ struct rd_live_sqe {
 };
 
 struct rd_live_cqe {
+	unsigned slot;                 /* its CQ slot */
 	unsigned long long user_data;
 	int res;
 	unsigned flags;
@@ -32,10 +33,13 @@ struct rd_live {
 	unsigned sq_entries, cq_entries;
 	unsigned sq_head, sq_tail, sq_flags, sq_dropped;
 	unsigned cq_head, cq_tail, cq_overflow;
-	bool has_sq_array;
+	bool has_sq_array;             /* as decoded (assumed where not told) */
+	int sq_array;                  /* 1, 0, -1: cannot be told */
+	unsigned sqe_size, cqe_size;   /* 0: cannot be told (decoded as 64, 16) */
 	unsigned pending_count;        /* sq_tail - sq_head */
 	struct rd_live_sqe pending[RD_LIVE_MAX];
-	unsigned unreaped_count;       /* cq_tail - cq_head */
+	unsigned unreaped_count;       /* CQEs between head and tail (a CQE_MIXED
+					  ring's skips not counted) */
 	struct rd_live_cqe unreaped[RD_LIVE_MAX];
 };
 
