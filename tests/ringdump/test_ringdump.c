@@ -180,7 +180,7 @@ Test(ringdump, pid_reports_a_child_s_ring_exactly)
 	cr_assert_eq(info.overflow_lines, 12u);
 	cr_assert_eq(info.sqe_lines, 2u);
 
-	int ret = rd_live_snapshot(child, ring_fd, &info, &live);
+	int ret = rd_live_snapshot(child, ring_fd, &info, &live, RD_LIVE_MAX);
 	if (ret == -EPERM)
 		cr_skip_test("no ptrace rights here");
 	cr_assert_eq(ret, 0, "%s", strerror(-ret));
@@ -193,6 +193,7 @@ Test(ringdump, pid_reports_a_child_s_ring_exactly)
 	for (unsigned i = 0; i < 8; i++)
 		cr_assert_eq(live.unreaped[i].user_data, i);
 	cr_assert(live.sq_flags & IORING_SQ_CQ_OVERFLOW, "the backlog is flagged");
+	rd_live_release(&live);
 
 	kill(child, SIGKILL);
 	waitpid(child, NULL, 0);
@@ -341,8 +342,9 @@ static pid_t child_with_a_full_ring(int ready_pipe[2])
 	return child;
 }
 
-/* rd_pid_run's output for `pid` into a string (free it). */
-static char *pid_output(pid_t pid, bool json)
+/* rd_pid_run's output for `pid` into a string (free it), listing at most
+ * `list_max` pending SQEs and unreaped CQEs. */
+static char *pid_output_listing(pid_t pid, bool json, unsigned list_max)
 {
 	char *text = NULL;
 	size_t size = 0;
@@ -351,10 +353,15 @@ static char *pid_output(pid_t pid, bool json)
 
 	cr_assert_not_null(file);
 	rd_out_init(&out, file, json);
-	int ret = rd_pid_run(&out, pid, true);
+	int ret = rd_pid_run(&out, pid, true, list_max);
 	fclose(file);
 	cr_assert_eq(ret, 0, "rd_pid_run: %s", strerror(-ret));
 	return text;
+}
+
+static char *pid_output(pid_t pid, bool json)
+{
+	return pid_output_listing(pid, json, RD_LIVE_MAX);
 }
 
 Test(ringdump, the_live_view_says_what_it_cut_and_shows_user_data_in_hex)
@@ -391,6 +398,13 @@ Test(ringdump, the_live_view_says_what_it_cut_and_shows_user_data_in_hex)
 	cr_assert_not_null(strstr(json, "\"unreaped_cqes_not_shown\": 36"), "%s", json);
 	cr_assert_not_null(strstr(json, "\"pending_sqes_not_shown\": 16"));
 	free(json);
+
+	/* --all lists every one. */
+	text = pid_output_listing(child, false, RD_LIVE_ALL);
+	cr_assert_null(strstr(text, "not shown"), "%s", text);
+	cr_assert_not_null(strstr(text, "user_data 0x1063"), "the 100th CQE");
+	cr_assert_not_null(strstr(text, "user_data 0xbeef004f"), "the 80th SQE");
+	free(text);
 	kill(child, SIGKILL);
 	waitpid(child, NULL, 0);
 	close(ready[0]);

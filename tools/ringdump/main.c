@@ -4,7 +4,7 @@
  *   ringdump layout [--entries N] [--cq-entries N] [--flags SQPOLL,IOPOLL,...] [--json]
  *   ringdump probe [--json]
  *   ringdump trace [--link | --overflow | --sqpoll] [--json]
- *   ringdump pid PID [--fdinfo-only] [--json]
+ *   ringdump pid PID [--fdinfo-only] [--all] [--json]
  *   ringdump watch PID [--interval MS] [--count N] [--json]
  *   ringdump top [--interval MS] [--count N] [--json]
  */
@@ -31,7 +31,7 @@ static void usage(void)
 		"usage: ringdump layout [--entries N] [--cq-entries N] [--flags A,B,...] [--json]\n"
 		"       ringdump probe [--json]\n"
 		"       ringdump trace [--link | --overflow | --sqpoll] [--json]\n"
-		"       ringdump pid PID [--fdinfo-only] [--json]\n"
+		"       ringdump pid PID [--fdinfo-only] [--all] [--json]\n"
 		"       ringdump watch PID [--interval MS] [--count N] [--json]\n"
 		"       ringdump top [--interval MS] [--count N] [--json]\n"
 		"flags: setup flag names without IORING_SETUP_ (SQPOLL, IOPOLL, CQSIZE,\n"
@@ -158,12 +158,15 @@ static int cmd_trace(int argc, char **argv, bool json)
 static int cmd_pid(int argc, char **argv, bool json)
 {
 	bool live = true;
+	unsigned list_max = RD_LIVE_MAX;
 	long pid = -1;
 	struct rd_out out;
 
 	for (int i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "--fdinfo-only") == 0)
 			live = false;
+		else if (strcmp(argv[i], "--all") == 0)
+			list_max = RD_LIVE_ALL;
 		else if (pid < 0)
 			pid = (long)number(argv[i], 1u << 30);
 		else
@@ -172,7 +175,7 @@ static int cmd_pid(int argc, char **argv, bool json)
 	if (pid < 0)
 		usage();
 	rd_out_init(&out, stdout, json);
-	int ret = rd_pid_run(&out, (pid_t)pid, live);
+	int ret = rd_pid_run(&out, (pid_t)pid, live, list_max);
 	rd_out_finish(&out);
 	return ret < 0 ? 1 : 0;
 }

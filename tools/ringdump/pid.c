@@ -80,8 +80,16 @@ static unsigned word_at(const void *base, unsigned offset)
 	return rr_load_acquire((const unsigned *)((const char *)base + offset));
 }
 
+void rd_live_release(struct rd_live *live)
+{
+	free(live->pending);
+	free(live->unreaped);
+	live->pending = NULL;
+	live->unreaped = NULL;
+}
+
 int rd_live_snapshot(pid_t pid, int fd, const struct rd_fdinfo *info,
-		     struct rd_live *live)
+		     struct rd_live *live, unsigned list_max)
 {
 	memset(live, 0, sizeof(*live));
 	if (!rd_has(info, RD_SQ_MASK) || !rd_has(info, RD_CQ_MASK))
@@ -142,12 +150,24 @@ int rd_live_snapshot(pid_t pid, int fd, const struct rd_fdinfo *info,
 	live->cq_tail = word_at(rings, cq_off->tail);
 	live->cq_overflow = word_at(rings, cq_off->overflow);
 
+	/* The lists: at most list_max entries, and never more than a ring
+	 * holds (a torn read of a running ring may say otherwise). */
+	unsigned sq_room = live->sq_entries < list_max ? live->sq_entries : list_max;
+	unsigned cq_room = live->cq_entries < list_max ? live->cq_entries : list_max;
+	live->pending = calloc(sq_room ? sq_room : 1, sizeof(*live->pending));
+	live->unreaped = calloc(cq_room ? cq_room : 1, sizeof(*live->unreaped));
+	if (!live->pending || !live->unreaped) {
+		rd_live_release(live);
+		munmap(sqes, sqes_size);
+		munmap(rings, size);
+		return -ENOMEM;
+	}
+
 	/* Every read below stays inside the pages the regions have: a guess
 	 * past them would fault. */
 	unsigned sq_mask = live->sq_entries - 1, cq_mask = live->cq_entries - 1;
 	live->pending_count = live->sq_tail - live->sq_head;
-	for (unsigned i = 0; i < live->pending_count && i < RD_LIVE_MAX &&
-			     i < live->sq_entries; i++) {
+	for (unsigned i = 0; i < live->pending_count && i < sq_room; i++) {
 		unsigned pos = (live->sq_head + i) & sq_mask;
 		size_t array_at = sq_off->array + pos * 4u;
 		if (live->has_sq_array && array_at + 4 > size)
@@ -158,7 +178,7 @@ int rd_live_snapshot(pid_t pid, int fd, const struct rd_fdinfo *info,
 			break;
 		const struct io_uring_sqe *sqe =
 			(const struct io_uring_sqe *)((const char *)sqes + slot * sqe_stride);
-		struct rd_live_sqe *out = &live->pending[i];
+		struct rd_live_sqe *out = &live->pending[live->listed_sqes++];
 		out->slot = slot;
 		out->opcode = sqe->opcode;
 		out->flags = sqe->flags;
@@ -181,8 +201,8 @@ int rd_live_snapshot(pid_t pid, int fd, const struct rd_fdinfo *info,
 			(const struct io_uring_cqe *)((const char *)rings + at);
 		if (cqe->flags & IORING_CQE_F_SKIP)
 			continue;
-		if (live->unreaped_count < RD_LIVE_MAX) {
-			struct rd_live_cqe *c = &live->unreaped[live->unreaped_count];
+		if (live->listed_cqes < cq_room) {
+			struct rd_live_cqe *c = &live->unreaped[live->listed_cqes++];
 			c->slot = (live->cq_head + s) & cq_mask;
 			c->user_data = cqe->user_data;
 			c->res = cqe->res;
@@ -294,7 +314,7 @@ static void print_live(struct rd_out *out, const struct rd_live *live,
 	rd_out_uint(out, "cq_tail", "CQ tail", live->cq_tail, NULL);
 	rd_out_uint(out, "cq_overflow", "CQ overflow", live->cq_overflow, "CQEs dropped");
 	rd_out_begin_array(out, "pending_sqes", "Pending SQEs (published, not consumed)");
-	for (unsigned i = 0; i < live->pending_count && i < RD_LIVE_MAX; i++) {
+	for (unsigned i = 0; i < live->listed_sqes; i++) {
 		const struct rd_live_sqe *s = &live->pending[i];
 		const char *name = rd_opcode_name(s->opcode);
 		char text[160];
@@ -321,12 +341,12 @@ static void print_live(struct rd_out *out, const struct rd_live *live,
 		rd_out_end(out);
 	}
 	rd_out_end_array(out);
-	if (live->pending_count > RD_LIVE_MAX) /* say what was cut */
+	if (live->pending_count > live->listed_sqes) /* say what was cut */
 		rd_out_uint(out, "pending_sqes_not_shown", "pending SQEs not shown",
-			    live->pending_count - RD_LIVE_MAX, "ringdump lists the first "
-			    RD_LIVE_MAX_TEXT);
+			    live->pending_count - live->listed_sqes, "ringdump lists the first "
+			    RD_LIVE_MAX_TEXT "; --all lists every one");
 	rd_out_begin_array(out, "unreaped_cqes", "Unreaped CQEs");
-	for (unsigned i = 0; i < live->unreaped_count && i < RD_LIVE_MAX; i++) {
+	for (unsigned i = 0; i < live->listed_cqes; i++) {
 		const struct rd_live_cqe *c = &live->unreaped[i];
 		rd_out_begin_item(out);
 		if (out->json) {
@@ -344,10 +364,10 @@ static void print_live(struct rd_out *out, const struct rd_live *live,
 		rd_out_end(out);
 	}
 	rd_out_end_array(out);
-	if (live->unreaped_count > RD_LIVE_MAX)
+	if (live->unreaped_count > live->listed_cqes)
 		rd_out_uint(out, "unreaped_cqes_not_shown", "unreaped CQEs not shown",
-			    live->unreaped_count - RD_LIVE_MAX, "ringdump lists the first "
-			    RD_LIVE_MAX_TEXT);
+			    live->unreaped_count - live->listed_cqes, "ringdump lists the first "
+			    RD_LIVE_MAX_TEXT "; --all lists every one");
 	rd_out_end(out);
 }
 
@@ -373,7 +393,7 @@ static const char *live_error(int err)
 	}
 }
 
-int rd_pid_run(struct rd_out *out, pid_t pid, bool live)
+int rd_pid_run(struct rd_out *out, pid_t pid, bool live, unsigned list_max)
 {
 	int fds[64];
 	int count = rd_pid_rings(pid, fds, 64);
@@ -410,13 +430,14 @@ int rd_pid_run(struct rd_out *out, pid_t pid, bool live)
 			print_fdinfo(out, &info, raw);
 			if (live) {
 				struct rd_live snapshot;
-				ret = rd_live_snapshot(pid, fds[i], &info, &snapshot);
+				ret = rd_live_snapshot(pid, fds[i], &info, &snapshot, list_max);
 				if (ret < 0)
 					rd_out_str(out, "live_error", "live view",
 						   live_error(ret), NULL);
 				else
 					print_live(out, &snapshot,
 						   (unsigned long long)(monotonic_us() - fdinfo_read));
+				rd_live_release(&snapshot);
 			}
 		}
 		rd_out_end(out);

@@ -3,14 +3,16 @@
 #ifndef RINGDUMP_PID_H
 #define RINGDUMP_PID_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
 #include "fdinfo.h"
 #include "output.h"
 
-#define RD_LIVE_MAX 64  /* pending SQEs / unreaped CQEs decoded */
+#define RD_LIVE_MAX 64  /* pending SQEs / unreaped CQEs listed by default */
 #define RD_LIVE_MAX_TEXT "64"
+#define RD_LIVE_ALL UINT_MAX  /* --all: every one */
 
 struct rd_live_sqe {
 	unsigned slot;                 /* index into the SQE array */
@@ -37,10 +39,12 @@ struct rd_live {
 	int sq_array;                  /* 1, 0, -1: cannot be told */
 	unsigned sqe_size, cqe_size;   /* 0: cannot be told (decoded as 64, 16) */
 	unsigned pending_count;        /* sq_tail - sq_head */
-	struct rd_live_sqe pending[RD_LIVE_MAX];
+	struct rd_live_sqe *pending;   /* the first `listed_sqes` of them */
+	unsigned listed_sqes;
 	unsigned unreaped_count;       /* CQEs between head and tail (a CQE_MIXED
 					  ring's skips not counted) */
-	struct rd_live_cqe unreaped[RD_LIVE_MAX];
+	struct rd_live_cqe *unreaped;  /* the first `listed_cqes` of them */
+	unsigned listed_cqes;
 };
 
 /* The fds of `pid` that are io_uring instances; the count or -errno
@@ -55,15 +59,20 @@ int rd_pid_fdinfo(pid_t pid, int fd, struct rd_fdinfo *info, char *raw,
 /*
  * Duplicate the ring fd with pidfd_getfd (needs ptrace rights over `pid`),
  * map its rings read-only, and take a snapshot.  `info` supplies the
- * ring sizes (SqMask, CqMask).  0 or -errno: -ENOSYS (kernel without
+ * ring sizes (SqMask, CqMask).  Lists at most `list_max` pending SQEs
+ * and unreaped CQEs (RD_LIVE_MAX, or RD_LIVE_ALL).  0 or -errno: -ENOSYS (kernel without
  * pidfd_getfd, before 5.6), -EPERM (no ptrace rights), -EINVAL (sizes
  * unknown or the mapping did not fit).
  */
 int rd_live_snapshot(pid_t pid, int fd, const struct rd_fdinfo *info,
-		     struct rd_live *live);
+		     struct rd_live *live, unsigned list_max);
 
-/* `ringdump pid`: print everything; `live` asks for the memory view.
- * 0, or -errno with a message printed on stderr. */
-int rd_pid_run(struct rd_out *out, pid_t pid, bool live);
+/* Free what a successful rd_live_snapshot allocated. */
+void rd_live_release(struct rd_live *live);
+
+/* `ringdump pid`: print everything; `live` asks for the memory view, which
+ * lists at most `list_max` pending SQEs and unreaped CQEs (RD_LIVE_MAX,
+ * or RD_LIVE_ALL for --all).  0, or -errno with a message on stderr. */
+int rd_pid_run(struct rd_out *out, pid_t pid, bool live, unsigned list_max);
 
 #endif
