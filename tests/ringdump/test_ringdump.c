@@ -624,3 +624,80 @@ Test(ringdump, the_live_view_reads_each_rings_sizes_from_its_pages)
 	cr_assert_not_null(strstr(text, "cannot be told"), "%s", text);
 	free(text);
 }
+
+/* `ringdump layout --svg` for a ring set up with `flags`: NULL when the
+ * kernel refuses them. */
+static char *layout_svg_of(unsigned entries, unsigned flags, struct rr_ring *ring)
+{
+	struct io_uring_params p;
+	memset(&p, 0, sizeof(p));
+	p.flags = flags;
+	if (rr_ring_init_params(entries, ring, &p) < 0)
+		return NULL;
+	char *text = NULL;
+	size_t size = 0;
+	FILE *file = open_memstream(&text, &size);
+	cr_assert_not_null(file);
+	cr_assert_eq(rd_layout_svg(ring, file), 0);
+	fclose(file);
+	return text;
+}
+
+static unsigned count_of(const char *text, const char *what)
+{
+	unsigned n = 0;
+	for (const char *at = text; (at = strstr(at, what)); at++)
+		n++;
+	return n;
+}
+
+Test(ringdump, layout_svg_draws_each_word_where_its_offset_puts_it)
+{
+	static const unsigned combos[] = { 0, IORING_SETUP_NO_SQARRAY, IORING_SETUP_CQE32,
+					   IORING_SETUP_SQE128, IORING_SETUP_SQE128 | IORING_SETUP_CQE32 };
+	struct rr_ring ring;
+
+	if (rr_ring_init(2, &ring, 0) < 0)
+		cr_skip_test("io_uring unavailable");
+	rr_ring_exit(&ring);
+	for (unsigned c = 0; c < sizeof(combos) / sizeof(combos[0]); c++) {
+		char *svg = layout_svg_of(256, combos[c], &ring);
+		if (!svg)
+			continue; /* a flag this kernel does not have */
+		const struct io_uring_params *p = &ring.params;
+		cr_assert_eq(strncmp(svg, "<svg xmlns=\"http://www.w3.org/2000/svg\"", 39), 0);
+		cr_assert_not_null(strstr(svg, "</svg>\n"), "ends the document");
+		cr_assert_eq(count_of(svg, "<text"), count_of(svg, "</text>"), "balanced text");
+		cr_assert_eq(count_of(svg, "<title"), count_of(svg, "</title>"), "balanced titles");
+		char want[64];
+		const unsigned offsets[] = { p->sq_off.head, p->sq_off.tail, p->cq_off.head,
+					     p->cq_off.tail, p->cq_off.cqes };
+		for (unsigned i = 0; i < 5; i++) {
+			snprintf(want, sizeof(want), "data-offset=\"%u\"", offsets[i]);
+			cr_assert_not_null(strstr(svg, want), "flags 0x%x: %s", combos[c], want);
+		}
+		cr_assert_eq(strstr(svg, "SQ index array") != NULL,
+			     !(combos[c] & IORING_SETUP_NO_SQARRAY), "flags 0x%x", combos[c]);
+		snprintf(want, sizeof(want), "CQEs: %u x %u bytes", ring.cq.ring_entries,
+			 combos[c] & IORING_SETUP_CQE32 ? 32u : 16u);
+		cr_assert_not_null(strstr(svg, want), "%s", want);
+		snprintf(want, sizeof(want), "SQEs: %u x %u bytes", ring.sq.ring_entries,
+			 combos[c] & IORING_SETUP_SQE128 ? 128u : 64u);
+		cr_assert_not_null(strstr(svg, want), "%s", want);
+		snprintf(want, sizeof(want), "(%zu bytes, %zu cache lines)", ring.sq.ring_size,
+			 (ring.sq.ring_size + 63) / 64);
+		cr_assert_not_null(strstr(svg, want), "%s", want);
+		/* Long arrays are cut, and say so. */
+		cr_assert_not_null(strstr(svg, "cache lines not drawn"));
+		free(svg);
+		rr_ring_exit(&ring);
+	}
+	/* A small ring is drawn whole: every cache line a row. */
+	char *svg = layout_svg_of(8, 0, &ring);
+	cr_assert_not_null(svg);
+	cr_assert_null(strstr(svg, "not drawn"));
+	cr_assert_eq(count_of(svg, "class=\"cache-line\""),
+		     (unsigned)((ring.sq.ring_size + 63) / 64 + (ring.sq.sqes_size + 63) / 64));
+	free(svg);
+	rr_ring_exit(&ring);
+}

@@ -28,7 +28,7 @@
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: ringdump layout [--entries N] [--cq-entries N] [--flags A,B,...] [--json]\n"
+		"usage: ringdump layout [--entries N] [--cq-entries N] [--flags A,B,...] [--json | --svg FILE]\n"
 		"       ringdump probe [--json]\n"
 		"       ringdump trace [--link | --overflow | --sqpoll] [--json]\n"
 		"       ringdump pid PID [--fdinfo-only] [--all] [--json]\n"
@@ -81,6 +81,7 @@ static int cmd_layout(int argc, char **argv, bool json)
 {
 	struct io_uring_params params;
 	unsigned entries = 8;
+	const char *svg_path = NULL;
 	struct rr_ring ring;
 	struct rd_out out;
 
@@ -93,6 +94,8 @@ static int cmd_layout(int argc, char **argv, bool json)
 			params.flags |= IORING_SETUP_CQSIZE;
 		} else if (strcmp(argv[i], "--flags") == 0 && i + 1 < argc)
 			params.flags |= parse_flags(argv[++i]);
+		else if (strcmp(argv[i], "--svg") == 0 && i + 1 < argc)
+			svg_path = argv[++i];
 		else
 			usage();
 	}
@@ -104,6 +107,21 @@ static int cmd_layout(int argc, char **argv, bool json)
 			entries, params.flags, strerror(-ret),
 			ret == -EINVAL ? " (a flag this kernel does not know, or a bad combination)" : "");
 		return 1;
+	}
+	if (svg_path) { /* the picture instead of the text */
+		FILE *svg = fopen(svg_path, "w");
+		if (!svg) {
+			fprintf(stderr, "ringdump: cannot write %s: %s\n", svg_path, strerror(errno));
+			rr_ring_exit(&ring);
+			return 1;
+		}
+		ret = rd_layout_svg(&ring, svg);
+		if (fclose(svg) != 0 && ret == 0)
+			ret = -errno;
+		rr_ring_exit(&ring);
+		if (ret < 0)
+			fprintf(stderr, "ringdump: writing %s: %s\n", svg_path, strerror(-ret));
+		return ret < 0 ? 1 : 0;
 	}
 	rd_out_init(&out, stdout, json);
 	rd_layout_describe(&ring, &out);
