@@ -218,7 +218,7 @@ static char *render_trace(enum rd_trace_kind kind)
 	struct rd_out out;
 
 	rd_out_init(&out, file, true);
-	int ret = rd_trace_run(&out, kind);
+	int ret = rd_trace_run(&out, kind, NULL);
 	rd_out_finish(&out);
 	fclose(file);
 	if (ret == -ENOSYS || ret == -EPERM)
@@ -700,4 +700,68 @@ Test(ringdump, layout_svg_draws_each_word_where_its_offset_puts_it)
 		     (unsigned)((ring.sq.ring_size + 63) / 64 + (ring.sq.sqes_size + 63) / 64));
 	free(svg);
 	rr_ring_exit(&ring);
+}
+
+/* `ringdump trace --html` for one walk, into a string (free it). */
+static char *trace_page(enum rd_trace_kind kind, struct rd_trace_record *record)
+{
+	char *text = NULL, *page = NULL;
+	size_t size = 0, page_size = 0;
+	FILE *quiet = open_memstream(&text, &size);
+	struct rd_out out;
+	rd_out_init(&out, quiet, false);
+	cr_assert_eq(rd_trace_run(&out, kind, record), 0);
+	fclose(quiet);
+	free(text);
+	FILE *f = open_memstream(&page, &page_size);
+	cr_assert_eq(rd_trace_html(record, "a walk", f), 0);
+	fclose(f);
+	return page;
+}
+
+Test(ringdump, trace_html_is_one_page_with_every_step_and_nothing_fetched)
+{
+	static struct rd_trace_record record;
+	struct rr_ring probe_ring;
+
+	if (rr_ring_init(2, &probe_ring, 0) < 0)
+		cr_skip_test("io_uring unavailable");
+	rr_ring_exit(&probe_ring);
+	const enum rd_trace_kind kinds[] = { RD_TRACE_SIMPLE, RD_TRACE_LINK, RD_TRACE_OVERFLOW };
+	for (unsigned k = 0; k < 3; k++) {
+		char *page = trace_page(kinds[k], &record);
+		cr_assert_gt(record.count, 2u);
+		cr_assert_eq(strncmp(page, "<!DOCTYPE html>", 15), 0);
+		cr_assert_not_null(strstr(page, "</html>\n"));
+		/* Self-contained: no script, style, image or font from elsewhere. */
+		cr_assert_null(strstr(page, "src="), "nothing loaded by address");
+		cr_assert_null(strstr(page, "href="));
+		cr_assert_null(strstr(page, "@import"));
+		cr_assert_null(strstr(page, "url("));
+		/* Every step is in the page, with its words. */
+		cr_assert_eq(count_of(page, "{title: "), record.count);
+		for (unsigned i = 0; i < record.count; i++)
+			cr_assert_neq(record.steps[i].title[0], '\0');
+		char want[96];
+		const struct rd_trace_words *last = &record.steps[record.count - 1].after;
+		snprintf(want, sizeof(want), "after: {sq_head:%u,sq_tail:%u,", last->sq_head,
+			 last->sq_tail);
+		cr_assert_not_null(strstr(page, want), "%s", want);
+		/* The controls: buttons and the arrow keys. */
+		cr_assert_not_null(strstr(page, "id=\"next\""));
+		cr_assert_not_null(strstr(page, "id=\"prev\""));
+		cr_assert_not_null(strstr(page, "ArrowRight"));
+		/* No recorded text can end the script early. */
+		const char *data = strstr(page, "const steps");
+		cr_assert_not_null(data);
+		const char *end = strstr(data, "</script>");
+		cr_assert_not_null(end);
+		cr_assert_null(memmem(data, (size_t)(end - data), "</", 2));
+		free(page);
+	}
+	/* The walk's ordering rules are the ones the text trace prints. */
+	char *page = trace_page(RD_TRACE_SIMPLE, &record);
+	cr_assert_not_null(strstr(page, "store-release of sq.tail"), "%s", page);
+	cr_assert_not_null(strstr(page, "load-acquire of cq.tail"));
+	free(page);
 }

@@ -3,7 +3,7 @@
  *
  *   ringdump layout [--entries N] [--cq-entries N] [--flags SQPOLL,IOPOLL,...] [--json]
  *   ringdump probe [--json]
- *   ringdump trace [--link | --overflow | --sqpoll] [--json]
+ *   ringdump trace [--link | --overflow | --sqpoll] [--json | --html FILE]
  *   ringdump pid PID [--fdinfo-only] [--all] [--json]
  *   ringdump watch PID [--interval MS] [--count N] [--json]
  *   ringdump top [--interval MS] [--count N] [--json]
@@ -30,7 +30,7 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: ringdump layout [--entries N] [--cq-entries N] [--flags A,B,...] [--json | --svg FILE]\n"
 		"       ringdump probe [--json]\n"
-		"       ringdump trace [--link | --overflow | --sqpoll] [--json]\n"
+		"       ringdump trace [--link | --overflow | --sqpoll] [--json | --html FILE]\n"
 		"       ringdump pid PID [--fdinfo-only] [--all] [--json]\n"
 		"       ringdump watch PID [--interval MS] [--count N] [--json]\n"
 		"       ringdump top [--interval MS] [--count N] [--json]\n"
@@ -149,22 +149,52 @@ static int cmd_probe(int argc, bool json)
 static int cmd_trace(int argc, char **argv, bool json)
 {
 	enum rd_trace_kind kind = RD_TRACE_SIMPLE;
+	const char *walk = "one NOP", *html_path = NULL;
 	struct rd_out out;
 
-	if (argc > 1)
-		usage();
-	if (argc == 1) {
-		if (strcmp(argv[0], "--link") == 0)
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--link") == 0) {
 			kind = RD_TRACE_LINK;
-		else if (strcmp(argv[0], "--overflow") == 0)
+			walk = "a failing read linked to a NOP";
+		} else if (strcmp(argv[i], "--overflow") == 0) {
 			kind = RD_TRACE_OVERFLOW;
-		else if (strcmp(argv[0], "--sqpoll") == 0)
+			walk = "more completions than the CQ holds";
+		} else if (strcmp(argv[i], "--sqpoll") == 0) {
 			kind = RD_TRACE_SQPOLL;
-		else
+			walk = "waking an idle SQPOLL thread";
+		} else if (strcmp(argv[i], "--html") == 0 && i + 1 < argc) {
+			html_path = argv[++i];
+		} else {
 			usage();
+		}
+	}
+	if (html_path) { /* the page instead of the text */
+		static struct rd_trace_record record;
+		FILE *quiet = fopen("/dev/null", "w");
+		FILE *page = quiet ? fopen(html_path, "w") : NULL;
+		if (!page) {
+			fprintf(stderr, "ringdump: cannot write %s: %s\n", html_path, strerror(errno));
+			if (quiet)
+				fclose(quiet);
+			return 1;
+		}
+		rd_out_init(&out, quiet, false);
+		int ret = rd_trace_run(&out, kind, &record);
+		fclose(quiet);
+		if (ret < 0) {
+			fprintf(stderr, "ringdump: cannot set up a ring: %s\n", strerror(-ret));
+			fclose(page);
+			return 1;
+		}
+		ret = rd_trace_html(&record, walk, page);
+		if (fclose(page) != 0 && ret == 0)
+			ret = -errno;
+		if (ret < 0)
+			fprintf(stderr, "ringdump: trace --html: %s\n", strerror(-ret));
+		return ret < 0 ? 1 : 0;
 	}
 	rd_out_init(&out, stdout, json);
-	int ret = rd_trace_run(&out, kind);
+	int ret = rd_trace_run(&out, kind, NULL);
 	rd_out_finish(&out);
 	if (ret < 0) {
 		fprintf(stderr, "ringdump: cannot set up a ring: %s\n", strerror(-ret));

@@ -16,13 +16,10 @@
 #include "names.h"
 #include "rawring.h"
 
-struct words {
-	unsigned sq_head, sq_tail, sq_flags, cq_head, cq_tail, cq_overflow;
-};
 
-static struct words read_words(const struct rr_ring *ring)
+static struct rd_trace_words read_words(const struct rr_ring *ring)
 {
-	struct words w = {
+	struct rd_trace_words w = {
 		.sq_head = rr_load_acquire(ring->sq.khead),
 		.sq_tail = rr_load_relaxed(ring->sq.ktail),
 		.sq_flags = rr_load_relaxed(ring->sq.kflags),
@@ -36,8 +33,9 @@ static struct words read_words(const struct rr_ring *ring)
 struct tracer {
 	struct rd_out *out;
 	struct rr_ring *ring;
-	struct words before;
+	struct rd_trace_words before;
 	int step;
+	struct rd_trace_record *record; /* or NULL */
 };
 
 static void change(struct rd_out *out, const char *key, const char *label,
@@ -74,12 +72,19 @@ static void step_begin(struct tracer *t, const char *title, const char *barrier)
 		rd_out_str(t->out, "title", "", title, NULL);
 	if (barrier)
 		rd_out_str(t->out, "ordering", "ordering", barrier, NULL);
+	if (t->record && t->record->count < RD_TRACE_MAX_STEPS) {
+		snprintf(t->record->steps[t->record->count].title,
+			 sizeof(t->record->steps[0].title), "%s", title);
+		snprintf(t->record->steps[t->record->count].ordering,
+			 sizeof(t->record->steps[0].ordering), "%s", barrier ? barrier : "");
+		t->record->steps[t->record->count].before = t->before;
+	}
 }
 
 /* End a step: the ring words before and after it. */
 static void step_end(struct tracer *t)
 {
-	struct words now = read_words(t->ring);
+	struct rd_trace_words now = read_words(t->ring);
 
 	change(t->out, "sq_head", "SQ head", t->before.sq_head, now.sq_head);
 	change(t->out, "sq_tail", "SQ tail", t->before.sq_tail, now.sq_tail);
@@ -87,6 +92,8 @@ static void step_end(struct tracer *t)
 	change(t->out, "cq_head", "CQ head", t->before.cq_head, now.cq_head);
 	change(t->out, "cq_tail", "CQ tail", t->before.cq_tail, now.cq_tail);
 	rd_out_end(t->out);
+	if (t->record && t->record->count < RD_TRACE_MAX_STEPS)
+		t->record->steps[t->record->count++].after = now;
 }
 
 static struct io_uring_sqe *take_sqe(struct tracer *t, const char *what)
@@ -257,11 +264,12 @@ static void sqpoll(struct tracer *t)
 	reap(t, 1);
 }
 
-int rd_trace_run(struct rd_out *out, enum rd_trace_kind kind)
+int rd_trace_run(struct rd_out *out, enum rd_trace_kind kind,
+		 struct rd_trace_record *record)
 {
 	struct rr_ring ring;
 	struct io_uring_params params;
-	struct tracer t = { .out = out, .ring = &ring };
+	struct tracer t = { .out = out, .ring = &ring, .record = record };
 
 	memset(&params, 0, sizeof(params));
 	if (kind == RD_TRACE_SQPOLL) {
@@ -271,6 +279,11 @@ int rd_trace_run(struct rd_out *out, enum rd_trace_kind kind)
 	int ret = rr_ring_init_params(4, &ring, &params);
 	if (ret < 0)
 		return ret;
+	if (record) {
+		memset(record, 0, sizeof(*record));
+		record->sq_entries = ring.sq.ring_entries;
+		record->cq_entries = ring.cq.ring_entries;
+	}
 	rd_out_begin(out, "ring", "A ring of 4 SQ entries and 8 CQ entries");
 	rd_out_uint(out, "sq_entries", "SQ entries", ring.sq.ring_entries, NULL);
 	rd_out_uint(out, "cq_entries", "CQ entries", ring.cq.ring_entries, NULL);
