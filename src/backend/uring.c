@@ -380,6 +380,34 @@ static bool bundle_ran_dry(const struct rr_op *op)
 	return op->args.recv_group.most > 1 && ring->in_ring == 0;
 }
 
+/* A CQE with a rare flag: a multishot result (MORE), a zero-copy send's
+ * notification (NOTIF), a receive's buffer (BUFFER). */
+static void report_flagged(struct rr_loop *loop, struct uring_state *st, struct rr_op *op,
+			   const struct io_uring_cqe *cqe, bool polled)
+{
+	unsigned flags = cqe->flags;
+	bool more = (flags & IORING_CQE_F_MORE) != 0;
+
+	if (op->type == RR_OP_SEND_ZC) {
+		zero_copy_cqe(loop, op, cqe); /* never on the polled ring */
+		return;
+	}
+	if (flags & IORING_CQE_F_BUFFER) { /* only the group receives select */
+		buffers_filled(op, flags >> IORING_CQE_BUFFER_SHIFT, cqe->res);
+		if (!more && bundle_ran_dry(op)) {
+			/* A bundle that took the group's last buffers ends with
+			 * its data; the other backends, and a plain multishot,
+			 * end with -ENOBUFS after it: so does this. */
+			rr__op_report(loop, op, cqe->res, true);
+			rr__op_report(loop, op, -ENOBUFS, false);
+			return;
+		}
+	}
+	rr__op_report(loop, op, cqe->res, more);
+	if (polled && !more)
+		st->polled_in_flight--;
+}
+
 /* Report every CQE of `ring` to the core, in one walk of the ring layer's
  * (rr_cq_walk: the tail read once, the head stored once).  No callback
  * runs meanwhile (the delivery rule in backend.h).  The walk stops at an op
@@ -411,30 +439,14 @@ static void reap(struct rr_loop *loop, struct uring_state *st,
 			walk.head = at; /* this CQE is the next turn's */
 			break;
 		}
-		unsigned flags = cqe->flags;
-		bool more = false;
-		/* One test for the rare flags: most CQEs are an op's last. */
-		if (flags & (IORING_CQE_F_MORE | IORING_CQE_F_NOTIF | IORING_CQE_F_BUFFER)) {
-			if (op->type == RR_OP_SEND_ZC) {
-				zero_copy_cqe(loop, op, cqe); /* never on the polled ring */
-				continue;
-			}
-			more = (flags & IORING_CQE_F_MORE) != 0;
-			if (flags & IORING_CQE_F_BUFFER) { /* only the group receives select */
-				buffers_filled(op, flags >> IORING_CQE_BUFFER_SHIFT, cqe->res);
-				if (!more && bundle_ran_dry(op)) {
-					/* A bundle that took the group's last
-					 * buffers ends with its data; the other
-					 * backends, and a plain multishot, end
-					 * with -ENOBUFS after it: so does this. */
-					rr__op_report(loop, op, cqe->res, true);
-					rr__op_report(loop, op, -ENOBUFS, false);
-					continue;
-				}
-			}
+		/* One test for the rare flags: most CQEs are an op's last,
+		 * reported here with a constant "no more". */
+		if (cqe->flags & (IORING_CQE_F_MORE | IORING_CQE_F_NOTIF | IORING_CQE_F_BUFFER)) {
+			report_flagged(loop, st, op, cqe, polled);
+			continue;
 		}
-		rr__op_report(loop, op, cqe->res, more);
-		if (polled && !more)
+		rr__op_report(loop, op, cqe->res, false);
+		if (polled)
 			st->polled_in_flight--;
 	}
 	rr_cq_walk_end(ring, &walk);
