@@ -765,3 +765,43 @@ Test(ringdump, trace_html_is_one_page_with_every_step_and_nothing_fetched)
 	cr_assert_not_null(strstr(page, "load-acquire of cq.tail"));
 	free(page);
 }
+
+Test(ringdump, pid_svg_draws_a_live_ring_with_its_pending_sqes_and_unreaped_cqes)
+{
+	struct rr_ring probe_ring;
+	int ready[2];
+
+	if (rr_ring_init(2, &probe_ring, 0) < 0)
+		cr_skip_test("io_uring unavailable");
+	rr_ring_exit(&probe_ring);
+	cr_assert_eq(pipe(ready), 0);
+	pid_t child = child_with_a_ring_of(ready, 0, 64);
+	close(ready[0]);
+	cr_assert_gt(child, 0);
+	char *svg = NULL;
+	size_t size = 0;
+	FILE *file = open_memstream(&svg, &size);
+	int ret = rd_pid_svg(child, file);
+	fclose(file);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	if (ret == -EPERM) {
+		free(svg);
+		cr_skip_test("no ptrace rights here");
+	}
+	cr_assert_eq(ret, 0, "%s", strerror(-ret));
+	cr_assert_eq(strncmp(svg, "<svg xmlns=\"http://www.w3.org/2000/svg\"", 39), 0);
+	cr_assert_not_null(strstr(svg, "</svg>\n"));
+	cr_assert_eq(count_of(svg, "class=\"pending-sqe\""), 2u, "%s", svg);
+	cr_assert_eq(count_of(svg, "class=\"unreaped-cqe\""), 3u, "%s", svg);
+	cr_assert_not_null(strstr(svg, "user_data 0x990"));
+	cr_assert_not_null(strstr(svg, "user_data 0x772"));
+	/* The arcs: SQ slots 3 and 4 published, CQ slots 0 to 2 posted. */
+	cr_assert_not_null(strstr(svg, "class=\"published\" data-from=\"3\" data-count=\"2\""),
+			   "%s", svg);
+	cr_assert_not_null(strstr(svg, "class=\"posted\" data-from=\"0\" data-count=\"3\""),
+			   "%s", svg);
+	cr_assert_not_null(strstr(svg, "data-hand=\"SQ tail\" data-value=\"5\""));
+	cr_assert_not_null(strstr(svg, "data-hand=\"CQ head\" data-value=\"0\""));
+	free(svg);
+}

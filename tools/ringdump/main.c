@@ -4,7 +4,7 @@
  *   ringdump layout [--entries N] [--cq-entries N] [--flags SQPOLL,IOPOLL,...] [--json]
  *   ringdump probe [--json]
  *   ringdump trace [--link | --overflow | --sqpoll] [--json | --html FILE]
- *   ringdump pid PID [--fdinfo-only] [--all] [--json]
+ *   ringdump pid PID [--fdinfo-only] [--all] [--json | --svg FILE]
  *   ringdump watch PID [--interval MS] [--count N] [--json]
  *   ringdump top [--interval MS] [--count N] [--json]
  */
@@ -31,7 +31,7 @@ static void usage(void)
 		"usage: ringdump layout [--entries N] [--cq-entries N] [--flags A,B,...] [--json | --svg FILE]\n"
 		"       ringdump probe [--json]\n"
 		"       ringdump trace [--link | --overflow | --sqpoll] [--json | --html FILE]\n"
-		"       ringdump pid PID [--fdinfo-only] [--all] [--json]\n"
+		"       ringdump pid PID [--fdinfo-only] [--all] [--json | --svg FILE]\n"
 		"       ringdump watch PID [--interval MS] [--count N] [--json]\n"
 		"       ringdump top [--interval MS] [--count N] [--json]\n"
 		"flags: setup flag names without IORING_SETUP_ (SQPOLL, IOPOLL, CQSIZE,\n"
@@ -207,6 +207,7 @@ static int cmd_pid(int argc, char **argv, bool json)
 {
 	bool live = true;
 	unsigned list_max = RD_LIVE_MAX;
+	const char *svg_path = NULL;
 	long pid = -1;
 	struct rd_out out;
 
@@ -215,6 +216,8 @@ static int cmd_pid(int argc, char **argv, bool json)
 			live = false;
 		else if (strcmp(argv[i], "--all") == 0)
 			list_max = RD_LIVE_ALL;
+		else if (strcmp(argv[i], "--svg") == 0 && i + 1 < argc)
+			svg_path = argv[++i];
 		else if (pid < 0)
 			pid = (long)number(argv[i], 1u << 30);
 		else
@@ -222,6 +225,19 @@ static int cmd_pid(int argc, char **argv, bool json)
 	}
 	if (pid < 0)
 		usage();
+	if (svg_path) { /* the picture instead of the text */
+		FILE *svg = fopen(svg_path, "w");
+		if (!svg) {
+			fprintf(stderr, "ringdump: cannot write %s: %s\n", svg_path, strerror(errno));
+			return 1;
+		}
+		int ret = rd_pid_svg((pid_t)pid, svg);
+		if (fclose(svg) != 0 && ret == 0)
+			ret = -errno;
+		if (ret < 0)
+			fprintf(stderr, "ringdump: pid %ld --svg: %s\n", pid, strerror(-ret));
+		return ret < 0 ? 1 : 0;
+	}
 	rd_out_init(&out, stdout, json);
 	int ret = rd_pid_run(&out, (pid_t)pid, live, list_max);
 	rd_out_finish(&out);

@@ -5,6 +5,7 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "fdinfo.h"
@@ -69,6 +70,12 @@ int rd_live_snapshot(pid_t pid, int fd, const struct rd_fdinfo *info,
 
 /* Free what a successful rd_live_snapshot allocated. */
 void rd_live_release(struct rd_live *live);
+
+/* `ringdump pid PID --svg FILE` (pid_svg.c): each ring of `pid` drawn as
+ * two circles of slots from a live snapshot, head and tail as hands, the
+ * pending SQEs and unreaped CQEs listed.  0 or -errno (-EPERM: some ring
+ * needed ptrace rights; the picture says which). */
+int rd_pid_svg(pid_t pid, FILE *out);
 
 /* `ringdump pid`: print everything; `live` asks for the memory view, which
  * lists at most `list_max` pending SQEs and unreaped CQEs (RD_LIVE_MAX,
