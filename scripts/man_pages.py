@@ -122,6 +122,10 @@ def items(source):
 
 DECL_NAME = re.compile(r"\b(rr_[a-z0-9_]+)\s*\(")
 MACRO_NAME = re.compile(r"#\s*define\s+(rr_[a-z0-9_]+)\(")
+CONSTANT_NAME = re.compile(r"#\s*define\s+(RR_[A-Z0-9][A-Z0-9_]*)\b(?!\()")
+# The kernel ABI's constants (RR_IORING_OP_*, ...): documented by the
+# kernel, listed in docs/abi.md, not paged here.
+ABI_HEADERS = {"abi.h", "abi_ops.h", "abi_register.h"}
 
 
 def prototype(text):
@@ -168,11 +172,21 @@ def pages_of(path):
                 synopsis = prototype(head)
         elif kind == "define":
             m = MACRO_NAME.match(text)
+            constant = CONSTANT_NAME.match(text)
             if m:
                 name = m.group(1)
                 first = text.split("\n")[0].rstrip("\\").rstrip()
                 synopsis = re.sub(r"#\s*define\s+", "#define ", first)
                 synopsis = re.sub(r"\)\s.*$", ")", synopsis)
+            elif constant and os.path.basename(path) not in ABI_HEADERS:
+                # An API constant (RR_TIMEOUT_ABSOLUTE): a page of its
+                # own, shared with the calls its comment describes.
+                name = constant.group(1)
+                first = text.split("\n")[0].rstrip("\\").rstrip()
+                first = re.sub(r"/\*.*?\*/", "", first).rstrip()
+                synopsis = re.sub(r"#\s*define\s+", "#define ", first)
+                if synopsis.rstrip().endswith(name):
+                    synopsis += " ..."
         if not name:
             continue
         if group is None:
