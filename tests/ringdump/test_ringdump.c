@@ -19,6 +19,17 @@
 
 TestSuite(ringdump, .timeout = 30);
 
+/* Skip the test where io_uring cannot be set up (blocked, or absent). */
+static void skip_without_io_uring(void)
+{
+	struct rr_ring ring;
+
+	if (rr_ring_init(2, &ring, 0) < 0)
+		cr_skip_test("io_uring unavailable");
+	rr_ring_exit(&ring);
+}
+
+
 /* Render with `fn` into a string (JSON). */
 static char *render_layout(const struct rr_ring *ring)
 {
@@ -164,10 +175,7 @@ Test(ringdump, pid_reports_a_child_s_ring_exactly)
 	struct rd_live live;
 	static char raw[65536];
 
-	struct rr_ring probe_ring;
-	if (rr_ring_init(2, &probe_ring, 0) < 0)
-		cr_skip_test("io_uring unavailable");
-	rr_ring_exit(&probe_ring);
+	skip_without_io_uring();
 	cr_assert_eq(pipe(ready), 0);
 	pid_t child = child_with_ring(ready, &ring_fd);
 
@@ -367,11 +375,8 @@ static char *pid_output(pid_t pid, bool json)
 Test(ringdump, the_live_view_says_what_it_cut_and_shows_user_data_in_hex)
 {
 	int ready[2];
-	struct rr_ring probe_ring;
 
-	if (rr_ring_init(2, &probe_ring, 0) < 0)
-		cr_skip_test("io_uring unavailable");
-	rr_ring_exit(&probe_ring);
+	skip_without_io_uring();
 	cr_assert_eq(pipe(ready), 0);
 	pid_t child = child_with_a_full_ring(ready);
 
@@ -447,11 +452,8 @@ static pid_t child_with_waiting_ops(int ready_pipe[2])
 Test(ringdump, the_pid_view_shows_ops_waiting_in_the_kernel_and_when_each_view_was_read)
 {
 	int ready[2];
-	struct rr_ring probe_ring;
 
-	if (rr_ring_init(2, &probe_ring, 0) < 0)
-		cr_skip_test("io_uring unavailable");
-	rr_ring_exit(&probe_ring);
+	skip_without_io_uring();
 	cr_assert_eq(pipe(ready), 0);
 	pid_t child = child_with_waiting_ops(ready);
 
@@ -480,11 +482,8 @@ Test(ringdump, the_pid_view_shows_ops_waiting_in_the_kernel_and_when_each_view_w
 Test(ringdump, top_explains_its_rates_and_whom_it_lists)
 {
 	int ready[2];
-	struct rr_ring probe_ring;
 
-	if (rr_ring_init(2, &probe_ring, 0) < 0)
-		cr_skip_test("io_uring unavailable");
-	rr_ring_exit(&probe_ring);
+	skip_without_io_uring();
 	cr_assert_eq(pipe(ready), 0);
 	pid_t child = child_with_waiting_ops(ready);
 	char *text = NULL;
@@ -580,10 +579,7 @@ static void assert_decoded(const char *text)
 
 Test(ringdump, the_live_view_reads_each_rings_sizes_from_its_pages)
 {
-	struct rr_ring probe_ring;
-	if (rr_ring_init(2, &probe_ring, 0) < 0)
-		cr_skip_test("io_uring unavailable");
-	rr_ring_exit(&probe_ring);
+	skip_without_io_uring();
 
 	/* 128-byte SQEs and 32-byte CQEs, big enough to tell. */
 	char *text = live_view_of(IORING_SETUP_SQE128 | IORING_SETUP_CQE32, 64);
@@ -657,9 +653,7 @@ Test(ringdump, layout_svg_draws_each_word_where_its_offset_puts_it)
 					   IORING_SETUP_SQE128, IORING_SETUP_SQE128 | IORING_SETUP_CQE32 };
 	struct rr_ring ring;
 
-	if (rr_ring_init(2, &ring, 0) < 0)
-		cr_skip_test("io_uring unavailable");
-	rr_ring_exit(&ring);
+	skip_without_io_uring();
 	for (unsigned c = 0; c < sizeof(combos) / sizeof(combos[0]); c++) {
 		char *svg = layout_svg_of(256, combos[c], &ring);
 		if (!svg)
@@ -722,11 +716,8 @@ static char *trace_page(enum rd_trace_kind kind, struct rd_trace_record *record)
 Test(ringdump, trace_html_is_one_page_with_every_step_and_nothing_fetched)
 {
 	static struct rd_trace_record record;
-	struct rr_ring probe_ring;
 
-	if (rr_ring_init(2, &probe_ring, 0) < 0)
-		cr_skip_test("io_uring unavailable");
-	rr_ring_exit(&probe_ring);
+	skip_without_io_uring();
 	const enum rd_trace_kind kinds[] = { RD_TRACE_SIMPLE, RD_TRACE_LINK, RD_TRACE_OVERFLOW };
 	for (unsigned k = 0; k < 3; k++) {
 		char *page = trace_page(kinds[k], &record);
@@ -768,12 +759,9 @@ Test(ringdump, trace_html_is_one_page_with_every_step_and_nothing_fetched)
 
 Test(ringdump, pid_svg_draws_a_live_ring_with_its_pending_sqes_and_unreaped_cqes)
 {
-	struct rr_ring probe_ring;
 	int ready[2];
 
-	if (rr_ring_init(2, &probe_ring, 0) < 0)
-		cr_skip_test("io_uring unavailable");
-	rr_ring_exit(&probe_ring);
+	skip_without_io_uring();
 	cr_assert_eq(pipe(ready), 0);
 	pid_t child = child_with_a_ring_of(ready, 0, 64);
 	close(ready[0]);
