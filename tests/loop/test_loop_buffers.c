@@ -80,16 +80,34 @@ static void wait_chunks(struct rr_loop *loop, const struct receiver *r, int chun
 	}
 }
 
-/* Run the loop until the receiver holds `bytes` bytes (or ended, or saw
- * something wrong); fail after 10 s. */
-static void wait_bytes(struct rr_loop *loop, const struct receiver *r, size_t bytes)
+/* Run the loop until *bytes reaches `want`, a last callback came
+ * (*finals), or *failed says something was wrong; fail after 10 s.  For
+ * either receiver below. */
+static void run_until_bytes(struct rr_loop *loop, const size_t *bytes, const int *finals,
+			    const bool *failed, size_t want)
 {
 	uint64_t deadline = rr_now_ns() + 10000000000ull;
 
-	while (r->bytes < bytes && r->finals == 0 && !r->failed) {
-		cr_assert_lt(rr_now_ns(), deadline, "%zu of %zu bytes arrived", r->bytes, bytes);
+	while (*bytes < want && *finals == 0 && !*failed) {
+		cr_assert_lt(rr_now_ns(), deadline, "%zu of %zu bytes arrived", *bytes, want);
 		cr_assert_geq(rr_loop_run_for_ns(loop, 50000000ull), 0);
 	}
+}
+
+/* Run the loop until a last callback came (*finals); fail after 5 s. */
+static void run_until_final(struct rr_loop *loop, const int *finals)
+{
+	uint64_t deadline = rr_now_ns() + 5000000000ull;
+
+	while (*finals == 0) {
+		cr_assert_lt(rr_now_ns(), deadline, "the receive has not ended");
+		cr_assert_geq(rr_loop_run_for_ns(loop, 50000000ull), 0);
+	}
+}
+
+static void wait_bytes(struct rr_loop *loop, const struct receiver *r, size_t bytes)
+{
+	run_until_bytes(loop, &r->bytes, &r->finals, &r->failed, bytes);
 }
 
 /* A group of `count` x `size` buffers on `loop`, and a multishot receive
@@ -105,12 +123,7 @@ static void start_receiving(struct rr_loop *loop, struct rr_buf_group *group,
 
 static void wait_final(struct rr_loop *loop, const struct receiver *r)
 {
-	uint64_t deadline = rr_now_ns() + 5000000000ull;
-
-	while (r->finals == 0) {
-		cr_assert_lt(rr_now_ns(), deadline, "the receive has not ended");
-		cr_assert_geq(rr_loop_run_for_ns(loop, 50000000ull), 0);
-	}
+	run_until_final(loop, &r->finals);
 }
 
 Test(loop_buffers, each_chunk_arrives_in_a_held_buffer_until_end_of_file)
@@ -364,8 +377,15 @@ struct bundle_receiver {
 	size_t bytes;
 	int finals;
 	int final_result;
-	const char *failed;       /* what went wrong, if anything */
+	bool failed;
+	const char *why;          /* what went wrong */
 };
+
+static void bundle_failed(struct bundle_receiver *r, const char *why)
+{
+	r->failed = true;
+	r->why = why;
+}
 
 static void bundle_cb(struct rr_loop *loop, struct rr_op *op, int result)
 {
@@ -382,11 +402,11 @@ static void bundle_cb(struct rr_loop *loop, struct rr_op *op, int result)
 	unsigned count = rr_op_buffer_count(op);
 	if (count == 0 || (size_t)count * g->size < (size_t)result ||
 	    (size_t)(count - 1) * g->size >= (size_t)result) {
-		r->failed = "a result's buffer count does not fit its length";
+		bundle_failed(r, "a result's buffer count does not fit its length");
 		return;
 	}
 	if (r->bytes + (size_t)result > sizeof(r->data)) {
-		r->failed = "more bytes than were sent";
+		bundle_failed(r, "more bytes than were sent");
 		return;
 	}
 	r->results++;
@@ -396,13 +416,13 @@ static void bundle_cb(struct rr_loop *loop, struct rr_op *op, int result)
 	int left = result;
 	for (unsigned i = 0; i < count; i++) {
 		if (id >= g->count) {
-			r->failed = "a buffer id outside the group";
+			bundle_failed(r, "a buffer id outside the group");
 			return;
 		}
 		/* Every buffer but the last is full. */
 		int len = left > (int)g->size ? (int)g->size : left;
 		if (i == 0 && rr_op_buffer(op) != rr_buf_group_buffer(g, id)) {
-			r->failed = "rr_op_buffer is not the first buffer";
+			bundle_failed(r, "rr_op_buffer is not the first buffer");
 			return;
 		}
 		memcpy(r->data + r->bytes, rr_buf_group_buffer(g, id), (size_t)len);
@@ -410,7 +430,7 @@ static void bundle_cb(struct rr_loop *loop, struct rr_op *op, int result)
 		left -= len;
 		if (r->release_at_once) {
 			if (rr_buf_group_release(g, id) != 0)
-				r->failed = "a buffer of the bundle could not be released";
+				bundle_failed(r, "a buffer of the bundle could not be released");
 		} else if (r->held_count < 64) {
 			r->held[r->held_count++] = id;
 		}
@@ -422,12 +442,7 @@ static void bundle_cb(struct rr_loop *loop, struct rr_op *op, int result)
 static void wait_bundle_bytes(struct rr_loop *loop, const struct bundle_receiver *r,
 			      size_t bytes)
 {
-	uint64_t deadline = rr_now_ns() + 10000000000ull;
-
-	while (r->bytes < bytes && r->finals == 0 && !r->failed) {
-		cr_assert_lt(rr_now_ns(), deadline, "%zu of %zu bytes arrived", r->bytes, bytes);
-		cr_assert_geq(rr_loop_run_for_ns(loop, 50000000ull), 0);
-	}
+	run_until_bytes(loop, &r->bytes, &r->finals, &r->failed, bytes);
 }
 
 /* Where one result can fill several buffers: io_uring with bundles, and
@@ -456,7 +471,7 @@ Test(loop_buffers, a_bundle_receive_fills_several_buffers_a_result_every_byte_in
 	/* The whole message is waiting before the receive first runs. */
 	cr_assert_eq(sock_send(pair[0], message, sizeof(message)), (long)sizeof(message));
 	wait_bundle_bytes(&loop, &r, sizeof(message));
-	cr_assert_null(r.failed, "%s", r.failed);
+	cr_assert_not(r.failed, "%s", r.why);
 	cr_assert_eq(r.finals, 0, "ended with %d", r.final_result);
 	cr_assert_eq(r.bytes, sizeof(message));
 	cr_assert_eq(memcmp(r.data, message, sizeof(message)), 0, "the bytes, in order");
@@ -466,14 +481,10 @@ Test(loop_buffers, a_bundle_receive_fills_several_buffers_a_result_every_byte_in
 	/* A second message lands in the released buffers. */
 	cr_assert_eq(sock_send(pair[0], message, 1000), 1000);
 	wait_bundle_bytes(&loop, &r, sizeof(message) + 1000);
-	cr_assert_null(r.failed, "%s", r.failed);
+	cr_assert_not(r.failed, "%s", r.why);
 	cr_assert_eq(memcmp(r.data + sizeof(message), message, 1000), 0);
 	close_fd(pair[0]);
-	uint64_t deadline = rr_now_ns() + 5000000000ull;
-	while (r.finals == 0) {
-		cr_assert_lt(rr_now_ns(), deadline, "no end of file");
-		cr_assert_geq(rr_loop_run_for_ns(&loop, 50000000ull), 0);
-	}
+	run_until_final(&loop, &r.finals);
 	cr_assert_eq(r.final_result, 0);
 	cr_assert_eq(op.state, RR_OP_IDLE);
 	rr_buf_group_deinit(&group);
@@ -500,12 +511,8 @@ Test(loop_buffers, a_bundle_receive_never_refills_a_held_buffer_and_ends_with_EN
 	rr_op_init(&op, bundle_cb, &r);
 	cr_assert_eq(rr_recv_bundle(&loop, &op, pair[1], &group, 0), 0);
 	cr_assert_eq(sock_send(pair[0], message, sizeof(message)), (long)sizeof(message));
-	uint64_t deadline = rr_now_ns() + 5000000000ull;
-	while (r.finals == 0) {
-		cr_assert_lt(rr_now_ns(), deadline, "the receive did not end");
-		cr_assert_geq(rr_loop_run_for_ns(&loop, 50000000ull), 0);
-	}
-	cr_assert_null(r.failed, "%s", r.failed);
+	run_until_final(&loop, &r.finals);
+	cr_assert_not(r.failed, "%s", r.why);
 	cr_assert_eq(r.final_result, -ENOBUFS, "ended with %d", r.final_result);
 	cr_assert_eq(r.bytes, 512u, "the group's 512 bytes, then none free");
 	cr_assert_eq(r.held_count, 8);
@@ -521,7 +528,7 @@ Test(loop_buffers, a_bundle_receive_never_refills_a_held_buffer_and_ends_with_EN
 	r.held_count = 0;
 	cr_assert_eq(rr_recv_bundle(&loop, &op, pair[1], &group, 0), 0);
 	wait_bundle_bytes(&loop, &r, sizeof(message));
-	cr_assert_null(r.failed, "%s", r.failed);
+	cr_assert_not(r.failed, "%s", r.why);
 	cr_assert_eq(memcmp(r.data, message, sizeof(message)), 0);
 	close_fd(pair[0]);
 	close_fd(pair[1]);
