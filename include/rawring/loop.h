@@ -743,7 +743,7 @@ int rr_recv_multishot(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd,
  * Each buffer is the application's until released, one by one.  On io_uring
  * the kernel fills them (IORING_RECVSEND_BUNDLE, 6.10; an older kernel
  * fills one a result); epoll and kqueue receive into up to
- * RR_RECV_BUNDLE_EMULATED free buffers with one readv; IOCP fills one a
+ * RR_RECV_BUNDLE_EMULATED free buffers with one recvmsg; IOCP fills one a
  * result.  Results and errors as rr_recv_multishot's.
  */
 #define RR_RECV_BUNDLE_EMULATED 16
