@@ -400,6 +400,13 @@ Test(ringdump, the_live_view_says_what_it_cut_and_shows_user_data_in_hex)
 
 	char *json = pid_output(child, true);
 	cr_assert_not_null(strstr(json, "\"user_data\": 4096"), "decimal in --json");
+	/* ... and, added for JavaScript (whose numbers lose a pointer's low
+	 * bits), in hex; with the ring sizes the live page draws to */
+	cr_assert_not_null(strstr(json, "\"user_data\": 4096,\n"), "%s", json);
+	cr_assert_not_null(strstr(json, "\"user_data_hex\": \"0x1000\""), "%s", json);
+	cr_assert_not_null(strstr(json, "\"user_data_hex\": \"0xbeef0000\""));
+	cr_assert_not_null(strstr(json, "\"sq_entries\": "));
+	cr_assert_not_null(strstr(json, "\"cq_entries\": "));
 	cr_assert_not_null(strstr(json, "\"unreaped_cqes_not_shown\": 36"), "%s", json);
 	cr_assert_not_null(strstr(json, "\"pending_sqes_not_shown\": 16"));
 	free(json);

@@ -300,6 +300,7 @@ static void print_live(struct rd_out *out, const struct rd_live *live,
 	rd_out_begin(out, "live", "Ring memory (pidfd_getfd + read-only mmap, no lock)");
 	rd_out_uint(out, "read_after_fdinfo_us", "read after fdinfo", after_fdinfo_us,
 		    "us: two reads of a running ring, so their counts may differ");
+	rd_out_uint(out, "sq_entries", "SQ entries", live->sq_entries, NULL);
 	rd_out_uint(out, "sq_head", "SQ head", live->sq_head, NULL);
 	rd_out_uint(out, "sq_tail", "SQ tail", live->sq_tail, NULL);
 	snprintf(flags, sizeof(flags), "%s%s%s%s",
@@ -310,6 +311,7 @@ static void print_live(struct rd_out *out, const struct rd_live *live,
 	rd_out_hex(out, "sq_flags", "SQ flags", live->sq_flags, flags);
 	rd_out_uint(out, "sq_dropped", "SQ dropped", live->sq_dropped, NULL);
 	print_sizes(out, live);
+	rd_out_uint(out, "cq_entries", "CQ entries", live->cq_entries, NULL);
 	rd_out_uint(out, "cq_head", "CQ head", live->cq_head, NULL);
 	rd_out_uint(out, "cq_tail", "CQ tail", live->cq_tail, NULL);
 	rd_out_uint(out, "cq_overflow", "CQ overflow", live->cq_overflow, "CQEs dropped");
@@ -327,6 +329,8 @@ static void print_live(struct rd_out *out, const struct rd_live *live,
 			rd_out_hex(out, "addr", "addr", s->addr, NULL);
 			rd_out_uint(out, "len", "len", s->len, NULL);
 			rd_out_uint(out, "user_data", "user_data", s->user_data, NULL);
+			/* (JavaScript's numbers lose a pointer's low bits) */
+			rd_out_hex(out, "user_data_hex", "user_data", s->user_data, NULL);
 		} else {
 			snprintf(text, sizeof(text), "%s fd %d off %llu addr 0x%llx len %u",
 				 name ? name : "?", s->fd, s->off, s->addr, s->len);
@@ -351,6 +355,8 @@ static void print_live(struct rd_out *out, const struct rd_live *live,
 		rd_out_begin_item(out);
 		if (out->json) {
 			rd_out_uint(out, "user_data", "user_data", c->user_data, NULL);
+			rd_out_hex(out, "user_data_hex", "user_data", c->user_data, NULL);
+			rd_out_uint(out, "slot", "slot", c->slot, NULL);
 			rd_out_int(out, "res", "res", c->res, NULL);
 			rd_out_hex(out, "flags", "flags", c->flags, NULL);
 		} else {
@@ -393,26 +399,11 @@ static const char *live_error(int err)
 	}
 }
 
-int rd_pid_run(struct rd_out *out, pid_t pid, bool live, unsigned list_max)
+void rd_pid_describe(struct rd_out *out, pid_t pid, const int *fds, int count,
+		     bool live, unsigned list_max)
 {
-	int fds[64];
-	int count = rd_pid_rings(pid, fds, 64);
-
-	if (count == -ESRCH) {
-		fprintf(stderr, "ringdump: no such process: %d\n", (int)pid);
-		return count;
-	}
-	if (count < 0) {
-		fprintf(stderr, "ringdump: cannot read /proc/%d/fd: %s (needs the same "
-				"user or CAP_SYS_PTRACE)\n", (int)pid, strerror(-count));
-		return count;
-	}
-	if (count == 0) {
-		fprintf(stderr, "ringdump: process %d has no io_uring instances\n", (int)pid);
-		return -ENOENT;
-	}
 	static char raw[65536];
-	rd_out_uint(out, "pid", "process", (unsigned long long)pid, NULL);
+
 	rd_out_begin_array(out, "rings", NULL);
 	for (int i = 0; i < count; i++) {
 		struct rd_fdinfo info;
@@ -443,5 +434,35 @@ int rd_pid_run(struct rd_out *out, pid_t pid, bool live, unsigned list_max)
 		rd_out_end(out);
 	}
 	rd_out_end_array(out);
+}
+
+const char *rd_pid_rings_error(int err)
+{
+	switch (-err) {
+	case ESRCH:
+		return "no such process";
+	case ENOENT:
+		return "the process has no io_uring instances";
+	default:
+		return "cannot read /proc/PID/fd (needs the same user or CAP_SYS_PTRACE)";
+	}
+}
+
+int rd_pid_run(struct rd_out *out, pid_t pid, bool live, unsigned list_max)
+{
+	int fds[64];
+	int count = rd_pid_rings(pid, fds, 64);
+
+	if (count == 0)
+		count = -ENOENT;
+	if (count < 0) {
+		fprintf(stderr, "ringdump: process %d: %s", (int)pid, rd_pid_rings_error(count));
+		if (count != -ESRCH && count != -ENOENT)
+			fprintf(stderr, ": %s", strerror(-count));
+		fputc('\n', stderr);
+		return count;
+	}
+	rd_out_uint(out, "pid", "process", (unsigned long long)pid, NULL);
+	rd_pid_describe(out, pid, fds, count, live, list_max);
 	return 0;
 }

@@ -77,6 +77,14 @@ void rd_live_release(struct rd_live *live);
  * needed ptrace rights; the picture says which). */
 int rd_pid_svg(pid_t pid, FILE *out);
 
+/* The rings of `pid` (its fds[count], from rd_pid_rings): each one's
+ * fdinfo and, with `live`, its memory view, as the "rings" array. */
+void rd_pid_describe(struct rd_out *out, pid_t pid, const int *fds, int count,
+		     bool live, unsigned list_max);
+
+/* What rd_pid_rings's error (or -ENOENT: no ring) means, for people. */
+const char *rd_pid_rings_error(int err);
+
 /* `ringdump pid`: print everything; `live` asks for the memory view, which
  * lists at most `list_max` pending SQEs and unreaped CQEs (RD_LIVE_MAX,
  * or RD_LIVE_ALL for --all).  0, or -errno with a message on stderr. */

@@ -125,12 +125,38 @@ static const struct rd_ring_sample *find(const struct rd_ring_sample *samples,
 	return NULL;
 }
 
+void rd_top_rows(const struct rd_ring_sample *now, int now_count,
+		 const struct rd_ring_sample *before, int before_count, double seconds,
+		 struct rd_activity *rows)
+{
+	for (int i = 0; i < now_count; i++)
+		rd_top_activity(&now[i], find(before, before_count, now[i].pid, now[i].fd),
+				seconds, &rows[i]);
+	qsort(rows, (size_t)now_count, sizeof(*rows), by_activity);
+}
+
 static double now_seconds(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void rd_top_row_json(struct rd_out *out, const struct rd_activity *row)
+{
+	rd_out_begin_item(out);
+	rd_out_int(out, "pid", "", row->pid, NULL);
+	rd_out_str(out, "comm", "", row->comm, NULL);
+	rd_out_int(out, "fd", "", row->fd, NULL);
+	rd_out_bool(out, "busy", "", row->busy, NULL);
+	rd_out_uint(out, "sq_depth", "", row->sq_depth, NULL);
+	rd_out_uint(out, "cq_depth", "", row->cq_depth, NULL);
+	rd_out_uint(out, "overflow", "", row->overflow, NULL);
+	rd_out_uint(out, "submitted_per_s", "", (unsigned long long)row->submitted_per_s, NULL);
+	rd_out_uint(out, "completed_per_s", "", (unsigned long long)row->completed_per_s, NULL);
+	rd_out_uint(out, "sqpoll_cpu_percent", "", (unsigned long long)row->sqpoll_cpu_percent, NULL);
+	rd_out_end(out);
 }
 
 static void print_rows(struct rd_out *out, struct rd_activity *rows, int count,
@@ -140,20 +166,8 @@ static void print_rows(struct rd_out *out, struct rd_activity *rows, int count,
 		rd_out_begin_item(out);
 		rd_out_uint(out, "interval_us", "", (unsigned long long)(elapsed * 1e6), NULL);
 		rd_out_begin_array(out, "rings", NULL);
-		for (int i = 0; i < count; i++) {
-			rd_out_begin_item(out);
-			rd_out_int(out, "pid", "", rows[i].pid, NULL);
-			rd_out_str(out, "comm", "", rows[i].comm, NULL);
-			rd_out_int(out, "fd", "", rows[i].fd, NULL);
-			rd_out_bool(out, "busy", "", rows[i].busy, NULL);
-			rd_out_uint(out, "sq_depth", "", rows[i].sq_depth, NULL);
-			rd_out_uint(out, "cq_depth", "", rows[i].cq_depth, NULL);
-			rd_out_uint(out, "overflow", "", rows[i].overflow, NULL);
-			rd_out_uint(out, "submitted_per_s", "", (unsigned long long)rows[i].submitted_per_s, NULL);
-			rd_out_uint(out, "completed_per_s", "", (unsigned long long)rows[i].completed_per_s, NULL);
-			rd_out_uint(out, "sqpoll_cpu_percent", "", (unsigned long long)rows[i].sqpoll_cpu_percent, NULL);
-			rd_out_end(out);
-		}
+		for (int i = 0; i < count; i++)
+			rd_top_row_json(out, &rows[i]);
 		rd_out_end_array(out);
 		rd_out_end(out);
 		return;
@@ -208,10 +222,7 @@ int rd_top_run(struct rd_out *out, pid_t pid, unsigned interval_ms,
 			break;
 		}
 		double elapsed = now_time - before_time;
-		for (int i = 0; i < now_count; i++)
-			rd_top_activity(&now[i], find(before, before_count, now[i].pid, now[i].fd),
-					elapsed, &rows[i]);
-		qsort(rows, (size_t)now_count, sizeof(*rows), by_activity);
+		rd_top_rows(now, now_count, before, before_count, elapsed, rows);
 		print_rows(out, rows, now_count, elapsed);
 		struct rd_ring_sample *swap = before;
 		before = now;

@@ -34,6 +34,15 @@ void rd_top_activity(const struct rd_ring_sample *now,
 		     const struct rd_ring_sample *before, double seconds,
 		     struct rd_activity *row);
 
+/* A row for each of now[now_count], against the same ring in before[] (by
+ * pid and fd), busiest first. */
+void rd_top_rows(const struct rd_ring_sample *now, int now_count,
+		 const struct rd_ring_sample *before, int before_count, double seconds,
+		 struct rd_activity *rows);
+
+/* One row as a JSON object in an array (top --json's and serve's form). */
+void rd_top_row_json(struct rd_out *out, const struct rd_activity *row);
+
 /* Refresh `count` times (0: until interrupted) every `interval_ms`.
  * 0 or -errno. */
 int rd_top_run(struct rd_out *out, pid_t pid, unsigned interval_ms,
