@@ -6,7 +6,8 @@
 # Windows build mingw-w64 and Wine (which runs its tests), musl-tools (the
 # musl build), gcc-aarch64-linux-gnu and qemu-user-static (the aarch64
 # build and its tests), cmake (a CMake consumer), man-db and groff (the
-# man pages' check), nodejs (ringdump's trace page check), and the
+# man pages' check), nodejs (ringdump's trace page check), chromium (the
+# browser that loads ringdump serve's page in its test), and the
 # benchmarks' references (liburing, libuv, fio), so that the suite's
 # benchmark smoke run covers them too.  Idempotent; does
 # nothing when all is there.
@@ -38,6 +39,7 @@ command -v cmake >/dev/null || needed+=(cmake)      # the CMake consumer check
 command -v man >/dev/null || needed+=(man-db)       # the man pages' check
 command -v groff >/dev/null || needed+=(groff-base) # ... which renders them
 command -v node >/dev/null || needed+=(nodejs)      # runs ringdump's trace page script
+command -v chromium >/dev/null || needed+=(chromium) # loads ringdump serve's page, headless
 
 if [ ${#needed[@]} -gt 0 ]; then
 	echo "deps: installing ${needed[*]}"

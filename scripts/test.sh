@@ -4,9 +4,9 @@
 #     compiled in) and run every test: the Criterion suites, the fault walks,
 #     the examples run for real, the linkage check;
 #  2. build with AddressSanitizer + UndefinedBehaviorSanitizer and run the
-#     Criterion suites, the examples, the fuzzer's replay and the short soak
-#     again (LeakSanitizer cannot run under Criterion's forking runner, so
-#     leaks are checked in the others only);
+#     Criterion suites, the examples, the fuzzer's replay, the short soak
+#     and ringdump's server and pages again (LeakSanitizer cannot run under
+#     Criterion's forking runner, so leaks are checked in the others only);
 #  3. build with ThreadSanitizer and run the conformance suite through the
 #     project's own driver (Criterion's runner cannot run under it);
 #  4. build with musl-gcc, every program fully static, and run the ring and
@@ -42,7 +42,7 @@ meson compile -C build-sanitize || exit 1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 ASAN_OPTIONS=detect_leaks=0 meson test -C build-sanitize --suite criterion --print-errorlogs -v || status=1
 # (its own log name: a second run would overwrite the first one's log)
-ASAN_OPTIONS=detect_leaks=1 meson test -C build-sanitize --suite examples --suite fuzz --suite soak \
+ASAN_OPTIONS=detect_leaks=1 meson test -C build-sanitize --suite examples --suite fuzz --suite soak --suite ringdump \
 	--logbase testlog-leaks --print-errorlogs -v || status=1
 
 echo "== ThreadSanitizer build: the conformance suite through the own driver"

@@ -7,6 +7,7 @@
  *   ringdump pid PID [--fdinfo-only] [--all] [--json | --svg FILE]
  *   ringdump watch PID [--interval MS] [--count N] [--json]
  *   ringdump top [--interval MS] [--count N] [--json]
+ *   ringdump serve [PID...] [--port N]
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -21,6 +22,7 @@
 #include "output.h"
 #include "pid.h"
 #include "probe.h"
+#include "serve.h"
 #include "top.h"
 #include "trace.h"
 #include "rawring.h"
@@ -34,6 +36,8 @@ static void usage(void)
 		"       ringdump pid PID [--fdinfo-only] [--all] [--json | --svg FILE]\n"
 		"       ringdump watch PID [--interval MS] [--count N] [--json]\n"
 		"       ringdump top [--interval MS] [--count N] [--json]\n"
+		"       ringdump serve [PID...] [--port N]   (a live page on 127.0.0.1, default port "
+		RD_SERVE_PORT_TEXT "; 0: any free port)\n"
 		"flags: setup flag names without IORING_SETUP_ (SQPOLL, IOPOLL, CQSIZE,\n"
 		"       NO_SQARRAY, SQE128, CQE32, DEFER_TASKRUN, SINGLE_ISSUER, ...)\n"
 		"top:   " RD_TOP_LEGEND);
@@ -285,6 +289,34 @@ static int cmd_top(int argc, char **argv, bool json, bool need_pid)
 	return 0;
 }
 
+/* serve: the given processes (none: every one with a ring). */
+static int cmd_serve(int argc, char **argv, bool json)
+{
+	static struct rd_serve_scope scope;
+	unsigned port = RD_SERVE_PORT;
+
+	if (json)
+		usage();
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--port") == 0 && i + 1 < argc)
+			port = (unsigned)number(argv[++i], 65535);
+		else if (scope.count < RD_SERVE_MAX_PIDS && argv[i][0] != '-')
+			scope.pids[scope.count++] = (pid_t)number(argv[i], 1u << 30);
+		else
+			usage();
+	}
+	for (int i = 0; i < scope.count; i++) {
+		int fds[1];
+		int rings = rd_pid_rings(scope.pids[i], fds, 1);
+		if (rings <= 0) { /* said now, not only on the page */
+			fprintf(stderr, "ringdump: process %d: %s\n", (int)scope.pids[i],
+				rd_pid_rings_error(rings ? rings : -ENOENT));
+			return 1;
+		}
+	}
+	return rd_serve_run(&scope, port, stdout) < 0 ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	bool json = false;
@@ -312,5 +344,7 @@ int main(int argc, char **argv)
 		return cmd_trace(argc - 2, argv + 2, json);
 	if (strcmp(argv[1], "pid") == 0)
 		return cmd_pid(argc - 2, argv + 2, json);
+	if (strcmp(argv[1], "serve") == 0)
+		return cmd_serve(argc - 2, argv + 2, json);
 	usage();
 }

@@ -12,6 +12,8 @@
 #include <errno.h>
 #include <stdio.h>
 
+#include "page_js.h"
+
 /* `text` as a JavaScript string literal (JSON rules, and no "</" so that
  * it cannot end the script element). */
 static void js_string(FILE *f, const char *text)
@@ -49,15 +51,8 @@ static const char page_head[] =
 /* The drawing: plain DOM and SVG built by the script below. */
 static const char page_script[] =
 	"<script>\n"
-	"const NS = 'http://www.w3.org/2000/svg'; /* the SVG namespace, not a fetch */\n"
+	RD_PAGE_SVG_HELPERS
 	"let at = 0;\n"
-	"function el(name, attrs, text) {\n"
-	"  const e = document.createElementNS(NS, name);\n"
-	"  for (const k in attrs) e.setAttribute(k, attrs[k]);\n"
-	"  if (text !== undefined) e.textContent = text;\n"
-	"  return e;\n"
-	"}\n"
-	"function angle(i, n) { return -Math.PI / 2 + 2 * Math.PI * (i % n) / n; }\n"
 	"/* One ring: n slots round a circle, those in [head, tail) filled. */\n"
 	"function drawRing(svg, cx, name, n, head, tail, before, fillColour, rules) {\n"
 	"  const cy = 190, r = 120;\n"
