@@ -1,6 +1,6 @@
 // `ringdump serve`'s page in a real browser (headless Chromium, driven over
-// the DevTools protocol from node), against ring_holder:
-//   node --experimental-websocket check_serve_page.js RINGDUMP RING_HOLDER CHROMIUM [SCREENSHOT.png]
+// the DevTools protocol from node, over a pipe), against ring_holder:
+//   node check_serve_page.js RINGDUMP RING_HOLDER CHROMIUM [SCREENSHOT.png]
 // Checks, from the rendered DOM: the holder's two pending SQEs and three
 // unreaped CQEs appear with their user_data; after the holder publishes a
 // new SQE, the page shows it within a second; the page fetched nothing
@@ -32,14 +32,19 @@ function lineMatching(stream, pattern, timeoutMs, what) {
   });
 }
 
-// A DevTools session: send(method, params) -> result; events by name.
-function devtools(url) {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
-    let id = 0;
-    const waiting = new Map(), listeners = {};
-    ws.onmessage = (m) => {
-      const msg = JSON.parse(m.data);
+// The DevTools protocol over the pipe Chromium opens with
+// --remote-debugging-pipe (it reads fd 3, writes fd 4; messages end with a
+// NUL): no WebSocket, so any node runs it.  send(method, params, session)
+// -> result; on(event, f) for a session's events.
+function devtools(browser) {
+  let id = 0, pending = Buffer.alloc(0);
+  const waiting = new Map(), listeners = {};
+  browser.stdio[4].on('data', (chunk) => {
+    pending = Buffer.concat([pending, chunk]);
+    let end;
+    while ((end = pending.indexOf(0)) >= 0) {
+      const msg = JSON.parse(pending.subarray(0, end).toString('utf8'));
+      pending = pending.subarray(end + 1);
       if (msg.id && waiting.has(msg.id)) {
         const { ok, fail } = waiting.get(msg.id);
         waiting.delete(msg.id);
@@ -47,17 +52,15 @@ function devtools(url) {
       } else if (msg.method && listeners[msg.method]) {
         for (const f of listeners[msg.method]) f(msg.params);
       }
-    };
-    ws.onerror = () => reject(new Error('DevTools connection failed'));
-    ws.onopen = () => resolve({
-      send: (method, params = {}) => new Promise((ok, fail) => {
-        waiting.set(++id, { ok, fail });
-        ws.send(JSON.stringify({ id, method, params }));
-      }),
-      on: (event, f) => { (listeners[event] = listeners[event] || []).push(f); },
-      close: () => ws.close(),
-    });
+    }
   });
+  return {
+    send: (method, params = {}, sessionId) => new Promise((ok, fail) => {
+      waiting.set(++id, { ok, fail });
+      browser.stdio[3].write(JSON.stringify({ id, method, params, sessionId }) + '\0');
+    }),
+    on: (event, f) => { (listeners[event] = listeners[event] || []).push(f); },
+  };
 }
 
 async function main() {
@@ -91,14 +94,22 @@ async function main() {
     const browser = spawn(chromium, ['--headless', '--no-sandbox', '--disable-gpu',
       '--disable-dev-shm-usage', '--no-first-run', '--no-default-browser-check',
       '--disable-extensions', '--user-data-dir=' + path.join(scratch, 'profile'),
-      '--remote-debugging-port=0', 'about:blank'], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+      '--remote-debugging-pipe', 'about:blank'],
+      { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'], detached: true });
     children.push(browser);
     browserGroup = browser.pid;
-    const [, browserUrl] = await lineMatching(browser.stderr, /DevTools listening on (ws:\/\/\S+)/, 30000, 'DevTools address');
-    const port = new URL(browserUrl).port;
-    const targets = await (await fetch('http://127.0.0.1:' + port + '/json/list')).json();
-    const page = targets.find((t) => t.type === 'page');
-    const tab = await devtools(page.webSocketDebuggerUrl);
+    const cdp = devtools(browser);
+    let page = null;
+    for (let tries = 0; !page && tries < 100; tries++) { // the first tab may take a moment
+      page = (await cdp.send('Target.getTargets')).targetInfos.find((t) => t.type === 'page');
+      if (!page) await sleep(100);
+    }
+    if (!page) throw new Error('the browser opened no page');
+    const { sessionId } = await cdp.send('Target.attachToTarget', { targetId: page.targetId, flatten: true });
+    const tab = {
+      send: (method, params) => cdp.send(method, params, sessionId),
+      on: cdp.on,
+    };
 
     const requested = [];
     tab.on('Network.requestWillBeSent', (p) => requested.push(p.request.url));
@@ -147,7 +158,6 @@ async function main() {
     const foreign = requested.filter((u) => !u.startsWith(origin + '/'));
     check(requested.length > 1 && foreign.length === 0,
       requested.length + ' requests, none elsewhere' + (foreign.length ? ': ' + foreign.join(' ') : ''));
-    tab.close();
     holder.stdin.end();
   } finally {
     await cleanup();

@@ -8,4 +8,4 @@ here=$(dirname "$0")
 command -v node >/dev/null || { echo "skip: node is not installed (scripts/deps.sh installs nodejs)"; exit 77; }
 browser=$(command -v chromium || command -v chromium-browser || true)
 [ -n "$browser" ] || { echo "skip: no Chromium (scripts/deps.sh installs Debian's chromium)"; exit 77; }
-exec node --experimental-websocket "$here/check_serve_page.js" "$1" "$2" "$browser" "${3:-}"
+exec node "$here/check_serve_page.js" "$1" "$2" "$browser" "${3:-}"

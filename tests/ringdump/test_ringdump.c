@@ -800,3 +800,31 @@ Test(ringdump, pid_svg_draws_a_live_ring_with_its_pending_sqes_and_unreaped_cqes
 	cr_assert_not_null(strstr(svg, "data-hand=\"CQ head\" data-value=\"0\""));
 	free(svg);
 }
+
+/* JSON is UTF-8: a foreign process's name is bytes (the kernel cuts comm
+ * at 15, splitting a character), so what is not UTF-8 becomes U+FFFD and
+ * what is passes unchanged. */
+Test(ringdump, json_strings_are_always_utf8)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *file = open_memstream(&text, &len);
+	struct rd_out out;
+
+	rd_out_init(&out, file, true);
+	rd_out_str(&out, "cut", "", "aaaaaaaaaaaaaa\xc3", NULL);
+	rd_out_str(&out, "valid", "", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x92\xa9", NULL);
+	rd_out_str(&out, "stray", "", "\xff\x80x\xc0\xaf\xed\xa0\x80\xf4\x90\x80\x80", NULL);
+	rd_out_finish(&out);
+	fclose(file);
+	cr_assert_not_null(strstr(text, "\"cut\": \"aaaaaaaaaaaaaa\\ufffd\""), "%s", text);
+	cr_assert_not_null(strstr(text, "\"valid\": \"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x92\xa9\""),
+			   "%s", text);
+	/* 0xff, a lone continuation, an overlong "/", a surrogate and a code
+	 * point past U+10FFFF: none is UTF-8 */
+	cr_assert_not_null(strstr(text, "\"stray\": \"\\ufffd\\ufffdx" /* ff, 80, x */
+				   "\\ufffd\\ufffd"                      /* c0 af */
+				   "\\ufffd\\ufffd\\ufffd"               /* ed a0 80 */
+				   "\\ufffd\\ufffd\\ufffd\\ufffd\""), "%s", text); /* f4 90 80 80 */
+	free(text);
+}

@@ -59,6 +59,13 @@ Test(serve_http, methods_other_than_get_and_head_are_refused)
 
 Test(serve_http, only_two_paths_exist)
 {
+	struct rd_http_request r;
+
+	/* a HEAD that fails is still a HEAD: its answer has no body */
+	cr_assert_eq(parse("HEAD /nope HTTP/1.0\r\n\r\n", &r), 404);
+	cr_assert(r.head);
+	cr_assert_eq(parse("HEAD / HTTP/2.0\r\n\r\n", &r), 505);
+	cr_assert(r.head);
 	cr_assert_eq(status_of("GET /nope HTTP/1.0\r\n\r\n"), 404);
 	cr_assert_eq(status_of("GET /../etc/passwd HTTP/1.0\r\n\r\n"), 404);
 	cr_assert_eq(status_of("GET /rings.jsonx HTTP/1.0\r\n\r\n"), 404);
@@ -99,6 +106,12 @@ Test(serve_http, header_lines_without_a_name_and_nul_bytes_are_400)
 
 	cr_assert_eq(status_of("GET / HTTP/1.0\r\nno colon here\r\n\r\n"), 400);
 	cr_assert_eq(status_of("GET / HTTP/1.0\r\n: no name\r\n\r\n"), 400);
+	/* a name is a token: whitespace before the colon is not one (RFC
+	 * 9112 5.1), and "Host :" must not slip past the Host check */
+	cr_assert_eq(status_of("GET / HTTP/1.0\r\nHost : evil.example\r\n\r\n"), 400);
+	cr_assert_eq(status_of("GET / HTTP/1.0\r\nX Y: z\r\n\r\n"), 400);
+	cr_assert_eq(status_of("GET / HTTP/1.0\r\nX(: z\r\n\r\n"), 400);
+	cr_assert_eq(status_of("GET / HTTP/1.0\r\nX-Y_z.1~!: z\r\n\r\n"), 200);
 	cr_assert_eq(rd_http_parse(nul, sizeof(nul) - 1, PORT, &r), 400);
 }
 

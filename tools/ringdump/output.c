@@ -18,17 +18,57 @@ static void json_element(struct rd_out *out)
 	indent(out);
 }
 
-static void json_string(FILE *file, const char *s)
+/* The length of the well-formed UTF-8 sequence at `s` (Unicode's table
+ * 3-7: no overlong form, no surrogate, nothing past U+10FFFF), or 0. */
+static size_t utf8_length(const unsigned char *s)
 {
+	unsigned char c = s[0], low = 0x80, high = 0xbf;
+	size_t len;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		len = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		len = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	if (c == 0xe0)
+		low = 0xa0;
+	else if (c == 0xed)
+		high = 0x9f;
+	else if (c == 0xf0)
+		low = 0x90;
+	else if (c == 0xf4)
+		high = 0x8f;
+	if (s[1] < low || s[1] > high)
+		return 0; /* (a NUL ends the check here too) */
+	for (size_t i = 2; i < len; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return len;
+}
+
+/* A JSON string: what is not UTF-8 (a foreign process's name is bytes)
+ * becomes U+FFFD, a byte at a time, so that the document always parses. */
+static void json_string(FILE *file, const char *text)
+{
+	const unsigned char *s = (const unsigned char *)text;
+
 	fputc('"', file);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(file, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(file, "\\u%04x", c);
+	while (*s) {
+		size_t len = utf8_length(s);
+		if (*s == '"' || *s == '\\')
+			fprintf(file, "\\%c", *s);
+		else if (*s < 0x20)
+			fprintf(file, "\\u%04x", *s);
+		else if (len == 0)
+			fputs("\\ufffd", file);
 		else
-			fputc(c, file);
+			fwrite(s, 1, len, file);
+		s += len ? len : 1;
 	}
 	fputc('"', file);
 }

@@ -27,6 +27,7 @@
 #include "serve_http.h"
 
 #define MAX_RINGS 1024
+#define ACCEPT_PAUSE_MS 100
 
 struct server;
 
@@ -35,7 +36,7 @@ struct conn {
 	int fd;
 	struct rr_op io;       /* the receives, then the sends, then the close */
 	struct rr_op deadline; /* the exchange's timer */
-	bool expired;          /* the deadline passed: no further step */
+	bool expired;          /* the deadline passed, or the server stops: no further step */
 	bool closed;           /* the close's callback ran */
 	bool draining;         /* response sent: reading to the client's end */
 	size_t got;            /* request bytes received */
@@ -52,6 +53,7 @@ struct server {
 	int listener, signal_fd;
 	bool stopping;
 	struct rr_op accept_op, signal_op, sample_op;
+	struct rr_op accept_pause;  /* the wait before re-arming a failed accept */
 	struct signalfd_siginfo siginfo;
 	struct conn *conns;    /* every open connection */
 	unsigned conn_count;
@@ -171,7 +173,7 @@ static int conn_respond(struct conn *c, int status, const struct rd_http_request
 		type = "text/plain; charset=utf-8";
 	}
 	int head_len = rd_http_response_head(head, sizeof(head), status, type, body_len);
-	bool head_only = status == 200 && request->head;
+	bool head_only = request->head;
 	size_t total = (size_t)head_len + (head_only ? 0 : body_len);
 	c->response = head_len < 0 ? NULL : malloc(total);
 	if (c->response) {
@@ -188,7 +190,7 @@ static int conn_respond(struct conn *c, int status, const struct rd_http_request
 static void on_conn_io(struct rr_loop *loop, struct rr_op *op, int result)
 {
 	struct conn *c = op->context;
-	struct rd_http_request request;
+	struct rd_http_request request = { .head = false, .route = RD_ROUTE_PAGE };
 
 	switch (op->type) {
 	case RR_OP_RECV: {
@@ -284,13 +286,34 @@ static void conn_open(struct server *s, int fd)
 		rr_cancel(&s->loop, &c->io); /* no deadline: no exchange */
 }
 
+static void arm_accept(struct server *s)
+{
+	if (rr_accept_multishot(&s->loop, &s->accept_op, s->listener, SOCK_CLOEXEC) < 0)
+		fprintf(stderr, "ringdump: serve: accept could not be re-armed\n");
+}
+
+static void on_accept_pause(struct rr_loop *loop, struct rr_op *op, int result)
+{
+	struct server *s = op->context;
+
+	(void)loop;
+	if (result == -ETIME && !s->stopping)
+		arm_accept(s);
+}
+
 static void on_accept(struct rr_loop *loop, struct rr_op *op, int result)
 {
 	struct server *s = op->context;
 
-	if (!rr_op_more(op) && !s->stopping &&
-	    rr_accept_multishot(loop, op, s->listener, SOCK_CLOEXEC) < 0)
-		fprintf(stderr, "ringdump: serve: accept could not be re-armed\n");
+	if (!rr_op_more(op) && !s->stopping) {
+		/* A failed accept (EMFILE, ENFILE, ENOBUFS) leaves the
+		 * connection in the backlog: armed again at once it would fail
+		 * again at once, a busy loop.  A pause lets fds come free. */
+		if (result < 0 && result != -ECANCELED)
+			rr_timeout(loop, &s->accept_pause, ACCEPT_PAUSE_MS * 1000000ull, 0);
+		else
+			arm_accept(s);
+	}
 	if (result < 0)
 		return;
 	if (s->stopping || s->conn_count >= RD_SERVE_MAX_CONNS)
@@ -306,10 +329,15 @@ static void on_signal(struct rr_loop *loop, struct rr_op *op, int result)
 	(void)result;
 	s->stopping = true;
 	rr_cancel(loop, &s->accept_op);
+	rr_cancel(loop, &s->accept_pause);
 	rr_cancel(loop, &s->sample_op);
-	for (struct conn *c = s->conns; c; c = c->next)
+	for (struct conn *c = s->conns; c; c = c->next) {
+		/* A step whose result is already due (its cancel too late)
+		 * finishes instead of going on without a deadline. */
+		c->expired = true;
 		if (!rr_op_is_idle(&c->deadline))
 			rr_cancel(loop, &c->deadline);
+	}
 	for (struct conn *c = s->conns; c; c = c->next)
 		if (!rr_op_is_idle(&c->io) && c->io.type != RR_OP_CLOSE)
 			rr_cancel(loop, &c->io);
@@ -365,6 +393,7 @@ static int serve(struct server *s, FILE *announce)
 	rd_top_rows(s->before, s->before_count, NULL, 0, 0, s->rows); /* no rates yet */
 	s->row_count = s->before_count;
 	rr_op_init(&s->accept_op, on_accept, s);
+	rr_op_init(&s->accept_pause, on_accept_pause, s);
 	rr_op_init(&s->signal_op, on_signal, s);
 	rr_op_init(&s->sample_op, on_sample, s);
 	if ((ret = rr_accept_multishot(&s->loop, &s->accept_op, s->listener, SOCK_CLOEXEC)) < 0 ||

@@ -41,6 +41,12 @@ static bool equals(const char *s, size_t len, const char *word)
 	return len == strlen(word) && memcmp(s, word, len) == 0;
 }
 
+/* An RFC 9110 token character: what a header name is made of. */
+static bool is_token_char(unsigned char c)
+{
+	return isalnum(c) || (c && strchr("!#$%&'*+-.^_`|~", c));
+}
+
 /* A Host value naming this machine's loopback: 127.0.0.1, localhost or
  * [::1], with no port or with ours. */
 static bool host_is_local(const char *value, size_t len, unsigned port)
@@ -79,6 +85,9 @@ static int parse_request_line(const char *line, size_t len, bool *http11,
 	for (size_t i = 0; i < method_len; i++)
 		if (!isalpha((unsigned char)line[i]))
 			return 400;
+	/* Known before any refusal: a HEAD's answer has no body, whatever
+	 * its status. */
+	request->head = equals(line, method_len, "HEAD");
 	if (equals(version, version_len, "HTTP/1.1"))
 		*http11 = true;
 	else if (equals(version, version_len, "HTTP/1.0"))
@@ -99,9 +108,7 @@ static int parse_request_line(const char *line, size_t len, bool *http11,
 		request->route = RD_ROUTE_JSON;
 	else
 		return 404;
-	if (equals(line, method_len, "HEAD"))
-		request->head = true;
-	else if (!equals(line, method_len, "GET"))
+	if (!request->head && !equals(line, method_len, "GET"))
 		return 405;
 	return 200;
 }
@@ -130,6 +137,9 @@ int rd_http_parse(const char *buf, size_t len, unsigned port,
 		if (!colon || colon == line)
 			return 400;
 		size_t name_len = (size_t)(colon - line);
+		for (size_t i = 0; i < name_len; i++)
+			if (!is_token_char((unsigned char)line[i]))
+				return 400; /* "Host :" too: not a name */
 		if (name_len != 4 || strncasecmp(line, "host", 4) != 0)
 			continue;
 		const char *value = colon + 1, *value_end = line + line_len;

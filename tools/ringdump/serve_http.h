@@ -23,8 +23,10 @@ struct rd_http_request {
 
 /*
  * Parse the request head in buf[0, len).  Returns 0 while it is incomplete
- * (read more), else the status to answer: 200 with *request filled, or
- * 400 (malformed, or HTTP/1.1 without one Host), 403 (a Host that is not
+ * (read more), else the status to answer: 200 with *request filled (and
+ * request->head for a HEAD, whatever the status, once the method is read), or
+ * 400 (malformed: a header name that is not a token among others, or
+ * HTTP/1.1 without one Host), 403 (a Host that is not
  * this machine's loopback name and `port`: a page elsewhere reaching the
  * server through DNS rebinding), 404, 405 (not GET or HEAD), 431 (no end
  * of the head within RD_HTTP_HEAD_MAX bytes), 505 (not HTTP/1.0 or 1.1).
