@@ -187,6 +187,8 @@ struct rr_op {
 			unsigned short count; /* the buffers the current result filled */
 			unsigned short most;  /* the most one result may fill: 1, or
 						 RR_RECV_BUNDLE_EMULATED (rr_recv_bundle) */
+			unsigned offset;      /* where the result starts in its buffer */
+			bool kept;            /* the group keeps the buffer for more */
 		} recv_group;
 		struct {
 			uint64_t deadline_ns;      /* CLOCK_MONOTONIC */
@@ -530,7 +532,11 @@ int rr_sendmsg(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd,
 int rr_shutdown(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd, int how);
 
 /* Wait until `events` (POLLIN, POLLOUT, ...) are ready on `fd`; the result
- * is the ready mask.  (On Windows: sockets only, Winsock's POLL* values.) */
+ * is the ready mask.  A poll takes nothing: beside a receive on the same
+ * socket, both see the data arrive (io_uring, epoll, kqueue).  (On Windows:
+ * sockets only, Winsock's POLL* values; a poll is a zero-byte WSARecv,
+ * which waits behind the receives posted before it, so it sees the data
+ * they leave, not the data they take.) */
 int rr_poll(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd, unsigned events);
 
 /*
@@ -687,11 +693,16 @@ struct rr_buf_group {
 	unsigned char *base;           /* count * size bytes */
 	unsigned char *lent;           /* per buffer: 1 while the application has it */
 	unsigned short *bundle_next;   /* per buffer: the next one of its bundle */
-	unsigned *free_ids;            /* emulation: a stack of free buffer ids */
+	unsigned *free_ids;            /* emulation: the free buffer ids, a ring in
+					  the order io_uring's buffer ring has them */
+	unsigned free_head;            /* ... where the next one is taken */
 	unsigned free_count;
 	unsigned count;
 	unsigned size;
 	unsigned short id;             /* io_uring's buffer group id */
+	bool incremental;              /* buffers consumed a result at a time */
+	int partial;                   /* emulation: the buffer being filled, or -1 */
+	unsigned *filled;              /* incremental: per buffer, bytes handed out */
 	void *backend_ring;            /* io_uring: the registered buffer ring */
 };
 
@@ -705,6 +716,43 @@ struct rr_buf_group {
  */
 int rr_buf_group_init(struct rr_loop *loop, struct rr_buf_group *group,
 		      unsigned count, unsigned size);
+
+/*
+ * Incremental consumption (RR_BUF_GROUP_INCREMENTAL): a result takes only
+ * the bytes it needs from a buffer, and the next result continues in the
+ * same buffer where it left off, so that large buffers are not spent on
+ * small chunks.  In a multishot receive's callback (result > 0),
+ * rr_op_buffer(op) is where this result's data starts (at
+ * rr_op_buffer_offset(op) into buffer rr_op_buffer_id(op)), and
+ * rr_op_buffer_kept(op) says the group keeps the buffer for the results
+ * after it: its data stays valid, but the buffer is not the application's
+ * (rr_buf_group_release: -EINVAL).  The result that fills the buffer's last
+ * byte hands it over (rr_op_buffer_kept false): release it once, when the
+ * data of all its results has been used.  A receive that ends leaves a
+ * partly filled buffer to the group, for the next receive to go on in (of
+ * any socket: results of several receives sharing a group follow each
+ * other in one buffer).
+ *
+ * On io_uring it is the kernel's IOU_PBUF_RING_INC (6.12); epoll and
+ * kqueue emulate it with a receive into the rest of the buffer being
+ * filled.  IOCP, whose receives are posted before the data arrives, and
+ * kernels without it, consume whole buffers as a plain group does
+ * (rr_buf_group_incremental false; rr_op_buffer_offset 0, never kept).
+ * Bundles cannot take an incremental group (rr_recv_bundle: -EINVAL).
+ */
+#define RR_BUF_GROUP_INCREMENTAL 1u
+
+/* As rr_buf_group_init, with `flags` (0 or RR_BUF_GROUP_INCREMENTAL);
+ * -EINVAL for another flag. */
+int rr_buf_group_init_flags(struct rr_loop *loop, struct rr_buf_group *group,
+			    unsigned count, unsigned size, unsigned flags);
+
+/* Whether the group's buffers are consumed incrementally (asked for, and
+ * the backend and kernel can). */
+static inline bool rr_buf_group_incremental(const struct rr_buf_group *group)
+{
+	return group->incremental;
+}
 
 /*
  * Release the group's buffers.  No receive may be using it any more (its
@@ -771,12 +819,28 @@ static inline unsigned rr_op_buffer_id(const struct rr_op *op)
 	return op->args.recv_group.buffer;
 }
 
-/* In a rr_recv_multishot callback with result > 0: where the data is (the
- * address of buffer rr_op_buffer_id(op) of the group). */
+/* In a rr_recv_multishot callback with result > 0: where the result's
+ * data starts in its buffer (0 but in an incremental group). */
+static inline unsigned rr_op_buffer_offset(const struct rr_op *op)
+{
+	return op->args.recv_group.offset;
+}
+
+/* In a rr_recv_multishot callback with result > 0: whether the group keeps
+ * the buffer for later results (an incremental group's buffer not yet
+ * full); false when the buffer is the application's to release. */
+static inline bool rr_op_buffer_kept(const struct rr_op *op)
+{
+	return op->args.recv_group.kept;
+}
+
+/* In a rr_recv_multishot callback with result > 0: where the data is (in
+ * buffer rr_op_buffer_id(op) of the group, rr_op_buffer_offset(op) in). */
 static inline void *rr_op_buffer(const struct rr_op *op)
 {
-	return rr_buf_group_buffer(op->args.recv_group.group,
-				   op->args.recv_group.buffer);
+	return (unsigned char *)rr_buf_group_buffer(op->args.recv_group.group,
+						    op->args.recv_group.buffer) +
+	       op->args.recv_group.offset;
 }
 
 #ifdef __cplusplus

@@ -267,6 +267,7 @@ const struct rr_backend rr__iocp_backend = {
 	.name = "iocp",
 	.kind = RR_BACKEND_IOCP,
 	.native_links = false,
+	.incremental_buffers = false, /* receives posted before the data */
 	.init = iocp_init,
 	.room = iocp_room,
 	.start = iocp_start,

@@ -119,10 +119,28 @@ static void report_cancelled(struct rr_readiness *r)
 		rr__op_report(r->loop, op, -ECANCELED, false);
 }
 
+/* Whether `op` takes something from its fd when it runs (data, room, a
+ * connection); a poll only looks. */
+static bool takes(const struct rr_op *op)
+{
+	return op->type != RR_OP_POLL;
+}
+
+/* The first op of a list that takes, or NULL. */
+static struct rr_op *first_taker(struct rr_op *op)
+{
+	while (op && !takes(op))
+		op = op->next;
+	return op;
+}
+
 /*
- * Retry the ops waiting on one side of `fd`, oldest first, until one has to
- * wait again.  A multishot op stays at the head after each result.
- * `error` is a socket error the poller learned with the event, else 0.
+ * Retry the ops waiting on one side of `fd`.  Polls first, wherever they
+ * wait in the list: io_uring wakes every poll on the fd with the event, so
+ * a poll never waits behind a receive, which would take the data it was to
+ * see.  Then the ops that take, oldest first, until one has to wait again.
+ * A multishot op stays in place after each result.  `error` is a socket
+ * error the poller learned with the event, else 0.
  */
 static void run_side(struct rr_readiness *r, struct rr_fd_waiters *w,
 		     bool read_side, unsigned ready, int error)
@@ -130,8 +148,19 @@ static void run_side(struct rr_readiness *r, struct rr_fd_waiters *w,
 	struct rr_op **head = read_side ? &w->read_head : &w->write_head;
 	struct rr_op **tail = read_side ? &w->read_tail : &w->write_tail;
 
-	while (*head) {
-		struct rr_op *op = *head;
+	for (struct rr_op *op = *head, *next; op; op = next) {
+		next = op->next;
+		if (takes(op))
+			continue;
+		int result = rr__attempt(r, op, ready, error);
+		if (result == RR_ATTEMPT_WAIT)
+			continue;
+		unlink_op(head, tail, op);
+		op->result = 0;
+		rr__op_report(r->loop, op, result, false);
+	}
+	struct rr_op *op;
+	while ((op = first_taker(*head))) {
 		/* A multishot op whose last result is not delivered yet takes
 		 * no new one: the fd is re-armed and reports again. */
 		if (rr__op_due(op))
@@ -147,7 +176,7 @@ static void run_side(struct rr_readiness *r, struct rr_fd_waiters *w,
 			rr__op_report(r->loop, op, result, true);
 			return;
 		}
-		pop(head, tail);
+		unlink_op(head, tail, op);
 		op->result = 0;
 		rr__op_report(r->loop, op, result, false);
 	}
@@ -216,8 +245,10 @@ static bool try_fresh(struct rr_readiness *r, struct rr_op *op)
 			 * holds is unknown, so the next arm goes to it. */
 			if (!w->read_head && !w->write_head)
 				w->armed = 0;
-			/* Behind other waiters it waits its turn, in order. */
-			result = *head ? RR_ATTEMPT_WAIT : rr__attempt(r, op, 0, 0);
+			/* Behind other ops that take it waits its turn, in
+			 * order; a poll looks at once, as io_uring's does. */
+			result = takes(op) && first_taker(*head) ? RR_ATTEMPT_WAIT
+								: rr__attempt(r, op, 0, 0);
 			if (result == RR_ATTEMPT_WAIT) {
 				append(head, tail, op);
 				int ret = rearm(r, fd, w);

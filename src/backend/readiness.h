@@ -110,6 +110,7 @@ void rr__readiness_deinit(struct rr_loop *loop);
 		.name = (label),                                               \
 		.kind = (backend_kind),                                        \
 		.native_links = false,                                         \
+		.incremental_buffers = true,                                   \
 		.init = table##_init,                                          \
 		.room = rr__readiness_room,                                    \
 		.start = rr__readiness_start,                                  \

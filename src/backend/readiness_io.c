@@ -170,7 +170,7 @@ static int do_transfer(struct rr_readiness *r, struct rr_op *op, bool receiving)
 /*
  * One chunk of a bundle receive: one recvmsg into up to `most` free
  * buffers of the group, as io_uring's bundle fills them in ring order; the
- * ones it did not reach go back, last taken first, so that the free stack
+ * ones it did not reach go back, last taken first, so that the free ring
  * is as it was.
  */
 static int do_recv_bundle(struct rr_readiness *r, struct rr_op *op)
@@ -207,12 +207,43 @@ static int do_recv_bundle(struct rr_readiness *r, struct rr_op *op)
  * One chunk of a multishot receive, into a free buffer of its group (as
  * io_uring picks one from the buffer ring): -ENOBUFS when none is free.
  */
+/*
+ * One chunk of a receive into an incremental group: into the rest of the
+ * buffer being filled (group->partial), or a free one, as io_uring's
+ * IOU_PBUF_RING_INC goes on in the head buffer until it is full.
+ */
+static int do_recv_part(struct rr_readiness *r, struct rr_op *op)
+{
+	struct rr_buf_group *group = op->args.recv_group.group;
+	bool fresh = group->partial < 0;
+	int id = fresh ? rr__buf_take(group) : group->partial;
+
+	if (id < 0)
+		return -ENOBUFS;
+	unsigned at = group->filled[id];
+	int ret = counted(r, RR_FAULTABLE(RR_FAULT_RECV, -1,
+					  recv(op->args.recv_group.fd,
+					       (char *)rr_buf_group_buffer(group, (unsigned)id) + at,
+					       group->size - at,
+					       op->args.recv_group.flags | MSG_DONTWAIT)));
+	if (ret > 0) {
+		bool kept = at + (unsigned)ret < group->size;
+		rr__buf_filled_part(op, (unsigned)id, ret, kept);
+		group->partial = kept ? id : -1;
+	} else if (fresh) {
+		rr__buf_untake(group, (unsigned)id);
+	}
+	return ret;
+}
+
 static int do_recv_group(struct rr_readiness *r, struct rr_op *op)
 {
 	struct rr_buf_group *group = op->args.recv_group.group;
 
 	if (op->args.recv_group.most > 1)
 		return do_recv_bundle(r, op);
+	if (group->incremental)
+		return do_recv_part(r, op);
 	int id = rr__buf_take(group);
 	if (id < 0)
 		return -ENOBUFS;

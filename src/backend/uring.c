@@ -349,11 +349,20 @@ struct uring_buf_ring {
  * buffer of a bundle but the last is filled whole).  The ring slots still
  * hold their ids: a slot is rewritten only when a released buffer comes
  * back round to it, and none of these has been released yet. */
-static void buffers_filled(struct rr_op *op, unsigned first, int res)
+static void buffers_filled(struct rr_op *op, unsigned first, int res, unsigned flags)
 {
 	struct rr_buf_group *group = op->args.recv_group.group;
 	struct uring_buf_ring *ring = group->backend_ring;
 
+	if (group->incremental) {
+		/* IOU_PBUF_RING_INC: the buffer stays at the ring's head while
+		 * the kernel says F_BUF_MORE; the CQE without it filled it. */
+		bool kept = (flags & IORING_CQE_F_BUF_MORE) != 0;
+		if (res > 0)
+			rr__buf_filled_part(op, first, res, kept);
+		ring->in_ring -= !kept;
+		return;
+	}
 	rr__buf_filled(op, first);
 	ring->in_ring--;
 	if (op->args.recv_group.most <= 1 || res <= (int)group->size)
@@ -393,7 +402,7 @@ static void report_flagged(struct rr_loop *loop, struct uring_state *st, struct 
 		return;
 	}
 	if (flags & IORING_CQE_F_BUFFER) { /* only the group receives select */
-		buffers_filled(op, flags >> IORING_CQE_BUFFER_SHIFT, cqe->res);
+		buffers_filled(op, flags >> IORING_CQE_BUFFER_SHIFT, cqe->res, flags);
 		if (!more && bundle_ran_dry(op)) {
 			/* A bundle that took the group's last buffers ends with
 			 * its data; the other backends, and a plain multishot,
@@ -589,7 +598,13 @@ static int uring_buf_group_init(struct rr_loop *loop, struct rr_buf_group *group
 
 	if (!ring)
 		return -ENOMEM;
-	int ret = rr_register_buf_ring(&st->ring, &ring->br, group->count, group->id);
+	int ret = -EINVAL;
+	if (group->incremental) /* 6.12; without it, whole buffers */
+		ret = rr_register_buf_ring_flags(&st->ring, &ring->br, group->count, group->id,
+						 RR_IOU_PBUF_RING_INC);
+	group->incremental = ret == 0;
+	if (ret < 0)
+		ret = rr_register_buf_ring(&st->ring, &ring->br, group->count, group->id);
 	if (ret < 0) {
 		free(ring);
 		/* A kernel without IORING_REGISTER_PBUF_RING (5.19) does not
@@ -705,6 +720,7 @@ const struct rr_backend rr__uring_backend = {
 	.name = "io_uring",
 	.kind = RR_BACKEND_URING,
 	.native_links = true,
+	.incremental_buffers = false, /* its groups are the kernel's (buf_group_init) */
 	.init = uring_init,
 	.room = uring_room,
 	.start = uring_start,

@@ -59,6 +59,12 @@ struct rr_backend {
 	 * Otherwise the core holds each linked op until its predecessor has
 	 * succeeded, and hands it to start only then. */
 	bool native_links;
+	/* The core's emulated buffer groups may be consumed incrementally
+	 * (RR_BUF_GROUP_INCREMENTAL): the backend's receives run once data is
+	 * there (epoll, kqueue), so a receive into the rest of a partly
+	 * filled buffer never races another.  IOCP posts its receives before
+	 * the data comes: no. */
+	bool incremental_buffers;
 
 	/*
 	 * Called by rr_loop_init.  Set loop->backend_state.  Returns 0 or
@@ -200,7 +206,27 @@ static inline void rr__buf_filled(struct rr_op *op, unsigned id)
 {
 	op->args.recv_group.buffer = id;
 	op->args.recv_group.count = 1;
+	op->args.recv_group.offset = 0;
+	op->args.recv_group.kept = false;
 	op->args.recv_group.group->lent[id] = 1;
+}
+
+/* An incremental group's result: `res` (> 0) bytes in buffer `id`, after
+ * the bytes its earlier results took.  `kept`: the group goes on filling
+ * the buffer; otherwise this result filled it and it is the application's
+ * until rr_buf_group_release.  Call before reporting the result. */
+static inline void rr__buf_filled_part(struct rr_op *op, unsigned id, int res, bool kept)
+{
+	struct rr_buf_group *group = op->args.recv_group.group;
+
+	op->args.recv_group.buffer = id;
+	op->args.recv_group.count = 1;
+	op->args.recv_group.offset = group->filled[id];
+	op->args.recv_group.kept = kept;
+	/* Handed over: the next fill, after its release, starts at 0. */
+	group->filled[id] = kept ? group->filled[id] + (unsigned)res : 0;
+	if (!kept)
+		group->lent[id] = 1;
 }
 
 /* A bundle's result filled buffer `id` too, after buffer `previous` of it
@@ -217,13 +243,21 @@ static inline void rr__buf_filled_next(struct rr_op *op, unsigned previous, unsi
 /* Emulated groups: take a free buffer for a receive, or -1 when none is. */
 static inline int rr__buf_take(struct rr_buf_group *group)
 {
-	return group->free_count ? (int)group->free_ids[--group->free_count] : -1;
+	if (!group->free_count)
+		return -1;
+	unsigned id = group->free_ids[group->free_head];
+	group->free_head = (group->free_head + 1) & (group->count - 1);
+	group->free_count--;
+	return (int)id;
 }
 
-/* Put back a buffer taken for a receive that did not fill it. */
+/* Put back a buffer taken for a receive that did not fill it, at the
+ * front, where it was taken from. */
 static inline void rr__buf_untake(struct rr_buf_group *group, unsigned id)
 {
-	group->free_ids[group->free_count++] = id;
+	group->free_head = (group->free_head - 1) & (group->count - 1);
+	group->free_ids[group->free_head] = id;
+	group->free_count++;
 }
 
 /* Whether a multishot op goes on after `result` (reported with "more"): an

@@ -37,6 +37,8 @@ static void release_memory(struct rr_buf_group *group)
 	free(group->lent);
 	free(group->bundle_next);
 	free(group->free_ids);
+	free(group->filled);
+	group->filled = NULL;
 	group->bundle_next = NULL;
 	group->base = group->lent = NULL;
 	group->free_ids = NULL;
@@ -45,20 +47,35 @@ static void release_memory(struct rr_buf_group *group)
 int rr_buf_group_init(struct rr_loop *loop, struct rr_buf_group *group,
 		      unsigned count, unsigned size)
 {
+	return rr_buf_group_init_flags(loop, group, count, size, 0);
+}
+
+int rr_buf_group_init_flags(struct rr_loop *loop, struct rr_buf_group *group,
+			    unsigned count, unsigned size, unsigned flags)
+{
 	if (!loop || !loop->initialized || !group || count == 0 ||
 	    count > GROUP_MAX_BUFFERS || (count & (count - 1)) || size == 0 ||
-	    size > GROUP_MAX_SIZE)
+	    size > GROUP_MAX_SIZE || (flags & ~RR_BUF_GROUP_INCREMENTAL))
 		return -EINVAL;
 	memset(group, 0, sizeof(*group));
 	group->count = count;
 	group->size = size;
 	group->id = free_group_id(loop);
+	group->partial = -1;
+	/* Asked for, and where the backend can: the native one decides in
+	 * its buf_group_init (io_uring: the kernel's support). */
+	group->incremental = (flags & RR_BUF_GROUP_INCREMENTAL) &&
+			     (loop->backend->buf_group_init || loop->backend->incremental_buffers);
 	/* Page-aligned: see pages.h for what an unaligned buffer costs. */
 	group->base = rr__pages_alloc((size_t)count * size);
 	group->lent = RR_FAULTABLE(RR_FAULT_ALLOC, NULL, calloc(count, 1));
 	group->bundle_next = RR_FAULTABLE(RR_FAULT_ALLOC, NULL,
 					  calloc(count, sizeof(*group->bundle_next)));
-	if (!group->base || !group->lent || !group->bundle_next) {
+	if (group->incremental)
+		group->filled = RR_FAULTABLE(RR_FAULT_ALLOC, NULL,
+					     calloc(count, sizeof(*group->filled)));
+	if (!group->base || !group->lent || !group->bundle_next ||
+	    (group->incremental && !group->filled)) {
 		release_memory(group);
 		return -ENOMEM;
 	}
@@ -75,9 +92,12 @@ int rr_buf_group_init(struct rr_loop *loop, struct rr_buf_group *group,
 			release_memory(group);
 			return -ENOMEM;
 		}
-		/* Stacked so that buffer 0 is taken first. */
+		/* In ring order, as io_uring's buffer ring starts: buffer 0
+		 * is taken first, and a released one goes to the end, so
+		 * that every backend fills the same buffers. */
 		for (unsigned i = 0; i < count; i++)
-			group->free_ids[i] = count - 1 - i;
+			group->free_ids[i] = i;
+		group->free_head = 0;
 		group->free_count = count;
 	}
 	group->loop = loop;
@@ -111,7 +131,7 @@ int rr_buf_group_release(struct rr_buf_group *group, unsigned id)
 	if (group->backend_ring)
 		group->loop->backend->buf_group_give(group, id);
 	else
-		group->free_ids[group->free_count++] = id;
+		group->free_ids[(group->free_head + group->free_count++) & (group->count - 1)] = id;
 	return 0;
 }
 

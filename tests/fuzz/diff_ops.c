@@ -7,8 +7,10 @@
  * shutdowns on socket pairs, a peer writing or hanging up, cancels of ops
  * that wait, closes through the loop with the socket reopened at once (so
  * fd numbers are reused), file writes and reads at offsets, a linked
- * write->read chain, timers, a callback that turns the loop, and a deinit
- * with work in flight.  After every step the loop settles (runs until no
+ * write->read chain, timers, a callback that turns the loop, a multishot
+ * receive into an incremental buffer group (each result with its buffer,
+ * offset and hand-over; partly filled buffers carried from one receive to
+ * the next), and a deinit with work in flight.  After every step the loop settles (runs until no
  * callback comes for three short rounds), so that what an op sees depends on
  * the program, not on timing: a cancel only ever meets an op that waits.
  *
@@ -44,6 +46,7 @@ enum {
 	SLOT_FILE_READ,
 	SLOT_TIMER,
 	SLOT_CLOSE,
+	SLOT_GROUP_RECV, /* multishot, into the run's buffer group */
 	SLOTS
 };
 
@@ -60,8 +63,13 @@ struct run {
 	struct slot slots[SLOTS];
 	int fd[SOCKETS], peer[SOCKETS];
 	int file;
+	struct rr_buf_group group;
+	int group_sock;      /* the socket SLOT_GROUP_RECV receives from */
 	uint64_t callbacks;
 };
+
+/* Incremental where the first backend (io_uring) can; the others follow. */
+static unsigned group_flags = RR_BUF_GROUP_INCREMENTAL;
 
 static struct run runs[3];
 
@@ -74,6 +82,31 @@ static void on_done(struct rr_loop *loop, struct rr_op *op, int result)
 		s->results[s->count] = result;
 	s->count++;
 	s->busy = false;
+}
+
+static void record(struct slot *s, int value)
+{
+	if (s->count < MAX_RESULTS)
+		s->results[s->count] = value;
+	s->count++;
+}
+
+/* A group receive's result, then (data) its buffer, offset and whether the
+ * group kept the buffer; a buffer handed over goes back at once. */
+static void on_group(struct rr_loop *loop, struct rr_op *op, int result)
+{
+	struct slot *s = op->context;
+
+	(void)loop;
+	record(s, result);
+	if (result > 0) {
+		record(s, (int)(rr_op_buffer_id(op) << 20 | rr_op_buffer_offset(op) << 1 |
+				rr_op_buffer_kept(op)));
+		if (!rr_op_buffer_kept(op) &&
+		    rr_buf_group_release(op->args.recv_group.group, rr_op_buffer_id(op)) != 0)
+			abort();
+	}
+	s->busy = rr_op_more(op);
 }
 
 static void on_turn(struct rr_loop *loop, struct rr_op *op, int result)
@@ -109,17 +142,28 @@ static bool open_run(struct run *r, enum rr_backend_kind backend)
 	if (r->file < 0 || ftruncate(r->file, 4096) < 0)
 		abort();
 	for (int i = 0; i < SLOTS; i++)
-		rr_op_init(&r->slots[i].op, i == SLOT_TURN ? on_turn : on_done,
-			   &r->slots[i]);
+		rr_op_init(&r->slots[i].op, i == SLOT_TURN ? on_turn :
+			   i == SLOT_GROUP_RECV ? on_group : on_done, &r->slots[i]);
+	/* 4 x 128 bytes: writes of up to 64 fill and hand buffers over. */
+	if (rr_buf_group_init_flags(&r->loop, &r->group, 4, 128, group_flags) < 0)
+		abort();
+	if (group_flags && !rr_buf_group_incremental(&r->group)) {
+		group_flags = 0; /* a kernel before 6.12: plain groups everywhere */
+		rr_buf_group_deinit(&r->group);
+		if (rr_buf_group_init_flags(&r->loop, &r->group, 4, 128, 0) < 0)
+			abort();
+	}
 	return true;
 }
 
 /* Whether every op that cannot wait for a peer has finished: NOPs, file
- * I/O, timers, closes and sends (small, to sockets that have room). */
+ * I/O, timers, closes and sends (small, to sockets that have room); the
+ * receives, polls and the group receive may wait. */
 static bool sure_ops_done(const struct run *r)
 {
 	for (int i = 0; i < SLOTS; i++) {
-		bool may_wait = i < SOCKETS * PER_SOCKET && i % PER_SOCKET != S_SEND;
+		bool may_wait = (i < SOCKETS * PER_SOCKET && i % PER_SOCKET != S_SEND) ||
+				i == SLOT_GROUP_RECV;
 		if (r->slots[i].busy && !may_wait)
 			return false;
 	}
@@ -171,9 +215,13 @@ static void step(struct run *r, unsigned what, unsigned x, unsigned y)
 	char junk[BUF];
 
 	memset(junk, (int)y, sizeof(junk));
+	struct slot *group_slot = &r->slots[SLOT_GROUP_RECV];
+	bool group_here = group_slot->busy && r->group_sock == sock;
+
 	switch (what) {
-	case 0:
-		if (!recv_slot->busy)
+	case 0: /* (not beside the group receive: which of two receives
+		   waiting on one socket gets the data is the backend's choice) */
+		if (!recv_slot->busy && !group_here)
 			schedule(recv_slot, rr_recv(loop, &recv_slot->op, r->fd[sock],
 						    recv_slot->buf, len, 0));
 		break;
@@ -187,9 +235,11 @@ static void step(struct run *r, unsigned what, unsigned x, unsigned y)
 			if (s->busy && rr_cancel(loop, &s->op) != 0)
 				abort(); /* after settling, a busy op waits */
 		}
+		if (group_here && rr_cancel(loop, &group_slot->op) != 0)
+			abort();
 		break;
 	case 3: /* close through the loop once nothing waits; reopen at once */
-		if (recv_slot->busy || poll_slot->busy || send_slot->busy ||
+		if (recv_slot->busy || poll_slot->busy || send_slot->busy || group_here ||
 		    r->slots[SLOT_CLOSE].busy)
 			break;
 		schedule(&r->slots[SLOT_CLOSE],
@@ -235,6 +285,13 @@ static void step(struct run *r, unsigned what, unsigned x, unsigned y)
 	case 10: /* the peer hangs up its writing side */
 		shutdown(r->peer[sock], SHUT_WR);
 		break;
+	case 11:
+		if (!group_slot->busy && !recv_slot->busy) {
+			r->group_sock = sock;
+			schedule(group_slot, rr_recv_multishot(loop, &group_slot->op, r->fd[sock],
+							       &r->group, 0));
+		}
+		break;
 	default:
 		break;
 	}
@@ -276,7 +333,7 @@ int main(int argc, char **argv)
 		unsigned program[STEPS][3];
 		uint64_t state = program_seed;
 		for (int i = 0; i < STEPS; i++) {
-			program[i][0] = (unsigned)(next_random(&state) % 11);
+			program[i][0] = (unsigned)(next_random(&state) % 12);
 			program[i][1] = (unsigned)next_random(&state);
 			program[i][2] = (unsigned)next_random(&state);
 		}

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #ifndef _WIN32
+#include <poll.h>
 #include <sys/socket.h>
 #endif
 
@@ -560,6 +561,50 @@ Test(loop_buffers, a_plain_multishot_result_is_one_buffer_and_bundle_arguments_a
 	cr_assert_eq(rr_recv_bundle(&other, &bad, pair[1], &group, 0), -EINVAL,
 		     "a group of another loop");
 	rr_loop_deinit(&other);
+	close_fd(pair[0]);
+	close_fd(pair[1]);
+	rr_loop_deinit(&loop);
+}
+
+/* A poll takes nothing from the socket: armed beside a multishot receive
+ * (after it, so behind it in a readiness backend's list of waiters), it
+ * sees the data arrive, as io_uring wakes every poll on the socket. */
+Test(loop_buffers, a_poll_beside_a_multishot_receive_sees_the_data)
+{
+	struct rr_loop loop;
+	struct rr_buf_group group;
+	struct rr_op op, poll_op;
+	struct receiver r = { .group = &group, .release_at_once = true };
+	struct recorder poll_record = { 0 };
+	rr_fd_t pair[2];
+
+	open_loop(&loop, 0);
+	stream_pair(pair);
+	start_receiving(&loop, &group, 8, 64, &op, &r, pair[1]);
+	rr_op_init(&poll_op, record_cb, &poll_record);
+	cr_assert_eq(rr_poll(&loop, &poll_op, pair[1], POLLIN), 0);
+	/* Both armed before the data comes: an SQPOLL thread takes the SQEs
+	 * in its own time, and a poll armed after the receive took the data
+	 * would rightly wait. */
+	cr_assert_geq(rr_loop_run_for_ns(&loop, 50000000ull), 0);
+	cr_assert_eq(poll_record.calls, 0, "nothing to read yet");
+	cr_assert_eq(sock_send(pair[0], "ping", 4), 4);
+	wait_chunks(&loop, &r, 1);
+	if (rr_loop_backend(&loop) == RR_BACKEND_IOCP) {
+		/* (loop.h: IOCP's poll is a zero-byte receive, queued behind
+		 * the multishot's, which took the data) */
+		cr_assert_eq(rr_cancel(&loop, &poll_op), 0);
+		run_until(&loop, &poll_record.done, 2000);
+		cr_assert_eq(poll_record.result, -ECANCELED);
+	} else {
+		run_until(&loop, &poll_record.done, 2000);
+		cr_assert_eq(poll_record.calls, 1, "the poll saw the data the receive took");
+		cr_assert(poll_record.result & POLLIN, "POLLIN: %d", poll_record.result);
+	}
+	cr_assert_eq(r.bytes, 4u);
+	cr_assert_eq(rr_cancel(&loop, &op), 0);
+	wait_final(&loop, &r);
+	rr_buf_group_deinit(&group);
 	close_fd(pair[0]);
 	close_fd(pair[1]);
 	rr_loop_deinit(&loop);
