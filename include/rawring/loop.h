@@ -521,7 +521,11 @@ int rr_send(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd, const void *buf,
  * sends on a NIC that can; on loopback the kernel copies anyway.  Other
  * backends, and kernels without the opcode (-EINVAL there from the
  * kernel), run it as rr_send: the callback then runs when the data is
- * copied, which also frees the buffer.
+ * copied, which also frees the buffer.  On a socket that cannot send
+ * without copying (only TCP and UDP can: a Unix socket cannot, and
+ * io_uring says -EOPNOTSUPP) the loop sends it again as a plain send,
+ * one callback as ever, at the cost of a round trip through the kernel;
+ * a linked one fails with -EOPNOTSUPP there instead, its chain cancelled.
  */
 int rr_send_zc(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd, const void *buf,
 	       size_t len, int flags);

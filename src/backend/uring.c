@@ -324,16 +324,43 @@ static int uring_start(struct rr_loop *loop, struct rr_op *op)
 	return 0;
 }
 
+/*
+ * A zero-copy send the socket cannot make (-EOPNOTSUPP: only TCP and UDP
+ * sockets send without copying; a Unix socket cannot) goes again as a
+ * plain send, as the other backends send it, so that rr_send_zc works on
+ * every socket.  Not for a linked one: the kernel has cancelled the rest
+ * of its chain already.  False when it cannot go (the SQ is full and
+ * will not empty): its error is reported then.
+ */
+static bool resend_plain(struct uring_state *st, struct rr_op *op)
+{
+	if (op->flags & RR_OP_F_LINK)
+		return false;
+	struct io_uring_sqe *sqe = rr_get_sqe(&st->ring);
+	if (!sqe && rr_submit(&st->ring) >= 0)
+		sqe = rr_get_sqe(&st->ring);
+	if (!sqe)
+		return false;
+	rr_prep_send(sqe, op->args.xfer.fd, op->args.xfer.buf, op->args.xfer.len,
+		     op->args.xfer.flags);
+	if (op->flags & RR_OP_F_FIXED_FILE)
+		sqe->flags |= IOSQE_FIXED_FILE;
+	rr_sqe_set_data(sqe, op);
+	return true;
+}
+
 /* A zero-copy send's two CQEs, folded into one result: the send's (with
  * IORING_CQE_F_MORE: a notification follows) is kept in final_result
  * until the notification (IORING_CQE_F_NOTIF) says the buffer is free. */
-static void zero_copy_cqe(struct rr_loop *loop, struct rr_op *op,
+static void zero_copy_cqe(struct rr_loop *loop, struct uring_state *st, struct rr_op *op,
 			  const struct io_uring_cqe *cqe)
 {
-	if (cqe->flags & IORING_CQE_F_NOTIF)
-		rr__op_report(loop, op, op->final_result, false);
-	else
+	if (!(cqe->flags & IORING_CQE_F_NOTIF))
 		op->final_result = cqe->res;
+	else if (op->final_result != -EOPNOTSUPP || !resend_plain(st, op))
+		rr__op_report(loop, op, op->final_result, false);
+	/* (resent: the callback comes with the plain send's CQE; the kernel
+	 * posts the refusal with F_MORE and a notification, like a send) */
 }
 
 /* A buffer group's ring, and where in it each buffer was last put: a
@@ -398,7 +425,7 @@ static void report_flagged(struct rr_loop *loop, struct uring_state *st, struct 
 	bool more = (flags & IORING_CQE_F_MORE) != 0;
 
 	if (op->type == RR_OP_SEND_ZC) {
-		zero_copy_cqe(loop, op, cqe); /* never on the polled ring */
+		zero_copy_cqe(loop, st, op, cqe); /* never on the polled ring */
 		return;
 	}
 	if (flags & IORING_CQE_F_BUFFER) { /* only the group receives select */

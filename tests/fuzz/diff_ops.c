@@ -10,7 +10,9 @@
  * write->read chain, timers, a callback that turns the loop, a multishot
  * receive into an incremental buffer group (each result with its buffer,
  * offset and hand-over; partly filled buffers carried from one receive to
- * the next), and a deinit with work in flight.  After every step the loop settles (runs until no
+ * the next), a zero-copy send, and a deinit with work in flight.  (Bundle
+ * receives are left out: how many buffers the kernel fills at once is its
+ * own heuristic, which the emulation does not copy.)  After every step the loop settles (runs until no
  * callback comes for three short rounds), so that what an op sees depends on
  * the program, not on timing: a cancel only ever meets an op that waits.
  *
@@ -47,6 +49,7 @@ enum {
 	SLOT_TIMER,
 	SLOT_CLOSE,
 	SLOT_GROUP_RECV, /* multishot, into the run's buffer group */
+	SLOT_SEND_ZC,
 	SLOTS
 };
 
@@ -292,6 +295,14 @@ static void step(struct run *r, unsigned what, unsigned x, unsigned y)
 							       &r->group, 0));
 		}
 		break;
+	case 12: { /* (on a Unix socket: io_uring's SEND_ZC refuses, the loop resends) */
+		struct slot *zc = &r->slots[SLOT_SEND_ZC];
+		if (!zc->busy) {
+			memcpy(zc->buf, junk, len);
+			schedule(zc, rr_send_zc(loop, &zc->op, r->fd[sock], zc->buf, len, 0));
+		}
+		break;
+	}
 	default:
 		break;
 	}
@@ -333,7 +344,7 @@ int main(int argc, char **argv)
 		unsigned program[STEPS][3];
 		uint64_t state = program_seed;
 		for (int i = 0; i < STEPS; i++) {
-			program[i][0] = (unsigned)(next_random(&state) % 12);
+			program[i][0] = (unsigned)(next_random(&state) % 13);
 			program[i][1] = (unsigned)next_random(&state);
 			program[i][2] = (unsigned)next_random(&state);
 		}

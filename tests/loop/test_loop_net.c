@@ -318,6 +318,33 @@ Test(loop_net, many_concurrent_connections_echo_every_byte)
 	rr_loop_deinit(&loop);
 }
 
+/* A zero-copy send on a socket that cannot send without copying (a Unix
+ * socket: io_uring's SEND_ZC says -EOPNOTSUPP) is a plain send, as it is
+ * on every backend: one callback, every byte.  (Found by diff-ops.) */
+Test(loop_net, zero_copy_send_on_a_unix_socket_sends_as_a_plain_send)
+{
+	struct rr_loop loop;
+	struct rr_op op;
+	struct recorder rec = { 0 };
+	rr_fd_t pair[2];
+	char in[32];
+
+	open_loop(&loop, 0);
+	stream_pair(pair);
+	rr_op_init(&op, record_cb, &rec);
+	cr_assert_eq(run_op(&loop, &op, rr_send_zc(&loop, &op, pair[0], "zero-copy or not", 16, 0)),
+		     16);
+	cr_assert_eq(rec.calls, 1);
+	cr_assert_eq(sock_recv(pair[1], in, sizeof(in)), 16);
+	cr_assert_eq(memcmp(in, "zero-copy or not", 16), 0);
+	cr_assert_eq(op.type, RR_OP_SEND_ZC, "still the op the caller scheduled");
+	run_until_done(&loop, 5000);
+	cr_assert_eq(rec.calls, 1, "one callback");
+	close_fd(pair[0]);
+	close_fd(pair[1]);
+	rr_loop_deinit(&loop);
+}
+
 /* rr_send_zc: one callback per send, after which the buffer is the
  * caller's again; the data arrives whole.  (On io_uring the kernel posts
  * the send's result and then a notification; the loop folds them.) */
