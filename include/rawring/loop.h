@@ -735,7 +735,9 @@ int rr_buf_group_init(struct rr_loop *loop, struct rr_buf_group *group,
  * data of all its results has been used.  A receive that ends leaves a
  * partly filled buffer to the group, for the next receive to go on in (of
  * any socket: results of several receives sharing a group follow each
- * other in one buffer).
+ * other in one buffer, in an order that depends on the backend).  For
+ * stream sockets: a datagram larger than the room left in the buffer
+ * being filled is cut to it, as recv(2) cuts one into a short buffer.
  *
  * On io_uring it is the kernel's IOU_PBUF_RING_INC (6.12); epoll and
  * kqueue emulate it with a receive into the rest of the buffer being

@@ -1,7 +1,9 @@
 /*
  * The readiness emulation: per-fd queues of waiting ops, first tries,
- * re-tries on readiness, cancellation.  Ops waiting on one fd complete in
- * the order they were started, one side (read or write) at a time.
+ * re-tries on readiness, cancellation.  Ops that take from one fd (data,
+ * room, a connection) complete in the order they were started, one side
+ * (read or write) at a time; polls, which take nothing, look at every
+ * report wherever they wait.
  */
 #define _GNU_SOURCE
 #include <errno.h>

@@ -10,7 +10,8 @@
  * write->read chain, timers, a callback that turns the loop, a multishot
  * receive into an incremental buffer group (each result with its buffer,
  * offset and hand-over; partly filled buffers carried from one receive to
- * the next), a zero-copy send, and a deinit with work in flight.  (Bundle
+ * the next), a zero-copy send, a linked write->read through the registered
+ * buffer and file tables, and a deinit with work in flight.  (Bundle
  * receives are left out: how many buffers the kernel fills at once is its
  * own heuristic, which the emulation does not copy.)  After every step the loop settles (runs until no
  * callback comes for three short rounds), so that what an op sees depends on
@@ -50,6 +51,8 @@ enum {
 	SLOT_CLOSE,
 	SLOT_GROUP_RECV, /* multishot, into the run's buffer group */
 	SLOT_SEND_ZC,
+	SLOT_FIXED_WRITE, /* through the registered buffer and file tables */
+	SLOT_FIXED_READ,
 	SLOTS
 };
 
@@ -68,6 +71,7 @@ struct run {
 	int file;
 	struct rr_buf_group group;
 	int group_sock;      /* the socket SLOT_GROUP_RECV receives from */
+	char registered[2 * BUF]; /* the one registered buffer: write, read halves */
 	uint64_t callbacks;
 };
 
@@ -147,6 +151,11 @@ static bool open_run(struct run *r, enum rr_backend_kind backend)
 	for (int i = 0; i < SLOTS; i++)
 		rr_op_init(&r->slots[i].op, i == SLOT_TURN ? on_turn :
 			   i == SLOT_GROUP_RECV ? on_group : on_done, &r->slots[i]);
+	/* The file (as index 0) and a buffer, registered: the fixed ops. */
+	struct iovec iov = { .iov_base = r->registered, .iov_len = sizeof(r->registered) };
+	if (rr_loop_register_buffers(&r->loop, &iov, 1) < 0 ||
+	    rr_loop_register_files(&r->loop, &r->file, 1) < 0)
+		abort();
 	/* 4 x 128 bytes: writes of up to 64 fill and hand buffers over. */
 	if (rr_buf_group_init_flags(&r->loop, &r->group, 4, 128, group_flags) < 0)
 		abort();
@@ -295,6 +304,19 @@ static void step(struct run *r, unsigned what, unsigned x, unsigned y)
 							       &r->group, 0));
 		}
 		break;
+	case 13: { /* a linked fixed write then fixed read of the same bytes */
+		struct slot *w = &r->slots[SLOT_FIXED_WRITE], *rd = &r->slots[SLOT_FIXED_READ];
+		if (w->busy || rd->busy)
+			break;
+		memset(r->registered, (int)y, BUF);
+		rr_op_link(&w->op);
+		rr_op_fixed_file(&w->op);
+		schedule(w, rr_write_fixed(loop, &w->op, 0, r->registered, len, (x % 200) * 16, 0));
+		rr_op_fixed_file(&rd->op);
+		schedule(rd, rr_read_fixed(loop, &rd->op, 0, r->registered + BUF, len,
+					   (x % 200) * 16, 0));
+		break;
+	}
 	case 12: { /* (on a Unix socket: io_uring's SEND_ZC refuses, the loop resends) */
 		struct slot *zc = &r->slots[SLOT_SEND_ZC];
 		if (!zc->busy) {
@@ -344,7 +366,7 @@ int main(int argc, char **argv)
 		unsigned program[STEPS][3];
 		uint64_t state = program_seed;
 		for (int i = 0; i < STEPS; i++) {
-			program[i][0] = (unsigned)(next_random(&state) % 13);
+			program[i][0] = (unsigned)(next_random(&state) % 14);
 			program[i][1] = (unsigned)next_random(&state);
 			program[i][2] = (unsigned)next_random(&state);
 		}
