@@ -113,12 +113,28 @@ static int rearm(struct rr_readiness *r, int fd, struct rr_fd_waiters *w)
 
 /* ---- completing ---------------------------------------------------------- */
 
+/* What an op ends with when it cannot go on (`error`): the bytes a
+ * MSG_WAITALL transfer has already moved, if any (do_transfer keeps them
+ * in op->result), as io_uring reports them: they left the socket, and an
+ * error would lose them. */
+static int end_result(struct rr_op *op, int error)
+{
+	/* (Only the transfers keep progress there; for the others, a
+	 * multishot accept's say, it is the last result the core gave.) */
+	bool transfer = op->type == RR_OP_RECV || op->type == RR_OP_SEND ||
+			op->type == RR_OP_SEND_ZC;
+	int done = transfer ? op->result : 0;
+
+	op->result = 0;
+	return done > 0 ? done : error;
+}
+
 static void report_cancelled(struct rr_readiness *r)
 {
 	struct rr_op *op;
 
 	while ((op = pop(&r->done_head, &r->done_tail)))
-		rr__op_report(r->loop, op, -ECANCELED, false);
+		rr__op_report(r->loop, op, end_result(op, -ECANCELED), false);
 }
 
 /* Whether `op` takes something from its fd when it runs (data, room, a
@@ -190,10 +206,8 @@ static void fail_waiters(struct rr_readiness *r, struct rr_fd_waiters *w, int er
 	struct rr_op *op;
 
 	while ((op = pop(&w->read_head, &w->read_tail)) ||
-	       (op = pop(&w->write_head, &w->write_tail))) {
-		op->result = 0;
-		rr__op_report(r->loop, op, error, false);
-	}
+	       (op = pop(&w->write_head, &w->write_tail)))
+		rr__op_report(r->loop, op, end_result(op, error), false);
 }
 
 void rr__readiness_fd_gone(struct rr_readiness *r, int fd)

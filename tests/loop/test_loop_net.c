@@ -318,6 +318,43 @@ Test(loop_net, many_concurrent_connections_echo_every_byte)
 	rr_loop_deinit(&loop);
 }
 
+/* A MSG_WAITALL receive cancelled half-way reports the bytes it took, as
+ * io_uring does: they left the socket, and a -ECANCELED would lose them.
+ * (Found by the soak with a server that echoes in pieces.) */
+Test(loop_net, a_waitall_receive_cancelled_half_way_reports_its_bytes)
+{
+	struct rr_loop loop;
+	struct rr_op op;
+	struct recorder rec = { 0 };
+	rr_fd_t pair[2];
+	char in[100], rest[100];
+
+	open_loop(&loop, 0);
+	if (rr_loop_backend(&loop) == RR_BACKEND_IOCP) {
+		rr_loop_deinit(&loop);
+		cr_skip_test("IOCP passes MSG_WAITALL to WSARecv, which Wine ignores "
+			     "(docs/backends.md)");
+	}
+	stream_pair(pair);
+	rr_op_init(&op, record_cb, &rec);
+	cr_assert_eq(rr_recv(&loop, &op, pair[1], in, sizeof(in), MSG_WAITALL), 0);
+	cr_assert_eq(sock_send(pair[0], "forty bytes of a hundred, then a cancel.", 40), 40);
+	for (int i = 0; i < 10 && !rec.done; i++) /* let it take them */
+		cr_assert_geq(rr_loop_run_for_ns(&loop, 10000000ull), 0);
+	cr_assert_not(rec.done, "a WAITALL receive waits for all 100 bytes");
+	cr_assert_eq(rr_cancel(&loop, &op), 0);
+	run_until(&loop, &rec.done, 2000);
+	cr_assert_eq(rec.calls, 1);
+	cr_assert_eq(rec.result, 40, "the 40 bytes taken, not lost: %d", rec.result);
+	cr_assert_eq(memcmp(in, "forty bytes of a hundred, then a cancel.", 40), 0);
+	/* and nothing of them is left in the socket */
+	cr_assert_eq(sock_send(pair[0], "x", 1), 1);
+	cr_assert_eq(sock_recv(pair[1], rest, sizeof(rest)), 1);
+	close_fd(pair[0]);
+	close_fd(pair[1]);
+	rr_loop_deinit(&loop);
+}
+
 /* A zero-copy send on a socket that cannot send without copying (a Unix
  * socket: io_uring's SEND_ZC says -EOPNOTSUPP) is a plain send, as it is
  * on every backend: one callback, every byte.  (Found by diff-ops.) */

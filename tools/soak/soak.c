@@ -2,14 +2,16 @@
  * rr-soak: a soak test of the proactor loop.
  *
  *   rr-soak [--connections N] [--seconds S] [--max-message BYTES]
- *           [--backend uring|epoll|auto] [--sqpoll] [--seed N]
+ *           [--backend uring|epoll|auto] [--sqpoll] [--group] [--seed N]
  *
  * An echo server (its own loop, on a second thread) and N clients (one
  * loop) exchange messages of random size over loopback for S seconds, each
  * byte checked, with disconnects, cancelled receives and timers mixed in.
  * At the end: no byte lost or corrupted, every connection finished, the
  * process's fd count back where it started, the heap flat after the first
- * second.  Exits 0 when all of that holds, 1 otherwise.
+ * second.  Exits 0 when all of that holds, 1 otherwise.  --group: the
+ * server receives with multishot receives into one incremental buffer
+ * group that all connections share (soak_group.c).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -67,9 +69,14 @@ static void parse(int argc, char **argv, struct soak_config *config)
 			config->options.sqpoll = true;
 			continue;
 		}
+		if (strcmp(arg, "--group") == 0) {
+			config->group = true;
+			continue;
+		}
 		if (!value) {
 			fprintf(stderr, "usage: " PROGRAM " [--connections N] [--seconds S] "
-					"[--max-message BYTES] [--backend NAME] [--sqpoll] [--seed N]\n");
+					"[--max-message BYTES] [--backend NAME] [--sqpoll] [--group] "
+					"[--seed N]\n");
 			exit(2);
 		}
 		i++;
@@ -115,10 +122,11 @@ int main(int argc, char **argv)
 
 	uint64_t growth = totals.heap_peak > totals.heap_warm
 				  ? totals.heap_peak - totals.heap_warm : 0;
-	printf(PROGRAM ": %s%s, %d connections, %.0f s: %llu messages, %llu bytes echoed "
+	printf(PROGRAM ": %s%s%s, %d connections, %.0f s: %llu messages, %llu bytes echoed "
 	       "and checked; %llu connects, %llu disconnects, %llu cancels, %llu timers\n",
 	       example_backend_label(config.options.backend),
-	       config.options.sqpoll ? " (SQPOLL)" : "", config.connections,
+	       config.options.sqpoll ? " (SQPOLL)" : "",
+	       config.group ? " (a shared incremental group)" : "", config.connections,
 	       config.seconds, (unsigned long long)totals.messages,
 	       (unsigned long long)totals.bytes, (unsigned long long)totals.connects,
 	       (unsigned long long)totals.disconnects, (unsigned long long)totals.cancels,

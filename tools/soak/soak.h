@@ -19,6 +19,7 @@ struct soak_config {
 	double seconds;
 	unsigned max_message;    /* message sizes are 1..max_message */
 	uint64_t seed;
+	bool group;              /* the server receives into a shared incremental group */
 	struct rr_loop_options options;
 };
 
@@ -44,6 +45,13 @@ struct soak_server {
 int soak_server_start(struct soak_server *server, const struct soak_config *config);
 /* Stop the server's loop, close every connection, join its thread. */
 void soak_server_stop(struct soak_server *server);
+
+/* The server's --group echo (soak_group.c): set up `slots` connections
+ * and the group on server->loop (0 or -errno); take an accepted fd (false:
+ * no slot free); free what the start allocated, after the loop's deinit. */
+int soak_group_start(struct soak_server *server, int slots);
+bool soak_group_accept(struct soak_server *server, int fd);
+void soak_group_stop(void);
 
 /* The clients: run on the calling thread until the time is up and every
  * connection has finished its last round trip (or the grace ran out). */

@@ -27,6 +27,7 @@ static struct server_conn *idle[SOAK_MAX_CONNS * 2];
 static int idle_count;
 static struct rr_op accept_op;
 static pthread_t thread;
+static bool group_echo; /* --group: soak_group.c echoes */
 
 static void server_error(struct soak_server *server, int err)
 {
@@ -56,7 +57,12 @@ static void on_accept(struct rr_loop *loop, struct rr_op *op, int result)
 	struct soak_server *server = op->context;
 
 	if (result >= 0) {
-		if (!idle_count || atomic_load(&server->stop)) {
+		if (atomic_load(&server->stop)) {
+			close(result);
+		} else if (group_echo) {
+			if (!soak_group_accept(server, result))
+				close(result);
+		} else if (!idle_count) {
 			close(result);
 		} else {
 			struct server_conn *c = idle[--idle_count];
@@ -115,6 +121,9 @@ int soak_server_start(struct soak_server *server, const struct soak_config *conf
 	int ret = rr_loop_init(&server->loop, &config->options);
 	if (ret < 0)
 		return ret;
+	group_echo = config->group;
+	if (group_echo && (ret = soak_group_start(server, slots)) < 0)
+		return ret;
 	rr_async_init(&server->loop, &server->stop_async, on_stop, server);
 	rr_op_init(&accept_op, on_accept, server);
 	ret = rr_accept_multishot(&server->loop, &accept_op, server->listener, SOCK_CLOEXEC);
@@ -131,6 +140,8 @@ void soak_server_stop(struct soak_server *server)
 	/* deinit cancels what is still in flight; every callback closes its
 	 * connection's fd. */
 	rr_loop_deinit(&server->loop);
+	if (group_echo)
+		soak_group_stop();
 	close(server->listener);
 	free(table);
 	table = NULL;
