@@ -20,7 +20,6 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "rawring.h"
@@ -68,14 +67,6 @@ struct server {
 	size_t page_len;
 };
 
-static double now_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* The fdinfo of the scope's rings (each pid's, or every process's). */
 static int take_sample(const struct rd_serve_scope *scope, struct rd_ring_sample *samples)
 {
@@ -97,7 +88,7 @@ static void on_sample(struct rr_loop *loop, struct rr_op *op, int result)
 	if (result == -ECANCELED || s->stopping)
 		return;
 	int count = take_sample(s->scope, s->now);
-	double time = now_seconds();
+	double time = rd_now_seconds();
 	if (count >= 0) {
 		s->interval_s = time - s->before_time;
 		rd_top_rows(s->now, count, s->before, s->before_count, s->interval_s, s->rows);
@@ -389,7 +380,7 @@ static int serve(struct server *s, FILE *announce)
 	s->before_count = take_sample(s->scope, s->before);
 	if (s->before_count < 0)
 		s->before_count = 0;
-	s->before_time = now_seconds();
+	s->before_time = rd_now_seconds();
 	rd_top_rows(s->before, s->before_count, NULL, 0, 0, s->rows); /* no rates yet */
 	s->row_count = s->before_count;
 	rr_op_init(&s->accept_op, on_accept, s);

@@ -135,7 +135,7 @@ void rd_top_rows(const struct rd_ring_sample *now, int now_count,
 	qsort(rows, (size_t)now_count, sizeof(*rows), by_activity);
 }
 
-static double now_seconds(void)
+double rd_now_seconds(void)
 {
 	struct timespec ts;
 
@@ -211,12 +211,12 @@ int rd_top_run(struct rd_out *out, pid_t pid, unsigned interval_ms,
 		ret = before_count;
 		goto done;
 	}
-	double before_time = now_seconds();
+	double before_time = rd_now_seconds();
 	rd_out_begin_array(out, "samples", NULL);
 	for (unsigned round = 0; count == 0 || round < count; round++) {
 		usleep(interval_ms * 1000u);
 		int now_count = rd_top_sample(pid, now, MAX_RINGS);
-		double now_time = now_seconds();
+		double now_time = rd_now_seconds();
 		if (now_count < 0) {
 			ret = now_count;
 			break;

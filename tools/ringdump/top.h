@@ -40,6 +40,9 @@ void rd_top_rows(const struct rd_ring_sample *now, int now_count,
 		 const struct rd_ring_sample *before, int before_count, double seconds,
 		 struct rd_activity *rows);
 
+/* CLOCK_MONOTONIC in seconds: the time base of the rates. */
+double rd_now_seconds(void);
+
 /* One row as a JSON object in an array (top --json's and serve's form). */
 void rd_top_row_json(struct rd_out *out, const struct rd_activity *row);
 

@@ -43,6 +43,8 @@ struct soak_server {
 };
 
 int soak_server_start(struct soak_server *server, const struct soak_config *config);
+/* Keep the first real error (-errno; -ESHUTDOWN, the loop's deinit, is not one). */
+void soak_server_error(struct soak_server *server, int err);
 /* Stop the server's loop, close every connection, join its thread. */
 void soak_server_stop(struct soak_server *server);
 

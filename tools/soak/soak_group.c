@@ -47,12 +47,6 @@ static bool handed[GROUP_BUFFERS];        /* per buffer: its last byte is filled
 static struct group_conn *table, **idle, *starved;
 static int idle_count;
 
-static void fail(struct group_conn *c, int err)
-{
-	if (err < 0 && err != -ESHUTDOWN && !c->server->error)
-		c->server->error = err;
-}
-
 static void on_recv(struct rr_loop *loop, struct rr_op *op, int result);
 static void on_send(struct rr_loop *loop, struct rr_op *op, int result);
 
@@ -63,7 +57,7 @@ static void arm_recv(struct rr_loop *loop, struct group_conn *c)
 	c->receiving = ret == 0;
 	if (ret < 0) {
 		c->done = true;
-		fail(c, ret);
+		soak_server_error(c->server, ret);
 	}
 }
 
@@ -100,7 +94,7 @@ static void send_next(struct rr_loop *loop, struct group_conn *c)
 	c->sending = ret == 0;
 	if (ret < 0) {
 		c->done = true;
-		fail(c, ret);
+		soak_server_error(c->server, ret);
 	}
 }
 
@@ -141,7 +135,7 @@ static void on_recv(struct rr_loop *loop, struct rr_op *op, int result)
 	if (result > 0) {
 		unsigned id = rr_op_buffer_id(op);
 		if (c->count == QUEUE) {
-			fail(c, -EOVERFLOW);
+			soak_server_error(c->server, -EOVERFLOW);
 			abort(); /* more results than a paused receive may bring */
 		}
 		c->queue[(c->head + c->count) % QUEUE] =
@@ -169,7 +163,7 @@ static void on_recv(struct rr_loop *loop, struct rr_op *op, int result)
 	} else if (result <= 0 && !(result == -ECANCELED && c->throttled && !stopping)) {
 		c->done = true; /* end of file, an error, or the stop */
 		if (result < 0 && result != -ECANCELED && result != -ECONNRESET)
-			fail(c, result);
+			soak_server_error(c->server, result);
 	}
 	close_when_idle(loop, c);
 }

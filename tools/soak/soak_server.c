@@ -29,7 +29,7 @@ static struct rr_op accept_op;
 static pthread_t thread;
 static bool group_echo; /* --group: soak_group.c echoes */
 
-static void server_error(struct soak_server *server, int err)
+void soak_server_error(struct soak_server *server, int err)
 {
 	if (err < 0 && err != -ESHUTDOWN && !server->error)
 		server->error = err;
@@ -47,7 +47,7 @@ static void conn_step(struct rr_loop *loop, struct rr_op *op, int result)
 	}
 	/* After a recv, echo what came; after the send, receive again. */
 	c->sending = !c->sending;
-	server_error(c->server, c->sending
+	soak_server_error(c->server, c->sending
 		? rr_send(loop, op, c->fd, c->buf, (size_t)result, MSG_WAITALL)
 		: rr_recv(loop, op, c->fd, c->buf, sizeof(c->buf), 0));
 }
@@ -68,14 +68,14 @@ static void on_accept(struct rr_loop *loop, struct rr_op *op, int result)
 			struct server_conn *c = idle[--idle_count];
 			c->fd = result;
 			c->sending = false;
-			server_error(server, rr_recv(loop, &c->op, c->fd, c->buf,
+			soak_server_error(server, rr_recv(loop, &c->op, c->fd, c->buf,
 						     sizeof(c->buf), 0));
 		}
 	} else if (result != -ECANCELED) {
-		server_error(server, result);
+		soak_server_error(server, result);
 	}
 	if (!rr_op_more(op) && !atomic_load(&server->stop))
-		server_error(server, rr_accept_multishot(loop, op, server->listener,
+		soak_server_error(server, rr_accept_multishot(loop, op, server->listener,
 							 SOCK_CLOEXEC));
 }
 
@@ -93,7 +93,7 @@ static void *serve(void *arg)
 	while (!atomic_load(&server->stop)) {
 		int ret = rr_loop_run(&server->loop, RR_RUN_ONCE);
 		if (ret < 0 && ret != -EINTR) {
-			server_error(server, ret);
+			soak_server_error(server, ret);
 			break;
 		}
 	}
