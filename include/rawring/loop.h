@@ -179,6 +179,7 @@ struct rr_op {
 		struct { rr_fd_t fd; struct msghdr *msg; int flags; } msg;
 		struct { rr_fd_t fd; int how; } shutdown;
 		struct { rr_fd_t fd; unsigned events; } poll;
+		/* A receive into, or a send bundle from, a buffer group. */
 		struct {
 			rr_fd_t fd;
 			struct rr_buf_group *group;
@@ -189,7 +190,7 @@ struct rr_op {
 						 RR_RECV_BUNDLE_EMULATED (rr_recv_bundle) */
 			unsigned offset;      /* where the result starts in its buffer */
 			bool kept;            /* the group keeps the buffer for more */
-		} recv_group;
+		} group_io;
 		struct {
 			uint64_t deadline_ns;      /* CLOCK_MONOTONIC */
 			struct rr_op *child;       /* timer heap links */
@@ -808,28 +809,28 @@ int rr_recv_bundle(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd,
  * buffers the result filled (1 for rr_recv_multishot). */
 static inline unsigned rr_op_buffer_count(const struct rr_op *op)
 {
-	return op->args.recv_group.count;
+	return op->args.group_io.count;
 }
 
 /* In a bundle receive's callback: the buffer after `id` in the result (for
  * each of the first rr_op_buffer_count(op) - 1 buffers). */
 static inline unsigned rr_op_bundle_next(const struct rr_op *op, unsigned id)
 {
-	return op->args.recv_group.group->bundle_next[id];
+	return op->args.group_io.group->bundle_next[id];
 }
 
 /* In a rr_recv_multishot callback with result > 0: the buffer filled (the
  * first of a bundle's). */
 static inline unsigned rr_op_buffer_id(const struct rr_op *op)
 {
-	return op->args.recv_group.buffer;
+	return op->args.group_io.buffer;
 }
 
 /* In a rr_recv_multishot callback with result > 0: where the result's
  * data starts in its buffer (0 but in an incremental group). */
 static inline unsigned rr_op_buffer_offset(const struct rr_op *op)
 {
-	return op->args.recv_group.offset;
+	return op->args.group_io.offset;
 }
 
 /* In a rr_recv_multishot callback with result > 0: whether the group keeps
@@ -837,16 +838,16 @@ static inline unsigned rr_op_buffer_offset(const struct rr_op *op)
  * full); false when the buffer is the application's to release. */
 static inline bool rr_op_buffer_kept(const struct rr_op *op)
 {
-	return op->args.recv_group.kept;
+	return op->args.group_io.kept;
 }
 
 /* In a rr_recv_multishot callback with result > 0: where the data is (in
  * buffer rr_op_buffer_id(op) of the group, rr_op_buffer_offset(op) in). */
 static inline void *rr_op_buffer(const struct rr_op *op)
 {
-	return (unsigned char *)rr_buf_group_buffer(op->args.recv_group.group,
-						    op->args.recv_group.buffer) +
-	       op->args.recv_group.offset;
+	return (unsigned char *)rr_buf_group_buffer(op->args.group_io.group,
+						    op->args.group_io.buffer) +
+	       op->args.group_io.offset;
 }
 
 #ifdef __cplusplus

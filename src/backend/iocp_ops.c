@@ -332,8 +332,8 @@ static DWORD socket_transfer(struct iocp *io, struct rr_op *op, void *buf, ULONG
 static DWORD start_recv_group(struct iocp *io, struct rr_op *op, bool after_wait)
 {
 	struct iocp_op *p = iocp_op_of(op);
-	struct rr_buf_group *group = op->args.recv_group.group;
-	DWORD flags = (DWORD)op->args.recv_group.flags;
+	struct rr_buf_group *group = op->args.group_io.group;
+	DWORD flags = (DWORD)op->args.group_io.flags;
 	int id = rr__buf_take(group);
 
 	if (id >= 0) {
@@ -456,7 +456,7 @@ static void after_start(struct rr_loop *loop, struct rr_op *op, DWORD err)
 	if (op->type == RR_OP_ACCEPT && p->accept_socket != INVALID_SOCKET)
 		closesocket(p->accept_socket);
 	if (op->type == RR_OP_RECV_MULTISHOT && holds_buffer(p))
-		rr__buf_untake(op->args.recv_group.group, p->buffer);
+		rr__buf_untake(op->args.group_io.group, p->buffer);
 	if (is_eof(op, err) || p->transferred)
 		/* EOF, or a vectored file transfer failing part way: what
 		 * moved before is the result, as readv(2) reports it. */
@@ -582,7 +582,7 @@ void rr__iocp_finish(struct rr_loop *loop, struct rr_op *op)
 			break;
 		}
 		if (holds_buffer(p))
-			rr__buf_untake(op->args.recv_group.group, p->buffer);
+			rr__buf_untake(op->args.group_io.group, p->buffer);
 		result = err && !is_eof(op, err) ? -rr__iocp_errno(err) : 0;
 		break;
 	default: /* the transfers */

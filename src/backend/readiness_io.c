@@ -175,13 +175,13 @@ static int do_transfer(struct rr_readiness *r, struct rr_op *op, bool receiving)
  */
 static int do_recv_bundle(struct rr_readiness *r, struct rr_op *op)
 {
-	struct rr_buf_group *group = op->args.recv_group.group;
+	struct rr_buf_group *group = op->args.group_io.group;
 	struct iovec iov[RR_RECV_BUNDLE_EMULATED];
 	unsigned ids[RR_RECV_BUNDLE_EMULATED];
 	unsigned taken = 0;
 	int id;
 
-	while (taken < op->args.recv_group.most && (id = rr__buf_take(group)) >= 0) {
+	while (taken < op->args.group_io.most && (id = rr__buf_take(group)) >= 0) {
 		ids[taken] = (unsigned)id;
 		iov[taken].iov_base = rr_buf_group_buffer(group, (unsigned)id);
 		iov[taken].iov_len = group->size;
@@ -191,8 +191,8 @@ static int do_recv_bundle(struct rr_readiness *r, struct rr_op *op)
 		return -ENOBUFS;
 	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = taken };
 	int ret = counted(r, RR_FAULTABLE(RR_FAULT_RECV, -1,
-					  recvmsg(op->args.recv_group.fd, &msg,
-						  op->args.recv_group.flags | MSG_DONTWAIT)));
+					  recvmsg(op->args.group_io.fd, &msg,
+						  op->args.group_io.flags | MSG_DONTWAIT)));
 	unsigned filled = ret > 0 ? (unsigned)(((size_t)ret + group->size - 1) / group->size) : 0;
 	for (unsigned i = taken; i-- > filled;)
 		rr__buf_untake(group, ids[i]);
@@ -214,7 +214,7 @@ static int do_recv_bundle(struct rr_readiness *r, struct rr_op *op)
  */
 static int do_recv_part(struct rr_readiness *r, struct rr_op *op)
 {
-	struct rr_buf_group *group = op->args.recv_group.group;
+	struct rr_buf_group *group = op->args.group_io.group;
 	bool fresh = group->partial < 0;
 	int id = fresh ? rr__buf_take(group) : group->partial;
 
@@ -222,10 +222,10 @@ static int do_recv_part(struct rr_readiness *r, struct rr_op *op)
 		return -ENOBUFS;
 	unsigned at = group->filled[id];
 	int ret = counted(r, RR_FAULTABLE(RR_FAULT_RECV, -1,
-					  recv(op->args.recv_group.fd,
+					  recv(op->args.group_io.fd,
 					       (char *)rr_buf_group_buffer(group, (unsigned)id) + at,
 					       group->size - at,
-					       op->args.recv_group.flags | MSG_DONTWAIT)));
+					       op->args.group_io.flags | MSG_DONTWAIT)));
 	if (ret > 0) {
 		bool kept = at + (unsigned)ret < group->size;
 		rr__buf_filled_part(op, (unsigned)id, ret, kept);
@@ -238,9 +238,9 @@ static int do_recv_part(struct rr_readiness *r, struct rr_op *op)
 
 static int do_recv_group(struct rr_readiness *r, struct rr_op *op)
 {
-	struct rr_buf_group *group = op->args.recv_group.group;
+	struct rr_buf_group *group = op->args.group_io.group;
 
-	if (op->args.recv_group.most > 1)
+	if (op->args.group_io.most > 1)
 		return do_recv_bundle(r, op);
 	if (group->incremental)
 		return do_recv_part(r, op);
@@ -248,10 +248,10 @@ static int do_recv_group(struct rr_readiness *r, struct rr_op *op)
 	if (id < 0)
 		return -ENOBUFS;
 	int ret = counted(r, RR_FAULTABLE(RR_FAULT_RECV, -1,
-					  recv(op->args.recv_group.fd,
+					  recv(op->args.group_io.fd,
 					       rr_buf_group_buffer(group, (unsigned)id),
 					       group->size,
-					       op->args.recv_group.flags | MSG_DONTWAIT)));
+					       op->args.group_io.flags | MSG_DONTWAIT)));
 	if (ret > 0)
 		rr__buf_filled(op, (unsigned)id);
 	else

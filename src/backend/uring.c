@@ -274,10 +274,10 @@ static int prep_op(const struct uring_state *st, struct io_uring_sqe *sqe,
 		rr_prep_poll_add(sqe, op->args.poll.fd, op->args.poll.events);
 		break;
 	case RR_OP_RECV_MULTISHOT:
-		rr_prep_recv_multishot(sqe, op->args.recv_group.fd,
-				       op->args.recv_group.group->id,
-				       op->args.recv_group.flags);
-		if (op->args.recv_group.most > 1 && st->has_bundles)
+		rr_prep_recv_multishot(sqe, op->args.group_io.fd,
+				       op->args.group_io.group->id,
+				       op->args.group_io.flags);
+		if (op->args.group_io.most > 1 && st->has_bundles)
 			sqe->ioprio |= IORING_RECVSEND_BUNDLE; /* rr_recv_bundle */
 		break;
 	case RR_OP_READ_FIXED:
@@ -378,7 +378,7 @@ struct uring_buf_ring {
  * back round to it, and none of these has been released yet. */
 static void buffers_filled(struct rr_op *op, unsigned first, int res, unsigned flags)
 {
-	struct rr_buf_group *group = op->args.recv_group.group;
+	struct rr_buf_group *group = op->args.group_io.group;
 	struct uring_buf_ring *ring = group->backend_ring;
 
 	if (group->incremental) {
@@ -392,7 +392,7 @@ static void buffers_filled(struct rr_op *op, unsigned first, int res, unsigned f
 	}
 	rr__buf_filled(op, first);
 	ring->in_ring--;
-	if (op->args.recv_group.most <= 1 || res <= (int)group->size)
+	if (op->args.group_io.most <= 1 || res <= (int)group->size)
 		return;
 	unsigned count = (unsigned)(((size_t)res + group->size - 1) / group->size);
 	ring->in_ring -= count - 1;
@@ -411,9 +411,9 @@ static void buffers_filled(struct rr_op *op, unsigned first, int res, unsigned f
  * kernel's ring. */
 static bool bundle_ran_dry(const struct rr_op *op)
 {
-	const struct uring_buf_ring *ring = op->args.recv_group.group->backend_ring;
+	const struct uring_buf_ring *ring = op->args.group_io.group->backend_ring;
 
-	return op->args.recv_group.most > 1 && ring->in_ring == 0;
+	return op->args.group_io.most > 1 && ring->in_ring == 0;
 }
 
 /* A CQE with a rare flag: a multishot result (MORE), a zero-copy send's

@@ -204,11 +204,11 @@ static inline bool rr__op_due(const struct rr_op *op)
  * rr_buf_group_release.  Call before reporting the result. */
 static inline void rr__buf_filled(struct rr_op *op, unsigned id)
 {
-	op->args.recv_group.buffer = id;
-	op->args.recv_group.count = 1;
-	op->args.recv_group.offset = 0;
-	op->args.recv_group.kept = false;
-	op->args.recv_group.group->lent[id] = 1;
+	op->args.group_io.buffer = id;
+	op->args.group_io.count = 1;
+	op->args.group_io.offset = 0;
+	op->args.group_io.kept = false;
+	op->args.group_io.group->lent[id] = 1;
 }
 
 /* An incremental group's result: `res` (> 0) bytes in buffer `id`, after
@@ -217,12 +217,12 @@ static inline void rr__buf_filled(struct rr_op *op, unsigned id)
  * until rr_buf_group_release.  Call before reporting the result. */
 static inline void rr__buf_filled_part(struct rr_op *op, unsigned id, int res, bool kept)
 {
-	struct rr_buf_group *group = op->args.recv_group.group;
+	struct rr_buf_group *group = op->args.group_io.group;
 
-	op->args.recv_group.buffer = id;
-	op->args.recv_group.count = 1;
-	op->args.recv_group.offset = group->filled[id];
-	op->args.recv_group.kept = kept;
+	op->args.group_io.buffer = id;
+	op->args.group_io.count = 1;
+	op->args.group_io.offset = group->filled[id];
+	op->args.group_io.kept = kept;
 	/* Handed over: the next fill, after its release, starts at 0. */
 	group->filled[id] = kept ? group->filled[id] + (unsigned)res : 0;
 	if (!kept)
@@ -233,11 +233,11 @@ static inline void rr__buf_filled_part(struct rr_op *op, unsigned id, int res, b
  * (rr__buf_filled took the first).  Call before reporting the result. */
 static inline void rr__buf_filled_next(struct rr_op *op, unsigned previous, unsigned id)
 {
-	struct rr_buf_group *group = op->args.recv_group.group;
+	struct rr_buf_group *group = op->args.group_io.group;
 
 	group->bundle_next[previous] = (unsigned short)id;
 	group->lent[id] = 1;
-	op->args.recv_group.count++;
+	op->args.group_io.count++;
 }
 
 /* Emulated groups: take a free buffer for a receive, or -1 when none is. */

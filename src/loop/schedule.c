@@ -263,14 +263,14 @@ static int schedule_recv_group(struct rr_loop *loop, struct rr_op *op, rr_fd_t f
 	CLAIM(loop, op);
 	if (!group || group->loop != loop || (most > 1 && group->incremental))
 		return -EINVAL; /* (a bundle's buffers are whole ones) */
-	op->args.recv_group.fd = fd;
-	op->args.recv_group.group = group;
-	op->args.recv_group.flags = flags;
-	op->args.recv_group.buffer = 0;
-	op->args.recv_group.count = 0;
-	op->args.recv_group.most = (unsigned short)most;
-	op->args.recv_group.offset = 0;
-	op->args.recv_group.kept = false;
+	op->args.group_io.fd = fd;
+	op->args.group_io.group = group;
+	op->args.group_io.flags = flags;
+	op->args.group_io.buffer = 0;
+	op->args.group_io.count = 0;
+	op->args.group_io.most = (unsigned short)most;
+	op->args.group_io.offset = 0;
+	op->args.group_io.kept = false;
 	op->flags |= RR_OP_F_MULTISHOT; /* before enqueue, as for accept */
 	return enqueue(loop, op, RR_OP_RECV_MULTISHOT);
 }

@@ -110,7 +110,7 @@ static void on_group(struct rr_loop *loop, struct rr_op *op, int result)
 		record(s, (int)(rr_op_buffer_id(op) << 20 | rr_op_buffer_offset(op) << 1 |
 				rr_op_buffer_kept(op)));
 		if (!rr_op_buffer_kept(op) &&
-		    rr_buf_group_release(op->args.recv_group.group, rr_op_buffer_id(op)) != 0)
+		    rr_buf_group_release(op->args.group_io.group, rr_op_buffer_id(op)) != 0)
 			abort();
 	}
 	s->busy = rr_op_more(op);
