@@ -107,6 +107,7 @@ enum rr_op_type {
 	RR_OP_READ_FIXED,          /* into a registered buffer */
 	RR_OP_WRITE_FIXED,         /* from a registered buffer */
 	RR_OP_SEND_ZC,             /* a send without the copy (rr_send_zc) */
+	RR_OP_SEND_BUNDLE,         /* a send group's queued buffers (rr_send_bundle) */
 	RR_OP_TYPE_COUNT
 };
 
@@ -185,10 +186,13 @@ struct rr_op {
 			struct rr_buf_group *group;
 			int flags;
 			unsigned buffer;   /* the (first) buffer of the current result */
-			unsigned short count; /* the buffers the current result filled */
+			unsigned short count; /* the buffers the current result filled
+						 (a send: gave back) */
 			unsigned short most;  /* the most one result may fill: 1, or
-						 RR_RECV_BUNDLE_EMULATED (rr_recv_bundle) */
-			unsigned offset;      /* where the result starts in its buffer */
+						 RR_RECV_BUNDLE_EMULATED (rr_recv_bundle);
+						 a send: the queued buffers it takes */
+			unsigned offset;      /* where the result starts in its buffer
+						 (a send: the bytes sent so far) */
 			bool kept;            /* the group keeps the buffer for more */
 		} group_io;
 		struct {
@@ -707,8 +711,11 @@ struct rr_buf_group {
 	unsigned short id;             /* io_uring's buffer group id */
 	bool incremental;              /* buffers consumed a result at a time */
 	int partial;                   /* emulation: the buffer being filled, or -1 */
-	unsigned *filled;              /* incremental: per buffer, bytes handed out */
+	unsigned *filled;              /* incremental: per buffer, bytes handed out;
+					  a send group: per buffer, bytes queued */
 	void *backend_ring;            /* io_uring: the registered buffer ring */
+	bool send;                     /* a send group (RR_BUF_GROUP_SEND) */
+	struct rr_op *sender;          /* a send group's send bundle in flight */
 };
 
 /*
@@ -749,8 +756,25 @@ int rr_buf_group_init(struct rr_loop *loop, struct rr_buf_group *group,
  */
 #define RR_BUF_GROUP_INCREMENTAL 1u
 
-/* As rr_buf_group_init, with `flags` (0 or RR_BUF_GROUP_INCREMENTAL);
- * -EINVAL for another flag. */
+/*
+ * A send group (RR_BUF_GROUP_SEND): the application fills buffers and
+ * queues them, and one op sends every queued buffer, in order, with one
+ * callback (rr_send_bundle, below).  Every buffer starts as the
+ * application's; rr_buf_group_queue hands one to the send queue with its
+ * length, and the send bundle that sends it gives it back.  Such a group
+ * serves only rr_send_bundle (receives refuse it, -EINVAL), and
+ * rr_buf_group_release refuses its buffers (-EINVAL): they come back by
+ * being sent.  It cannot be incremental (-EINVAL for both flags).
+ *
+ * On io_uring the queue is a provided-buffer ring the kernel sends from
+ * (IORING_RECVSEND_BUNDLE, 6.10: rr_buf_group_init_flags returns
+ * -EOPNOTSUPP before it); epoll and kqueue send it with sendmsg, IOCP with
+ * one WSASend of several buffers.
+ */
+#define RR_BUF_GROUP_SEND 2u
+
+/* As rr_buf_group_init, with `flags` (0, RR_BUF_GROUP_INCREMENTAL or
+ * RR_BUF_GROUP_SEND); -EINVAL for another flag or both. */
 int rr_buf_group_init_flags(struct rr_loop *loop, struct rr_buf_group *group,
 			    unsigned count, unsigned size, unsigned flags);
 
@@ -805,22 +829,79 @@ int rr_recv_multishot(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd,
 int rr_recv_bundle(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd,
 		   struct rr_buf_group *group, int flags);
 
+/*
+ * Queue buffer `id` of send group `group`, its first `len` bytes filled,
+ * behind the buffers queued before it.  Returns 0, or -EINVAL when the
+ * group is not a send group, the id is out of range, the buffer is not the
+ * application's (queued already, not yet given back by a send), or `len`
+ * is 0 or more than the group's buffer size.  Queueing while a send bundle
+ * is in flight is fine: the buffer waits for the next one.
+ */
+int rr_buf_group_queue(struct rr_buf_group *group, unsigned id, unsigned len);
+
+/* How many buffers of send group `group` are queued, including those a
+ * send bundle in flight has taken until its callback runs. */
+unsigned rr_buf_group_queued(const struct rr_buf_group *group);
+
+/*
+ * Send the buffers queued in send group `group` (RR_BUF_GROUP_SEND) on
+ * socket `fd`, in queue order, as one op with one callback.  It takes the
+ * buffers queued when it is scheduled, at most RR_SEND_BUNDLE_MAX of them
+ * and at most INT_MAX bytes; the rest wait for the next send bundle, and so
+ * do buffers queued after it.  Like a MSG_WAITALL send it goes on until
+ * every byte of those buffers is sent, however often the socket fills.
+ * `flags` are send(2)'s.  Returns 0, or -EINVAL (a NULL or deinitialised
+ * group, one of another loop, not a send group, or the op marked with
+ * rr_op_link: a send bundle cannot be linked on, see below), or -EBUSY: a
+ * send bundle of this group is in flight (one at a time: until its
+ * callback runs).
+ *
+ * In the callback, rr_op_buffer_count(op) buffers are given back, the
+ * application's again to fill and queue: the first is rr_op_buffer_id(op),
+ * each next one rr_op_bundle_next(op, id), in queue order.  The result:
+ *  - > 0: the bytes sent, from the start of the first buffer on: every
+ *    byte of the buffers, or fewer where an error or a cancellation
+ *    stopped the send part-way (the rest of those buffers was not sent);
+ *  - -ENOBUFS: nothing was queued (no buffer given back);
+ *  - another -errno with buffers given back: the send failed or was
+ *    cancelled after taking them (-EPIPE, -ECONNRESET, -ECANCELED), none
+ *    of their bytes sent (on IOCP a cancelled WSASend may have sent some,
+ *    and Windows does not say how many);
+ *  - another -errno with none given back: the send failed before taking
+ *    any (-EBADF, -ENOTSOCK, or cancelled before it started, e.g. in a
+ *    failed chain): they stay queued, at the head, for the next send.
+ *
+ * On io_uring it is IORING_OP_SEND with IORING_RECVSEND_BUNDLE from the
+ * group's buffer ring.  The kernel sends at most 256 buffers a pass, and
+ * may end a bundle short when the socket fills (6.18), taking the buffer
+ * it stopped in: the loop sends the rest itself and folds every pass into
+ * the one callback.  That is why a send bundle cannot be linked on: the
+ * kernel would start the next op of the chain before the rest is sent.
+ * epoll and kqueue call sendmsg over the queued buffers until all are
+ * sent; IOCP posts one WSASend.
+ */
+#define RR_SEND_BUNDLE_MAX 256
+int rr_send_bundle(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd,
+		   struct rr_buf_group *group, int flags);
+
 /* In a multishot or bundle receive's callback with result > 0: how many
- * buffers the result filled (1 for rr_recv_multishot). */
+ * buffers the result filled (1 for rr_recv_multishot); in a send bundle's
+ * callback, how many buffers it gave back. */
 static inline unsigned rr_op_buffer_count(const struct rr_op *op)
 {
 	return op->args.group_io.count;
 }
 
-/* In a bundle receive's callback: the buffer after `id` in the result (for
- * each of the first rr_op_buffer_count(op) - 1 buffers). */
+/* In a bundle receive's or a send bundle's callback: the buffer after `id`
+ * in the result (for each of the first rr_op_buffer_count(op) - 1
+ * buffers). */
 static inline unsigned rr_op_bundle_next(const struct rr_op *op, unsigned id)
 {
 	return op->args.group_io.group->bundle_next[id];
 }
 
 /* In a rr_recv_multishot callback with result > 0: the buffer filled (the
- * first of a bundle's). */
+ * first of a bundle's); in a send bundle's, the first buffer given back. */
 static inline unsigned rr_op_buffer_id(const struct rr_op *op)
 {
 	return op->args.group_io.buffer;

@@ -349,6 +349,34 @@ static DWORD start_recv_group(struct iocp *io, struct rr_op *op, bool after_wait
 	return socket_transfer(io, op, NULL, 0, flags, false);
 }
 
+/*
+ * A send bundle: one WSASend of the buffers it took from the head of its
+ * group's queue (WSASend captures the WSABUF array as it is called, so it
+ * may live on the stack).  Once posted the buffers are taken: the callback
+ * gives them back whatever the outcome.  Not a socket: nothing taken.
+ */
+static DWORD start_send_bundle(struct iocp *io, struct rr_op *op)
+{
+	struct rr_buf_group *group = op->args.group_io.group;
+	unsigned most = op->args.group_io.most;
+	WSABUF bufs[RR_SEND_BUNDLE_MAX];
+
+	if (!most)
+		return WSAENOBUFS;
+	if (!is_socket_op(op))
+		return WSAENOTSOCK;
+	for (unsigned i = 0; i < most; i++) {
+		unsigned id = rr__send_queued_id(group, i);
+		bufs[i].buf = rr_buf_group_buffer(group, id);
+		bufs[i].len = group->filled[id];
+	}
+	DWORD err = wsa_send(io, op, (SOCKET)op->args.group_io.fd, bufs, most,
+			     (DWORD)op->args.group_io.flags);
+	if (err != WSAENOTSOCK && err != WSAEBADF)
+		rr__send_bundle_took(op);
+	return err;
+}
+
 /* Whether a multishot recv holds a buffer of its group. */
 static bool holds_buffer(const struct iocp_op *p)
 {
@@ -388,6 +416,8 @@ static DWORD start_overlapped(struct iocp *io, struct rr_op *op, uint16_t family
 		return start_msg(io, op);
 	case RR_OP_RECV_MULTISHOT:
 		return start_recv_group(io, op, false);
+	case RR_OP_SEND_BUNDLE:
+		return start_send_bundle(io, op);
 	default: /* RR_OP_POLL */
 		if (!is_socket_op(op))
 			return ERROR_NOT_SUPPORTED;

@@ -114,8 +114,9 @@ static int rearm(struct rr_readiness *r, int fd, struct rr_fd_waiters *w)
 /* ---- completing ---------------------------------------------------------- */
 
 /* What an op ends with when it cannot go on (`error`): the bytes a
- * MSG_WAITALL transfer has already moved, if any (do_transfer keeps them
- * in op->result), as io_uring reports them: they left the socket, and an
+ * MSG_WAITALL transfer or a send bundle has already moved, if any
+ * (do_transfer keeps them in op->result, do_send_bundle in the op's
+ * group_io.offset), as io_uring reports them: they left the socket, and an
  * error would lose them. */
 static int end_result(struct rr_op *op, int error)
 {
@@ -124,6 +125,9 @@ static int end_result(struct rr_op *op, int error)
 	bool transfer = op->type == RR_OP_RECV || op->type == RR_OP_SEND ||
 			op->type == RR_OP_SEND_ZC;
 	int done = transfer ? op->result : 0;
+
+	if (op->type == RR_OP_SEND_BUNDLE) /* (its progress is in the op's args) */
+		done = (int)op->args.group_io.offset;
 
 	op->result = 0;
 	return done > 0 ? done : error;

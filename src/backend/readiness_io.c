@@ -260,6 +260,56 @@ static int do_recv_group(struct rr_readiness *r, struct rr_op *op)
 }
 
 /*
+ * A send bundle: sendmsg over the buffers it took from the head of its
+ * group's queue, past the bytes already sent (kept in group_io.offset),
+ * until all are sent, as io_uring's bundle goes on until they are.  The
+ * first call that reaches the socket takes the buffers (rr__send_bundle_took):
+ * from then on the callback gives them back whatever happens, as the
+ * kernel consumes them once it has picked them.
+ */
+static int do_send_bundle(struct rr_readiness *r, struct rr_op *op)
+{
+	struct rr_buf_group *group = op->args.group_io.group;
+	unsigned most = op->args.group_io.most;
+
+	if (!most)
+		return -ENOBUFS;
+	for (;;) {
+		struct iovec iov[RR_SEND_BUNDLE_MAX];
+		size_t skip = op->args.group_io.offset;
+		unsigned n = 0;
+		for (unsigned i = 0; i < most; i++) {
+			unsigned id = rr__send_queued_id(group, i);
+			size_t len = group->filled[id];
+			if (skip >= len) {
+				skip -= len;
+				continue;
+			}
+			iov[n].iov_base = (char *)rr_buf_group_buffer(group, id) + skip;
+			iov[n].iov_len = len - skip;
+			n++;
+			skip = 0;
+		}
+		if (!n)
+			return (int)op->args.group_io.offset; /* all sent */
+		struct msghdr msg = { .msg_iov = iov, .msg_iovlen = n };
+		int ret = counted(r, RR_FAULTABLE(RR_FAULT_SEND, -1,
+						  sendmsg(op->args.group_io.fd, &msg,
+							  op->args.group_io.flags | SEND_FLAGS)));
+		if (ret == RR_ATTEMPT_RETRY)
+			continue;
+		if (ret == -EBADF || ret == -ENOTSOCK)
+			return ret; /* never reached a socket: nothing taken */
+		rr__send_bundle_took(op);
+		if (ret == RR_ATTEMPT_WAIT)
+			return ret;
+		if (ret < 0) /* after some data: report the data */
+			return op->args.group_io.offset ? (int)op->args.group_io.offset : ret;
+		op->args.group_io.offset += (unsigned)ret;
+	}
+}
+
+/*
  * A connect that was left waiting, now that the socket is writable: its
  * error, 0 once connected, or RR_ATTEMPT_RETRY when the socket is not
  * connecting at all (the connect said EAGAIN: a full listen backlog on a
@@ -443,6 +493,8 @@ static int attempt_once(struct rr_readiness *r, struct rr_op *op, unsigned ready
 	case RR_OP_SEND:
 	case RR_OP_SEND_ZC: /* no zero-copy here: the data is copied */
 		return do_transfer(r, op, false);
+	case RR_OP_SEND_BUNDLE:
+		return do_send_bundle(r, op);
 	case RR_OP_RECVMSG:
 		return counted(r, RR_FAULTABLE(RR_FAULT_RECV, -1,
 					       recvmsg(op->args.msg.fd, op->args.msg.msg,

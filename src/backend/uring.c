@@ -193,6 +193,38 @@ static bool goes_to_polled_ring(const struct uring_state *st,
 	return st->has_polled && (op->flags & RR_OP_F_POLLED);
 }
 
+/* A buffer group's ring, and where in it each buffer was last put: a
+ * bundle's buffers are the ones after its first in ring order. */
+struct uring_buf_ring {
+	struct rr_buf_ring br;
+	unsigned in_ring;             /* buffers given to the kernel, not yet filled
+					 (a send group: queued, not yet sent) */
+	unsigned short position_of[]; /* per buffer id: its ring position */
+};
+
+/*
+ * A send bundle starts: the kernel's ring gets the first `most` buffers of
+ * the group's queue, with their lengths, so that the kernel sends exactly
+ * the ones the bundle took (rr_send_bundle), however many more are queued
+ * meanwhile.  The ring may hold some already: a bundle that failed before
+ * it took them (no IORING_CQE_F_BUFFER) left them there, the queue's head.
+ */
+static void publish_send_queue(struct rr_buf_group *group, unsigned most)
+{
+	struct uring_buf_ring *ring = group->backend_ring;
+	unsigned staged = 0;
+
+	assert(ring->in_ring <= most);
+	for (unsigned i = ring->in_ring; i < most; i++, staged++) {
+		unsigned id = rr__send_queued_id(group, i);
+		rr_buf_ring_add(&ring->br, rr_buf_group_buffer(group, id), group->filled[id],
+				(unsigned short)id, staged);
+	}
+	if (staged)
+		rr_buf_ring_advance(&ring->br, staged);
+	ring->in_ring = most;
+}
+
 /* Fill `sqe` for `op`.  0, or -EINVAL for an op type the ring cannot run. */
 static int prep_op(const struct uring_state *st, struct io_uring_sqe *sqe,
 		   const struct rr_op *op)
@@ -280,6 +312,12 @@ static int prep_op(const struct uring_state *st, struct io_uring_sqe *sqe,
 		if (op->args.group_io.most > 1 && st->has_bundles)
 			sqe->ioprio |= IORING_RECVSEND_BUNDLE; /* rr_recv_bundle */
 		break;
+	case RR_OP_SEND_BUNDLE:
+		publish_send_queue(op->args.group_io.group, op->args.group_io.most);
+		rr_prep_send_bundle(sqe, op->args.group_io.fd, 0, op->args.group_io.flags);
+		sqe->flags |= IOSQE_BUFFER_SELECT;
+		sqe->buf_group = op->args.group_io.group->id;
+		break;
 	case RR_OP_READ_FIXED:
 		rr_prep_read_fixed(sqe, op->args.rw.fd, op->args.rw.buf, op->args.rw.len,
 				   op->args.rw.offset, op->args.rw.buf_index);
@@ -363,14 +401,6 @@ static void zero_copy_cqe(struct rr_loop *loop, struct uring_state *st, struct r
 	 * posts the refusal with F_MORE and a notification, like a send) */
 }
 
-/* A buffer group's ring, and where in it each buffer was last put: a
- * bundle's buffers are the ones after its first in ring order. */
-struct uring_buf_ring {
-	struct rr_buf_ring br;
-	unsigned in_ring;             /* buffers given to the kernel, not yet filled */
-	unsigned short position_of[]; /* per buffer id: its ring position */
-};
-
 /* The buffers a receive's CQE filled: the one it names and, for a bundle,
  * the ones after it in the buffer ring, as many as its bytes took (every
  * buffer of a bundle but the last is filled whole).  The ring slots still
@@ -407,6 +437,91 @@ static void buffers_filled(struct rr_op *op, unsigned first, int res, unsigned f
 	}
 }
 
+/* The bytes of the buffers a send bundle took. */
+static size_t send_bundle_bytes(const struct rr_op *op)
+{
+	const struct rr_buf_group *group = op->args.group_io.group;
+	size_t bytes = 0;
+
+	for (unsigned i = 0; i < op->args.group_io.most; i++)
+		bytes += group->filled[rr__send_queued_id(group, i)];
+	return bytes;
+}
+
+/*
+ * Send what a send bundle has not sent yet: its buffers past the first
+ * `sent` bytes go back into the kernel's ring (the first of them from
+ * where the kernel stopped in it) and the op goes again.  False when it
+ * cannot (the SQ is full and will not empty): the short result stands.
+ */
+static bool resend_bundle_rest(struct uring_state *st, struct rr_op *op, size_t sent)
+{
+	struct rr_buf_group *group = op->args.group_io.group;
+	struct uring_buf_ring *ring = group->backend_ring;
+	struct io_uring_sqe *sqe = rr_get_sqe(&st->ring);
+
+	if (!sqe && rr_submit(&st->ring) >= 0)
+		sqe = rr_get_sqe(&st->ring);
+	if (!sqe)
+		return false;
+	unsigned staged = 0;
+	for (unsigned i = 0; i < op->args.group_io.most; i++) {
+		unsigned id = rr__send_queued_id(group, i);
+		size_t len = group->filled[id];
+		if (sent >= len) {
+			sent -= len;
+			continue;
+		}
+		rr_buf_ring_add(&ring->br, (char *)rr_buf_group_buffer(group, id) + sent,
+				(unsigned)(len - sent), (unsigned short)id, staged++);
+		sent = 0;
+	}
+	rr_buf_ring_advance(&ring->br, staged);
+	ring->in_ring = staged;
+	rr_prep_send_bundle(sqe, op->args.group_io.fd, 0, op->args.group_io.flags);
+	sqe->flags |= IOSQE_BUFFER_SELECT;
+	sqe->buf_group = group->id;
+	if (op->flags & RR_OP_F_FIXED_FILE)
+		sqe->flags |= IOSQE_FIXED_FILE;
+	rr_sqe_set_data(sqe, op);
+	return true;
+}
+
+/*
+ * A send bundle's CQEs, folded into one result.  The first naming a buffer
+ * (IORING_CQE_F_BUFFER) says the kernel took every buffer published for it:
+ * they are consumed whatever the outcome, a failure or a cancel included
+ * (as probed on 6.18).  The kernel sends at most 256 buffers a pass; a pass
+ * with more left posts its bytes with IORING_CQE_F_MORE.  And a send into a
+ * socket that fills can end short with no error, the buffer it stopped in
+ * consumed too (6.18: 1032192 of 1048576 bytes through a 4 KiB SO_SNDBUF):
+ * the rest is sent again, unless the op is being cancelled.  The bytes of
+ * the passes before are kept in final_result until the last CQE.
+ */
+static void send_bundle_cqe(struct rr_loop *loop, struct uring_state *st, struct rr_op *op,
+			    const struct io_uring_cqe *cqe)
+{
+	struct uring_buf_ring *ring = op->args.group_io.group->backend_ring;
+
+	if (cqe->flags & IORING_CQE_F_BUFFER) {
+		assert(op->args.group_io.count ||
+		       rr__send_queued_id(op->args.group_io.group, 0) ==
+			       cqe->flags >> IORING_CQE_BUFFER_SHIFT);
+		rr__send_bundle_took(op);
+		ring->in_ring = 0;
+	}
+	int sent = op->final_result;
+	if (cqe->res > 0)
+		sent += cqe->res;
+	op->final_result = sent;
+	if (cqe->flags & IORING_CQE_F_MORE)
+		return;
+	if (cqe->res > 0 && !(op->flags & RR_OP_F_CANCELING) &&
+	    (size_t)sent < send_bundle_bytes(op) && resend_bundle_rest(st, op, (size_t)sent))
+		return;
+	rr__op_report(loop, op, sent > 0 ? sent : cqe->res, false);
+}
+
 /* Whether a bundle receive's result left its group with no buffer in the
  * kernel's ring. */
 static bool bundle_ran_dry(const struct rr_op *op)
@@ -426,6 +541,10 @@ static void report_flagged(struct rr_loop *loop, struct uring_state *st, struct 
 
 	if (op->type == RR_OP_SEND_ZC) {
 		zero_copy_cqe(loop, st, op, cqe); /* never on the polled ring */
+		return;
+	}
+	if (op->type == RR_OP_SEND_BUNDLE) { /* neither is this */
+		send_bundle_cqe(loop, st, op, cqe);
 		return;
 	}
 	if (flags & IORING_CQE_F_BUFFER) { /* only the group receives select */
@@ -625,6 +744,10 @@ static int uring_buf_group_init(struct rr_loop *loop, struct rr_buf_group *group
 
 	if (!ring)
 		return -ENOMEM;
+	if (group->send && !st->has_bundles) {
+		free(ring); /* sending from a buffer ring needs bundles (6.10) */
+		return -EOPNOTSUPP;
+	}
 	int ret = -EINVAL;
 	if (group->incremental) /* 6.12; without it, whole buffers */
 		ret = rr_register_buf_ring_flags(&st->ring, &ring->br, group->count, group->id,
@@ -638,6 +761,9 @@ static int uring_buf_group_init(struct rr_loop *loop, struct rr_buf_group *group
 		 * know the opcode; the arguments were checked by the core. */
 		return ret == -EINVAL ? -EOPNOTSUPP : ret;
 	}
+	group->backend_ring = ring;
+	if (group->send)
+		return 0; /* empty: a send bundle publishes what it sends */
 	for (unsigned i = 0; i < group->count; i++) {
 		rr_buf_ring_add(&ring->br, rr_buf_group_buffer(group, i), group->size,
 				(unsigned short)i, i);
@@ -645,7 +771,6 @@ static int uring_buf_group_init(struct rr_loop *loop, struct rr_buf_group *group
 	}
 	rr_buf_ring_advance(&ring->br, group->count);
 	ring->in_ring = group->count;
-	group->backend_ring = ring;
 	return 0;
 }
 

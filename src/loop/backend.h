@@ -260,6 +260,23 @@ static inline void rr__buf_untake(struct rr_buf_group *group, unsigned id)
 	group->free_count++;
 }
 
+/* A send bundle: the id of the `i`-th buffer of its group's queue (0 is
+ * the head); its length is group->filled[id]. */
+static inline unsigned rr__send_queued_id(const struct rr_buf_group *group, unsigned i)
+{
+	return group->free_ids[(group->free_head + i) & (group->count - 1)];
+}
+
+/* A send bundle has taken its buffers (group_io.most of the queue's head):
+ * whatever its result, its callback gives them back.  A backend calls it
+ * once the send has started on the socket (io_uring: the kernel's CQE
+ * names a buffer); a send that fails before (a bad fd, not a socket, a
+ * cancel before it started) leaves them queued. */
+static inline void rr__send_bundle_took(struct rr_op *op)
+{
+	op->args.group_io.count = op->args.group_io.most;
+}
+
 /* Whether a multishot op goes on after `result` (reported with "more"): an
  * accept after each connection, a receive after each chunk of data. */
 static inline bool rr__multishot_goes_on(const struct rr_op *op, int result)

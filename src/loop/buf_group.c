@@ -1,8 +1,10 @@
 /*
  * Buffer groups: the memory of a group's buffers, which of them the
  * application holds, and (on backends without provided buffers of their
- * own) the stack of free ones.  On io_uring the backend hands the buffers
- * to the kernel's buffer ring and takes released ones back there.
+ * own) the ring of free ones.  On io_uring the backend hands the buffers
+ * to the kernel's buffer ring and takes released ones back there.  A send
+ * group's queue is kept here on every backend; the send bundle that sends
+ * it takes its buffers off the queue as its callback runs.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -44,6 +46,22 @@ static void release_memory(struct rr_buf_group *group)
 	group->free_ids = NULL;
 }
 
+/* A send group's queue, empty, on every backend (free_ids: the queued ids
+ * in order), with every buffer the application's; the native backend
+ * gets its kernel ring too (io_uring: an empty buffer ring, filled as a
+ * send bundle starts). */
+static int send_queue_init(struct rr_loop *loop, struct rr_buf_group *group)
+{
+	group->free_ids = RR_FAULTABLE(RR_FAULT_ALLOC, NULL,
+				       malloc(group->count * sizeof(*group->free_ids)));
+	if (!group->free_ids)
+		return -ENOMEM;
+	memset(group->lent, 1, group->count);
+	group->free_head = 0;
+	group->free_count = 0;
+	return loop->backend->buf_group_init ? loop->backend->buf_group_init(loop, group) : 0;
+}
+
 int rr_buf_group_init(struct rr_loop *loop, struct rr_buf_group *group,
 		      unsigned count, unsigned size)
 {
@@ -53,15 +71,18 @@ int rr_buf_group_init(struct rr_loop *loop, struct rr_buf_group *group,
 int rr_buf_group_init_flags(struct rr_loop *loop, struct rr_buf_group *group,
 			    unsigned count, unsigned size, unsigned flags)
 {
+	const unsigned both = RR_BUF_GROUP_INCREMENTAL | RR_BUF_GROUP_SEND;
+
 	if (!loop || !loop->initialized || !group || count == 0 ||
 	    count > GROUP_MAX_BUFFERS || (count & (count - 1)) || size == 0 ||
-	    size > GROUP_MAX_SIZE || (flags & ~RR_BUF_GROUP_INCREMENTAL))
+	    size > GROUP_MAX_SIZE || (flags & ~both) || (flags & both) == both)
 		return -EINVAL;
 	memset(group, 0, sizeof(*group));
 	group->count = count;
 	group->size = size;
 	group->id = free_group_id(loop);
 	group->partial = -1;
+	group->send = (flags & RR_BUF_GROUP_SEND) != 0;
 	/* Asked for, and where the backend can: the native one decides in
 	 * its buf_group_init (io_uring: the kernel's support). */
 	group->incremental = (flags & RR_BUF_GROUP_INCREMENTAL) &&
@@ -71,15 +92,21 @@ int rr_buf_group_init_flags(struct rr_loop *loop, struct rr_buf_group *group,
 	group->lent = RR_FAULTABLE(RR_FAULT_ALLOC, NULL, calloc(count, 1));
 	group->bundle_next = RR_FAULTABLE(RR_FAULT_ALLOC, NULL,
 					  calloc(count, sizeof(*group->bundle_next)));
-	if (group->incremental)
+	bool lengths = group->incremental || group->send;
+	if (lengths)
 		group->filled = RR_FAULTABLE(RR_FAULT_ALLOC, NULL,
 					     calloc(count, sizeof(*group->filled)));
-	if (!group->base || !group->lent || !group->bundle_next ||
-	    (group->incremental && !group->filled)) {
+	if (!group->base || !group->lent || !group->bundle_next || (lengths && !group->filled)) {
 		release_memory(group);
 		return -ENOMEM;
 	}
-	if (loop->backend->buf_group_init) {
+	if (group->send) {
+		int ret = send_queue_init(loop, group);
+		if (ret < 0) {
+			release_memory(group);
+			return ret;
+		}
+	} else if (loop->backend->buf_group_init) {
 		int ret = loop->backend->buf_group_init(loop, group);
 		if (ret < 0) {
 			release_memory(group);
@@ -125,7 +152,8 @@ void rr_buf_group_deinit(struct rr_buf_group *group)
 
 int rr_buf_group_release(struct rr_buf_group *group, unsigned id)
 {
-	if (!group || !group->loop || id >= group->count || !group->lent[id])
+	/* (A send group's buffers come back by being sent.) */
+	if (!group || !group->loop || group->send || id >= group->count || !group->lent[id])
 		return -EINVAL;
 	group->lent[id] = 0;
 	if (group->backend_ring)
@@ -139,4 +167,41 @@ void rr__buf_groups_deinit(struct rr_loop *loop)
 {
 	while (loop->buf_groups)
 		rr_buf_group_deinit(loop->buf_groups);
+}
+
+int rr_buf_group_queue(struct rr_buf_group *group, unsigned id, unsigned len)
+{
+	if (!group || !group->loop || !group->send || id >= group->count ||
+	    !group->lent[id] || len == 0 || len > group->size)
+		return -EINVAL;
+	group->lent[id] = 0;
+	group->filled[id] = len;
+	group->free_ids[(group->free_head + group->free_count++) & (group->count - 1)] = id;
+	return 0;
+}
+
+unsigned rr_buf_group_queued(const struct rr_buf_group *group)
+{
+	return group && group->loop && group->send ? group->free_count : 0;
+}
+
+void rr__send_bundle_done(struct rr_op *op)
+{
+	struct rr_buf_group *group = op->args.group_io.group;
+	unsigned taken = op->args.group_io.count;
+
+	if (!group->loop) { /* deinitialised under it (a caller error) */
+		op->args.group_io.count = 0;
+		return;
+	}
+	group->sender = NULL;
+	for (unsigned i = 0, previous = 0; i < taken; i++) {
+		unsigned id = (unsigned)rr__buf_take(group);
+		group->lent[id] = 1;
+		if (i == 0)
+			op->args.group_io.buffer = id;
+		else
+			group->bundle_next[previous] = (unsigned short)id;
+		previous = id;
+	}
 }

@@ -43,13 +43,22 @@ int rr__fixed_buffer_check(const struct rr_loop *loop, const void *buf,
  * an fd or a close. */
 int rr__fixed_file_claim(struct rr_loop *loop, struct rr_op *op);
 
-/* The last callback of a counted op (RR_OP_F_COUNTED) is running. */
-static inline void rr__uncount(struct rr_loop *loop, const struct rr_op *op)
+/* A send bundle's last callback is about to run: the buffers it took
+ * (group_io.count, set by the backend with rr__send_bundle_took) leave the
+ * queue and are the application's again, chained in queue order, and the
+ * group may send again (buf_group.c). */
+void rr__send_bundle_done(struct rr_op *op);
+
+/* The last callback of a counted op (RR_OP_F_COUNTED: a close, an op on a
+ * registered file, a send bundle) is about to run. */
+static inline void rr__uncount(struct rr_loop *loop, struct rr_op *op)
 {
 	if (op->type == RR_OP_CLOSE)
 		loop->closes_in_flight--;
-	else
+	else if (op->flags & RR_OP_F_FIXED_FILE)
 		loop->fixed_file_ops--;
+	if (op->type == RR_OP_SEND_BUNDLE)
+		rr__send_bundle_done(op);
 }
 
 /* Unregister the tables (deinit, nothing in flight). */

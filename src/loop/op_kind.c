@@ -21,6 +21,7 @@ const struct rr_op_kind rr__op_kinds[RR_OP_TYPE_COUNT] = {
 			 .socket_only = true },
 	[RR_OP_SEND] = { .wait = RR_WAIT_WRITE, .has_fd = true, .socket_only = true },
 	[RR_OP_SEND_ZC] = { .wait = RR_WAIT_WRITE, .has_fd = true, .socket_only = true },
+	[RR_OP_SEND_BUNDLE] = { .wait = RR_WAIT_WRITE, .has_fd = true, .socket_only = true },
 	[RR_OP_RECVMSG] = { .wait = RR_WAIT_READ, .has_fd = true, .reads = true,
 			    .socket_only = true },
 	[RR_OP_SENDMSG] = { .wait = RR_WAIT_WRITE, .has_fd = true, .socket_only = true },

@@ -261,7 +261,7 @@ static int schedule_recv_group(struct rr_loop *loop, struct rr_op *op, rr_fd_t f
 			       struct rr_buf_group *group, int flags, unsigned most)
 {
 	CLAIM(loop, op);
-	if (!group || group->loop != loop || (most > 1 && group->incremental))
+	if (!group || group->loop != loop || group->send || (most > 1 && group->incremental))
 		return -EINVAL; /* (a bundle's buffers are whole ones) */
 	op->args.group_io.fd = fd;
 	op->args.group_io.group = group;
@@ -285,6 +285,54 @@ int rr_recv_bundle(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd,
 		   struct rr_buf_group *group, int flags)
 {
 	return schedule_recv_group(loop, op, fd, group, flags, RR_RECV_BUNDLE_EMULATED);
+}
+
+/* How many buffers from the head of send group `group`'s queue one send
+ * bundle takes: RR_SEND_BUNDLE_MAX at most, INT_MAX bytes at most (its
+ * result is an int). */
+static unsigned send_bundle_take(const struct rr_buf_group *group)
+{
+	unsigned n = 0;
+	size_t bytes = 0;
+
+	while (n < group->free_count && n < RR_SEND_BUNDLE_MAX) {
+		unsigned len = group->filled[rr__send_queued_id(group, n)];
+		if (bytes + len > INT_MAX)
+			break;
+		bytes += len;
+		n++;
+	}
+	return n;
+}
+
+int rr_send_bundle(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd,
+		   struct rr_buf_group *group, int flags)
+{
+	CLAIM(loop, op);
+	/* Not linked on: io_uring can end a bundle short, and the loop sends
+	 * the rest itself, after the kernel would have started the next op. */
+	if (!group || group->loop != loop || !group->send || (op->flags & RR_OP_F_LINK))
+		return -EINVAL;
+	if (group->sender)
+		return -EBUSY; /* one at a time: the queue has one head */
+	op->args.group_io.fd = fd;
+	op->args.group_io.group = group;
+	op->args.group_io.flags = flags;
+	op->args.group_io.buffer = 0;
+	op->args.group_io.count = 0;     /* none taken yet (rr__send_bundle_took) */
+	op->args.group_io.most = (unsigned short)send_bundle_take(group);
+	op->args.group_io.offset = 0;
+	op->args.group_io.kept = false;
+	op->final_result = 0;            /* io_uring: bytes of earlier passes */
+	/* Counted: its last callback gives the buffers back (rr__uncount). */
+	op->flags |= RR_OP_F_COUNTED;
+	group->sender = op;
+	int ret = enqueue(loop, op, RR_OP_SEND_BUNDLE);
+	if (ret < 0) {
+		group->sender = NULL;
+		op->flags &= (uint16_t)~RR_OP_F_COUNTED;
+	}
+	return ret;
 }
 
 int rr_connect(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd,

@@ -11,7 +11,9 @@
  * receive into an incremental buffer group (each result with its buffer,
  * offset and hand-over; partly filled buffers carried from one receive to
  * the next), a zero-copy send, a linked write->read through the registered
- * buffer and file tables, and a deinit with work in flight.  (Bundle
+ * buffer and file tables, a send bundle from a send group (each queueing's
+ * return, the bundle's result and the buffers it gave back, in order), and
+ * a deinit with work in flight.  (Bundle
  * receives are left out: how many buffers the kernel fills at once is its
  * own heuristic, which the emulation does not copy.)  After every step the loop settles (runs until no
  * callback comes for three short rounds), so that what an op sees depends on
@@ -53,6 +55,7 @@ enum {
 	SLOT_SEND_ZC,
 	SLOT_FIXED_WRITE, /* through the registered buffer and file tables */
 	SLOT_FIXED_READ,
+	SLOT_SEND_BUNDLE, /* from the run's send group */
 	SLOTS
 };
 
@@ -71,6 +74,8 @@ struct run {
 	int file;
 	struct rr_buf_group group;
 	int group_sock;      /* the socket SLOT_GROUP_RECV receives from */
+	struct rr_buf_group send_group; /* 8 x 64 bytes */
+	int bundle_sock;     /* the socket SLOT_SEND_BUNDLE sends on */
 	char registered[2 * BUF]; /* the one registered buffer: write, read halves */
 	uint64_t callbacks;
 };
@@ -116,6 +121,24 @@ static void on_group(struct rr_loop *loop, struct rr_op *op, int result)
 	s->busy = rr_op_more(op);
 }
 
+/* A send bundle's result, then how many buffers it gave back and each of
+ * them, in the order it gave them. */
+static void on_bundle(struct rr_loop *loop, struct rr_op *op, int result)
+{
+	struct slot *s = op->context;
+	unsigned id = rr_op_buffer_id(op);
+
+	(void)loop;
+	record(s, result);
+	record(s, (int)rr_op_buffer_count(op));
+	for (unsigned i = 0; i < rr_op_buffer_count(op); i++) {
+		record(s, (int)id);
+		if (i + 1 < rr_op_buffer_count(op))
+			id = rr_op_bundle_next(op, id);
+	}
+	s->busy = false;
+}
+
 static void on_turn(struct rr_loop *loop, struct rr_op *op, int result)
 {
 	on_done(loop, op, result);
@@ -150,7 +173,8 @@ static bool open_run(struct run *r, enum rr_backend_kind backend)
 		abort();
 	for (int i = 0; i < SLOTS; i++)
 		rr_op_init(&r->slots[i].op, i == SLOT_TURN ? on_turn :
-			   i == SLOT_GROUP_RECV ? on_group : on_done, &r->slots[i]);
+			   i == SLOT_GROUP_RECV ? on_group :
+			   i == SLOT_SEND_BUNDLE ? on_bundle : on_done, &r->slots[i]);
 	/* The file (as index 0) and a buffer, registered: the fixed ops. */
 	struct iovec iov = { .iov_base = r->registered, .iov_len = sizeof(r->registered) };
 	if (rr_loop_register_buffers(&r->loop, &iov, 1) < 0 ||
@@ -165,6 +189,8 @@ static bool open_run(struct run *r, enum rr_backend_kind backend)
 		if (rr_buf_group_init_flags(&r->loop, &r->group, 4, 128, 0) < 0)
 			abort();
 	}
+	if (rr_buf_group_init_flags(&r->loop, &r->send_group, 8, BUF, RR_BUF_GROUP_SEND) < 0)
+		abort();
 	return true;
 }
 
@@ -175,7 +201,7 @@ static bool sure_ops_done(const struct run *r)
 {
 	for (int i = 0; i < SLOTS; i++) {
 		bool may_wait = (i < SOCKETS * PER_SOCKET && i % PER_SOCKET != S_SEND) ||
-				i == SLOT_GROUP_RECV;
+				i == SLOT_GROUP_RECV || i == SLOT_SEND_BUNDLE;
 		if (r->slots[i].busy && !may_wait)
 			return false;
 	}
@@ -229,6 +255,8 @@ static void step(struct run *r, unsigned what, unsigned x, unsigned y)
 	memset(junk, (int)y, sizeof(junk));
 	struct slot *group_slot = &r->slots[SLOT_GROUP_RECV];
 	bool group_here = group_slot->busy && r->group_sock == sock;
+	struct slot *bundle_slot = &r->slots[SLOT_SEND_BUNDLE];
+	bool bundle_here = bundle_slot->busy && r->bundle_sock == sock;
 
 	switch (what) {
 	case 0: /* (not beside the group receive: which of two receives
@@ -249,10 +277,12 @@ static void step(struct run *r, unsigned what, unsigned x, unsigned y)
 		}
 		if (group_here && rr_cancel(loop, &group_slot->op) != 0)
 			abort();
+		if (bundle_here && rr_cancel(loop, &bundle_slot->op) != 0)
+			abort();
 		break;
 	case 3: /* close through the loop once nothing waits; reopen at once */
 		if (recv_slot->busy || poll_slot->busy || send_slot->busy || group_here ||
-		    r->slots[SLOT_CLOSE].busy)
+		    bundle_here || r->slots[SLOT_CLOSE].busy)
 			break;
 		schedule(&r->slots[SLOT_CLOSE],
 			 rr_close(loop, &r->slots[SLOT_CLOSE].op, r->fd[sock]));
@@ -325,6 +355,19 @@ static void step(struct run *r, unsigned what, unsigned x, unsigned y)
 		}
 		break;
 	}
+	case 14: { /* queue up to three buffers (some may be queued still), send */
+		for (unsigned k = 0; k < 1 + y % 3; k++) {
+			unsigned id = (x + k * 3) % 8, n = 1 + (y >> (4 * k)) % BUF;
+			memset(rr_buf_group_buffer(&r->send_group, id), (int)(id + y), n);
+			record(bundle_slot, rr_buf_group_queue(&r->send_group, id, n));
+		}
+		if (!bundle_slot->busy) {
+			r->bundle_sock = sock;
+			schedule(bundle_slot, rr_send_bundle(loop, &bundle_slot->op, r->fd[sock],
+							     &r->send_group, 0));
+		}
+		break;
+	}
 	default:
 		break;
 	}
@@ -366,7 +409,7 @@ int main(int argc, char **argv)
 		unsigned program[STEPS][3];
 		uint64_t state = program_seed;
 		for (int i = 0; i < STEPS; i++) {
-			program[i][0] = (unsigned)(next_random(&state) % 14);
+			program[i][0] = (unsigned)(next_random(&state) % 15);
 			program[i][1] = (unsigned)next_random(&state);
 			program[i][2] = (unsigned)next_random(&state);
 		}

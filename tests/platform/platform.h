@@ -56,6 +56,10 @@ rr_fd_t accept_blocking(rr_fd_t listener);
 /* A connected pair of stream sockets (Windows: a loopback TCP pair). */
 void stream_pair(rr_fd_t fds[2]);
 
+/* Shrink a socket's send buffer to about `bytes` (SO_SNDBUF), so that a
+ * test can fill it with little data. */
+void sock_small_send_buffer(rr_fd_t fd, int bytes);
+
 /* Blocking send/recv outside the loop: bytes moved or -1. */
 long sock_send(rr_fd_t fd, const void *buf, size_t len);
 long sock_recv(rr_fd_t fd, void *buf, size_t len);

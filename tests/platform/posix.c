@@ -111,6 +111,11 @@ void stream_pair(int fds[2])
 	cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds), 0);
 }
 
+void sock_small_send_buffer(int fd, int bytes)
+{
+	cr_assert_eq(setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &bytes, sizeof(bytes)), 0);
+}
+
 long sock_send(int fd, const void *buf, size_t len)
 {
 	return (long)send(fd, buf, len, MSG_NOSIGNAL);

@@ -149,6 +149,12 @@ void stream_pair(rr_fd_t fds[2])
 	closesocket((SOCKET)listener);
 }
 
+void sock_small_send_buffer(rr_fd_t fd, int bytes)
+{
+	cr_assert_eq(setsockopt((SOCKET)fd, SOL_SOCKET, SO_SNDBUF, (const char *)&bytes,
+				(int)sizeof(bytes)), 0);
+}
+
 long sock_send(rr_fd_t fd, const void *buf, size_t len)
 {
 	return send((SOCKET)fd, buf, (int)len, 0);
