@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include <sys/mman.h>
 #endif
+#include <errno.h>
 
 #include "fault.h"
 #include "pages.h"
@@ -12,8 +13,12 @@
 void *rr__pages_alloc(size_t size)
 {
 #ifdef _WIN32
-	return RR_FAULTABLE(RR_FAULT_ALLOC, NULL,
-			    VirtualAlloc(NULL, size, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE));
+	void *pages = RR_FAULTABLE(RR_FAULT_ALLOC, NULL,
+				   VirtualAlloc(NULL, size, MEM_RESERVE | MEM_COMMIT,
+						PAGE_READWRITE));
+	if (!pages)
+		errno = ENOMEM;
+	return pages;
 #else
 	void *pages = RR_FAULTABLE(RR_FAULT_MMAP, MAP_FAILED,
 				   mmap(NULL, size, PROT_READ | PROT_WRITE,

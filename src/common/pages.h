@@ -13,7 +13,9 @@
 
 #include <stddef.h>
 
-/* `size` bytes of zeroed, page-aligned memory, or NULL. */
+/* `size` bytes of zeroed, page-aligned memory, or NULL with errno saying
+ * why (mmap's: ENOMEM, EAGAIN past a locked-memory limit; ENOMEM on
+ * Windows). */
 void *rr__pages_alloc(size_t size);
 
 /* Give back what rr__pages_alloc(size) returned (NULL is ignored). */

@@ -89,6 +89,7 @@ int rr_buf_group_init_flags(struct rr_loop *loop, struct rr_buf_group *group,
 			     (loop->backend->buf_group_init || loop->backend->incremental_buffers);
 	/* Page-aligned: see pages.h for what an unaligned buffer costs. */
 	group->base = rr__pages_alloc((size_t)count * size);
+	int base_error = group->base ? 0 : -errno; /* (before free() may change it) */
 	group->lent = RR_FAULTABLE(RR_FAULT_ALLOC, NULL, calloc(count, 1));
 	group->bundle_next = RR_FAULTABLE(RR_FAULT_ALLOC, NULL,
 					  calloc(count, sizeof(*group->bundle_next)));
@@ -98,7 +99,7 @@ int rr_buf_group_init_flags(struct rr_loop *loop, struct rr_buf_group *group,
 					     calloc(count, sizeof(*group->filled)));
 	if (!group->base || !group->lent || !group->bundle_next || (lengths && !group->filled)) {
 		release_memory(group);
-		return -ENOMEM;
+		return base_error ? base_error : -ENOMEM;
 	}
 	if (group->send) {
 		int ret = send_queue_init(loop, group);

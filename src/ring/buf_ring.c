@@ -59,7 +59,7 @@ int rr_register_buf_ring_flags(struct rr_ring *ring, struct rr_buf_ring *br,
 		/* The kernel wants page-aligned memory. */
 		mem = rr__pages_alloc(size);
 		if (!mem)
-			return -ENOMEM;
+			return -errno;
 		reg.ring_addr = (__u64)(uintptr_t)mem;
 	}
 	reg.ring_entries = entries;

@@ -318,3 +318,100 @@ void scenario_cancel(struct scenario *sc)
 	close(c.pair[1]);
 	close(c.listener);
 }
+
+/* ---- bundle: three queued buffers in one send bundle, received whole ------------ */
+
+#define BUNDLE_SIZE 1024
+#define BUNDLE_BUFFERS 3
+
+enum { BUNDLE_SEND, BUNDLE_RECV };
+
+struct bundle {
+	int pair[2];
+	struct rr_buf_group group;
+	bool sent, received;
+	unsigned char back[BUNDLE_BUFFERS * BUNDLE_SIZE];
+};
+
+static void bundle_abort(struct scenario *sc, int err)
+{
+	struct bundle *b = sc->data;
+
+	sc_error(sc, err);
+	if (sc->aborted)
+		return;
+	sc_cancel_all(sc);
+	shutdown(b->pair[1], SHUT_RDWR);
+}
+
+static void bundle_step(struct scenario *sc, int index, int result)
+{
+	struct bundle *b = sc->data;
+	struct rr_op *op = &sc->ops[index].op;
+
+	if (index == BUNDLE_SEND) {
+		/* Whatever the result, a bundle that took its buffers gives all
+		 * three back, in the order they were queued. */
+		unsigned count = rr_op_buffer_count(op);
+		unsigned id = rr_op_buffer_id(op);
+		bool order = count == 0 || count == BUNDLE_BUFFERS;
+		for (unsigned i = 0; order && i < count; i++) {
+			order = id == 2 - i;
+			if (i + 1 < count)
+				id = rr_op_bundle_next(op, id);
+		}
+		if (!order || (result >= 0 && count != BUNDLE_BUFFERS)) {
+			bundle_abort(sc, -EPROTO);
+			return;
+		}
+		b->sent = result == BUNDLE_BUFFERS * BUNDLE_SIZE;
+	} else {
+		b->received = result == BUNDLE_BUFFERS * BUNDLE_SIZE;
+	}
+	if (result < 0 || (index == BUNDLE_SEND && !b->sent) ||
+	    (index == BUNDLE_RECV && !b->received)) {
+		bundle_abort(sc, result < 0 ? result : -EPIPE);
+		return;
+	}
+	if (b->sent && b->received) {
+		bool same = true;
+		for (unsigned i = 0; i < BUNDLE_BUFFERS * BUNDLE_SIZE; i++)
+			same = same && b->back[i] == pattern_byte(2 - i / BUNDLE_SIZE,
+								   i % BUNDLE_SIZE);
+		sc->completed = same;
+	}
+}
+
+void scenario_bundle(struct scenario *sc)
+{
+	static struct bundle b;
+
+	memset(&b, 0, sizeof(b));
+	stream_pair(b.pair);
+	sc->data = &b;
+	int ret = rr_buf_group_init_flags(&sc->loop, &b.group, 4, BUNDLE_SIZE,
+					  RR_BUF_GROUP_SEND);
+	if (ret < 0) {
+		sc_error(sc, ret);
+	} else {
+		/* Buffers 2, 1, 0 in that order, each with its own pattern. */
+		for (unsigned k = 0; k < BUNDLE_BUFFERS; k++) {
+			unsigned id = 2 - k;
+			unsigned char *p = rr_buf_group_buffer(&b.group, id);
+			for (unsigned i = 0; i < BUNDLE_SIZE; i++)
+				p[i] = pattern_byte(id, i);
+			rr_buf_group_queue(&b.group, id, BUNDLE_SIZE);
+		}
+		bool ok = sc_scheduled(sc, BUNDLE_RECV,
+				       rr_recv(&sc->loop, sc_op(sc, BUNDLE_RECV, bundle_step),
+					       b.pair[1], b.back, sizeof(b.back), MSG_WAITALL)) &&
+			  sc_scheduled(sc, BUNDLE_SEND,
+				       rr_send_bundle(&sc->loop, sc_op(sc, BUNDLE_SEND, bundle_step),
+						      b.pair[0], &b.group, 0));
+		if (!ok)
+			sc_cancel_all(sc);
+		sc_drive(sc, &sc->completed);
+	}
+	close(b.pair[0]);
+	close(b.pair[1]);
+}

@@ -14,5 +14,7 @@ scenario_fn scenario_file;
 scenario_fn scenario_timers;
 /* An idle recv and an idle accept are cancelled. */
 scenario_fn scenario_cancel;
+/* Three buffers of a send group in one send bundle, received whole. */
+scenario_fn scenario_bundle;
 
 #endif
