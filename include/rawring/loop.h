@@ -326,6 +326,8 @@ struct rr_loop {
 	struct rr_loop_stats stats;
 	RR_ATOMIC_FIELD(struct rr_async *) async_pending; /* rr_async_send'ed handles */
 	struct rr_buf_group *buf_groups; /* set up on this loop */
+	uint64_t *buf_group_ids;       /* 65536 bits: the group ids in use
+					  (allocated with the first group) */
 	unsigned run_depth;            /* rr_loop_run calls under way (nesting) */
 	uint64_t closes_in_flight;     /* rr_close ops scheduled, not called back */
 	struct iovec *fixed_buffers;   /* registered buffers (a copy), or NULL */
@@ -723,8 +725,10 @@ struct rr_buf_group {
  * bytes (1..1 GiB) for `loop`.  Allocates them once, as one page-aligned
  * block (buffer i starts i * size bytes in): the kernel's copy into a
  * buffer a few bytes past a page boundary can be much slower.  Returns 0
- * or -errno: -EINVAL for bad arguments, -ENOMEM, -EOPNOTSUPP when the
- * io_uring kernel has no provided-buffer rings (before 5.19).
+ * or -errno: -EINVAL for bad arguments, -ENOMEM, -ENOSPC when the loop
+ * has 65,536 groups already (io_uring's group ids are 16 bits; every
+ * backend keeps the limit), -EOPNOTSUPP when the io_uring kernel has no
+ * provided-buffer rings (before 5.19).
  */
 int rr_buf_group_init(struct rr_loop *loop, struct rr_buf_group *group,
 		      unsigned count, unsigned size);

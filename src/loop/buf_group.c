@@ -17,22 +17,38 @@
 #define GROUP_MAX_BUFFERS 32768u    /* io_uring's limit for a buffer ring */
 #define GROUP_MAX_SIZE (1u << 30)
 
-/* The lowest buffer group id no group of `loop` uses. */
-static unsigned short free_group_id(const struct rr_loop *loop)
-{
-	unsigned short id = 0;
+#define GROUP_IDS 65536u           /* io_uring's buffer group ids: 16 bits */
 
-	for (bool taken = true; taken; ) {
-		taken = false;
-		for (const struct rr_buf_group *g = loop->buf_groups; g; g = g->next)
-			if (g->id == id) {
-				id++;
-				taken = true;
-			}
+/* Take the lowest buffer group id no group of `loop` uses: its id, -ENOSPC
+ * when all are taken, -ENOMEM.  A bitmap, so that a loop with a group per
+ * connection sets one up in a few word reads, not a walk of all the
+ * others per candidate id. */
+static int take_group_id(struct rr_loop *loop)
+{
+	if (!loop->buf_group_ids) {
+		loop->buf_group_ids = RR_FAULTABLE(RR_FAULT_ALLOC, NULL,
+						   calloc(GROUP_IDS / 64, sizeof(uint64_t)));
+		if (!loop->buf_group_ids)
+			return -ENOMEM;
 	}
-	return id;
+	for (unsigned word = 0; word < GROUP_IDS / 64; word++) {
+		uint64_t free_bits = ~loop->buf_group_ids[word];
+		if (free_bits) {
+			unsigned bit = (unsigned)__builtin_ctzll(free_bits);
+			loop->buf_group_ids[word] |= 1ull << bit;
+			return (int)(word * 64 + bit);
+		}
+	}
+	return -ENOSPC;
 }
 
+static void give_group_id(struct rr_loop *loop, unsigned short id)
+{
+	loop->buf_group_ids[id / 64] &= ~(1ull << (id % 64));
+}
+
+/* Free what rr_buf_group_init_flags allocated (its id is given back
+ * apart). */
 static void release_memory(struct rr_buf_group *group)
 {
 	rr__pages_free(group->base, (size_t)group->count * group->size);
@@ -77,10 +93,13 @@ int rr_buf_group_init_flags(struct rr_loop *loop, struct rr_buf_group *group,
 	    count > GROUP_MAX_BUFFERS || (count & (count - 1)) || size == 0 ||
 	    size > GROUP_MAX_SIZE || (flags & ~both) || (flags & both) == both)
 		return -EINVAL;
+	int id = take_group_id(loop);
+	if (id < 0)
+		return id;
 	memset(group, 0, sizeof(*group));
 	group->count = count;
 	group->size = size;
-	group->id = free_group_id(loop);
+	group->id = (unsigned short)id;
 	group->partial = -1;
 	group->send = (flags & RR_BUF_GROUP_SEND) != 0;
 	/* Asked for, and where the backend can: the native one decides in
@@ -99,18 +118,21 @@ int rr_buf_group_init_flags(struct rr_loop *loop, struct rr_buf_group *group,
 					     calloc(count, sizeof(*group->filled)));
 	if (!group->base || !group->lent || !group->bundle_next || (lengths && !group->filled)) {
 		release_memory(group);
+		give_group_id(loop, group->id);
 		return base_error ? base_error : -ENOMEM;
 	}
 	if (group->send) {
 		int ret = send_queue_init(loop, group);
 		if (ret < 0) {
 			release_memory(group);
+			give_group_id(loop, group->id);
 			return ret;
 		}
 	} else if (loop->backend->buf_group_init) {
 		int ret = loop->backend->buf_group_init(loop, group);
 		if (ret < 0) {
 			release_memory(group);
+			give_group_id(loop, group->id);
 			return ret;
 		}
 	} else {
@@ -118,6 +140,7 @@ int rr_buf_group_init_flags(struct rr_loop *loop, struct rr_buf_group *group,
 					       malloc(count * sizeof(*group->free_ids)));
 		if (!group->free_ids) {
 			release_memory(group);
+			give_group_id(loop, group->id);
 			return -ENOMEM;
 		}
 		/* In ring order, as io_uring's buffer ring starts: buffer 0
@@ -148,6 +171,7 @@ void rr_buf_group_deinit(struct rr_buf_group *group)
 		loop->backend->buf_group_deinit(loop, group);
 	group->backend_ring = NULL;
 	release_memory(group);
+	give_group_id(loop, group->id);
 	group->loop = NULL;
 }
 
@@ -168,6 +192,8 @@ void rr__buf_groups_deinit(struct rr_loop *loop)
 {
 	while (loop->buf_groups)
 		rr_buf_group_deinit(loop->buf_groups);
+	free(loop->buf_group_ids);
+	loop->buf_group_ids = NULL;
 }
 
 int rr_buf_group_queue(struct rr_buf_group *group, unsigned id, unsigned len)

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #ifndef _WIN32
@@ -608,4 +609,30 @@ Test(loop_buffers, a_poll_beside_a_multishot_receive_sees_the_data)
 	close_fd(pair[0]);
 	close_fd(pair[1]);
 	rr_loop_deinit(&loop);
+}
+
+/* A loop holds at most 65,536 groups (io_uring's buffer group ids are 16
+ * bits): the next one is refused (-ENOSPC), not a hang or a reused id, and
+ * a group given back frees its id. */
+Test(loop_buffers, the_65537th_group_is_refused_and_a_freed_id_is_used_again,
+     .timeout = 120)
+{
+	struct rr_loop loop;
+	enum { GROUPS = 65536 };
+	struct rr_buf_group *groups = calloc(GROUPS + 1, sizeof(*groups));
+
+	cr_assert_not_null(groups);
+	open_loop(&loop, 0);
+	for (unsigned i = 0; i < GROUPS; i++) {
+		int ret = rr_buf_group_init(&loop, &groups[i], 1, 1);
+		if (ret == -ENOMEM) /* (a system that cannot map so many pages) */
+			cr_skip_test("%u groups took the memory there was", i);
+		cr_assert_eq(ret, 0, "group %u: %d", i, ret);
+	}
+	cr_assert_eq(rr_buf_group_init(&loop, &groups[GROUPS], 1, 1), -ENOSPC);
+	rr_buf_group_deinit(&groups[1234]);
+	cr_assert_eq(rr_buf_group_init(&loop, &groups[1234], 1, 1), 0, "the freed id");
+	cr_assert_eq(rr_buf_group_init(&loop, &groups[GROUPS], 1, 1), -ENOSPC);
+	rr_loop_deinit(&loop); /* releases all of them */
+	free(groups);
 }
