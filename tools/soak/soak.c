@@ -2,7 +2,8 @@
  * rr-soak: a soak test of the proactor loop.
  *
  *   rr-soak [--connections N] [--seconds S] [--max-message BYTES]
- *           [--backend uring|epoll|auto] [--sqpoll] [--group] [--seed N]
+ *           [--backend uring|epoll|auto] [--sqpoll] [--group | --bundle]
+ *           [--seed N]
  *
  * An echo server (its own loop, on a second thread) and N clients (one
  * loop) exchange messages of random size over loopback for S seconds, each
@@ -11,7 +12,9 @@
  * process's fd count back where it started, the heap flat after the first
  * second.  Exits 0 when all of that holds, 1 otherwise.  --group: the
  * server receives with multishot receives into one incremental buffer
- * group that all connections share (soak_group.c).
+ * group that all connections share (soak_group.c).  --bundle: it receives
+ * into a send group of each connection's own and echoes with send bundles
+ * (soak_bundle.c).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -69,14 +72,14 @@ static void parse(int argc, char **argv, struct soak_config *config)
 			config->options.sqpoll = true;
 			continue;
 		}
-		if (strcmp(arg, "--group") == 0) {
-			config->group = true;
+		if (strcmp(arg, "--group") == 0 || strcmp(arg, "--bundle") == 0) {
+			config->echo = arg[2] == 'g' ? SOAK_ECHO_GROUP : SOAK_ECHO_BUNDLE;
 			continue;
 		}
 		if (!value) {
 			fprintf(stderr, "usage: " PROGRAM " [--connections N] [--seconds S] "
-					"[--max-message BYTES] [--backend NAME] [--sqpoll] [--group] "
-					"[--seed N]\n");
+					"[--max-message BYTES] [--backend NAME] [--sqpoll] "
+					"[--group | --bundle] [--seed N]\n");
 			exit(2);
 		}
 		i++;
@@ -126,7 +129,10 @@ int main(int argc, char **argv)
 	       "and checked; %llu connects, %llu disconnects, %llu cancels, %llu timers\n",
 	       example_backend_label(config.options.backend),
 	       config.options.sqpoll ? " (SQPOLL)" : "",
-	       config.group ? " (a shared incremental group)" : "", config.connections,
+	       config.echo == SOAK_ECHO_GROUP    ? " (a shared incremental group)"
+	       : config.echo == SOAK_ECHO_BUNDLE ? " (send bundles)"
+						 : "",
+	       config.connections,
 	       config.seconds, (unsigned long long)totals.messages,
 	       (unsigned long long)totals.bytes, (unsigned long long)totals.connects,
 	       (unsigned long long)totals.disconnects, (unsigned long long)totals.cancels,

@@ -14,12 +14,16 @@
 #define SOAK_MAX_CONNS 4096
 #define SOAK_MAX_MESSAGE 16384
 
+/* How the server echoes: a receive then a send per message, a shared
+ * incremental group (--group), or send bundles (--bundle). */
+enum soak_echo { SOAK_ECHO_PLAIN, SOAK_ECHO_GROUP, SOAK_ECHO_BUNDLE };
+
 struct soak_config {
 	int connections;
 	double seconds;
 	unsigned max_message;    /* message sizes are 1..max_message */
 	uint64_t seed;
-	bool group;              /* the server receives into a shared incremental group */
+	enum soak_echo echo;     /* how the server echoes */
 	struct rr_loop_options options;
 };
 
@@ -54,6 +58,11 @@ void soak_server_stop(struct soak_server *server);
 int soak_group_start(struct soak_server *server, int slots);
 bool soak_group_accept(struct soak_server *server, int fd);
 void soak_group_stop(void);
+
+/* The server's --bundle echo (soak_bundle.c), in the same three calls. */
+int soak_bundle_start(struct soak_server *server, int slots);
+bool soak_bundle_accept(struct soak_server *server, int fd);
+void soak_bundle_stop(void);
 
 /* The clients: run on the calling thread until the time is up and every
  * connection has finished its last round trip (or the grace ran out). */

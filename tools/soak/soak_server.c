@@ -27,7 +27,7 @@ static struct server_conn *idle[SOAK_MAX_CONNS * 2];
 static int idle_count;
 static struct rr_op accept_op;
 static pthread_t thread;
-static bool group_echo; /* --group: soak_group.c echoes */
+static enum soak_echo echo; /* --group: soak_group.c echoes, --bundle: soak_bundle.c */
 
 void soak_server_error(struct soak_server *server, int err)
 {
@@ -59,8 +59,11 @@ static void on_accept(struct rr_loop *loop, struct rr_op *op, int result)
 	if (result >= 0) {
 		if (atomic_load(&server->stop)) {
 			close(result);
-		} else if (group_echo) {
+		} else if (echo == SOAK_ECHO_GROUP) {
 			if (!soak_group_accept(server, result))
+				close(result);
+		} else if (echo == SOAK_ECHO_BUNDLE) {
+			if (!soak_bundle_accept(server, result))
 				close(result);
 		} else if (!idle_count) {
 			close(result);
@@ -121,8 +124,10 @@ int soak_server_start(struct soak_server *server, const struct soak_config *conf
 	int ret = rr_loop_init(&server->loop, &config->options);
 	if (ret < 0)
 		return ret;
-	group_echo = config->group;
-	if (group_echo && (ret = soak_group_start(server, slots)) < 0)
+	echo = config->echo;
+	if (echo == SOAK_ECHO_GROUP && (ret = soak_group_start(server, slots)) < 0)
+		return ret;
+	if (echo == SOAK_ECHO_BUNDLE && (ret = soak_bundle_start(server, slots)) < 0)
 		return ret;
 	rr_async_init(&server->loop, &server->stop_async, on_stop, server);
 	rr_op_init(&accept_op, on_accept, server);
@@ -140,8 +145,10 @@ void soak_server_stop(struct soak_server *server)
 	/* deinit cancels what is still in flight; every callback closes its
 	 * connection's fd. */
 	rr_loop_deinit(&server->loop);
-	if (group_echo)
+	if (echo == SOAK_ECHO_GROUP)
 		soak_group_stop();
+	if (echo == SOAK_ECHO_BUNDLE)
+		soak_bundle_stop();
 	close(server->listener);
 	free(table);
 	table = NULL;
