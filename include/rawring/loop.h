@@ -768,7 +768,26 @@ int rr_buf_group_init(struct rr_loop *loop, struct rr_buf_group *group,
  * length, and the send bundle that sends it gives it back.  Such a group
  * serves only rr_send_bundle (receives refuse it, -EINVAL), and
  * rr_buf_group_release refuses its buffers (-EINVAL): they come back by
- * being sent.  It cannot be incremental (-EINVAL for both flags).
+ * being sent.  It cannot be incremental (-EINVAL for both flags).  What is
+ * queued cannot be taken back but by rr_buf_group_deinit (a connection
+ * that went away: deinit its group, set up a new one for the next).
+ *
+ *   rr_buf_group_init_flags(&loop, &out, 8, 4096, RR_BUF_GROUP_SEND);
+ *   n = fill(rr_buf_group_buffer(&out, id), 4096);     (id: one of yours)
+ *   rr_buf_group_queue(&out, id, n);
+ *   rr_send_bundle(&loop, &op, fd, &out, 0);           (sends all queued)
+ *   ...
+ *   static void on_sent(struct rr_loop *loop, struct rr_op *op, int result)
+ *   {
+ *           unsigned id = rr_op_buffer_id(op);
+ *           for (unsigned i = 0; i < rr_op_buffer_count(op); i++) {
+ *                   mine(id);                      (yours again: fill, queue)
+ *                   if (i + 1 < rr_op_buffer_count(op))
+ *                           id = rr_op_bundle_next(op, id);
+ *           }
+ *           if (result < 0)
+ *                   ...   (failed: see rr_send_bundle)
+ *   }
  *
  * On io_uring the queue is a provided-buffer ring the kernel sends from
  * (IORING_RECVSEND_BUNDLE, 6.10: rr_buf_group_init_flags returns
