@@ -873,9 +873,10 @@ unsigned rr_buf_group_queued(const struct rr_buf_group *group);
  * and at most INT_MAX bytes; the rest wait for the next send bundle, and so
  * do buffers queued after it.  Like a MSG_WAITALL send it goes on until
  * every byte of those buffers is sent, however often the socket fills.
- * `flags` are send(2)'s.  Returns 0, or -EINVAL (a NULL or deinitialised
- * group, one of another loop, not a send group, or the op marked with
- * rr_op_link: a send bundle cannot be linked on, see below), or -EBUSY: a
+ * `flags` are send(2)'s but MSG_DONTWAIT: a bundle always waits for room.
+ * Returns 0, or -EINVAL (a NULL or deinitialised group, one of another
+ * loop, not a send group, MSG_DONTWAIT, or the op marked with rr_op_link:
+ * a send bundle cannot be linked on, see below), or -EBUSY: a
  * send bundle of this group is in flight (one at a time: until its
  * callback runs).
  *
@@ -895,11 +896,13 @@ unsigned rr_buf_group_queued(const struct rr_buf_group *group);
  *    failed chain): they stay queued, at the head, for the next send.
  *
  * On io_uring it is IORING_OP_SEND with IORING_RECVSEND_BUNDLE from the
- * group's buffer ring.  The kernel sends at most 256 buffers a pass, and
- * may end a bundle short when the socket fills (6.18), taking the buffer
- * it stopped in: the loop sends the rest itself and folds every pass into
- * the one callback.  That is why a send bundle cannot be linked on: the
- * kernel would start the next op of the chain before the rest is sent.
+ * group's buffer ring.  The kernel picks at most 256 buffers a pass (fewer
+ * when the first is large: INT_MAX over its length), and may end a bundle
+ * short when the socket fills (6.18), taking the buffer it stopped in:
+ * the loop then asks the kernel where it stopped (one system call), sends
+ * the rest itself and folds every pass into the one callback.  That is
+ * why a send bundle cannot be linked on: the kernel would start the next
+ * op of the chain before the rest is sent.
  * epoll and kqueue call sendmsg over the queued buffers until all are
  * sent; IOCP posts one WSASend.
  */

@@ -155,6 +155,7 @@ static int do_transfer(struct rr_readiness *r, struct rr_op *op, bool receiving)
 								 flags | SEND_FLAGS)));
 		if (ret == RR_ATTEMPT_RETRY)
 			continue;
+		ret = never_wait_if_asked(flags, ret);
 		if (ret == RR_ATTEMPT_WAIT || ret < 0) {
 			if (ret == RR_ATTEMPT_WAIT || done == 0)
 				return ret;

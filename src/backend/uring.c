@@ -34,6 +34,11 @@
  * results in flight than the SQ has slots. */
 #define CQ_PER_SQ 4u
 
+/* This backend's private op flag (the bits backend.h reserves for it): a
+ * send bundle, whose every CQE reap hands to report_flagged, the ones
+ * without flags too (a resend that failed before it took a buffer). */
+#define OPF_ALL_CQES RR_OP_F_BACKEND_1
+
 struct uring_state {
 	struct rr_ring ring;
 	struct rr_ring polled;      /* IOPOLL loops only */
@@ -227,7 +232,7 @@ static void publish_send_queue(struct rr_buf_group *group, unsigned most)
 
 /* Fill `sqe` for `op`.  0, or -EINVAL for an op type the ring cannot run. */
 static int prep_op(const struct uring_state *st, struct io_uring_sqe *sqe,
-		   const struct rr_op *op)
+		   struct rr_op *op)
 {
 	switch ((enum rr_op_type)op->type) {
 	case RR_OP_NOP:
@@ -313,6 +318,7 @@ static int prep_op(const struct uring_state *st, struct io_uring_sqe *sqe,
 			sqe->ioprio |= IORING_RECVSEND_BUNDLE; /* rr_recv_bundle */
 		break;
 	case RR_OP_SEND_BUNDLE:
+		op->flags |= OPF_ALL_CQES;
 		publish_send_queue(op->args.group_io.group, op->args.group_io.most);
 		rr_prep_send_bundle(sqe, op->args.group_io.fd, 0, op->args.group_io.flags);
 		sqe->flags |= IOSQE_BUFFER_SELECT;
@@ -449,22 +455,20 @@ static size_t send_bundle_bytes(const struct rr_op *op)
 }
 
 /*
- * Send what a send bundle has not sent yet: its buffers past the first
- * `sent` bytes go back into the kernel's ring (the first of them from
- * where the kernel stopped in it) and the op goes again.  False when it
- * cannot (the SQ is full and will not empty): the short result stands.
+ * Write the unsent rest of a send bundle into the kernel's ring from slot
+ * `head` on (the kernel's head: every slot before it consumed, none after
+ * it in use, as no request of the group is in flight): its buffers past
+ * the first `sent` bytes, the first of them from where the send stopped in
+ * it.  What was published past `head` and not consumed is overwritten, so
+ * that the ring holds exactly the rest, in order.  Returns how many.
  */
-static bool resend_bundle_rest(struct uring_state *st, struct rr_op *op, size_t sent)
+static unsigned republish_rest(struct rr_op *op, unsigned short head, size_t sent)
 {
 	struct rr_buf_group *group = op->args.group_io.group;
 	struct uring_buf_ring *ring = group->backend_ring;
-	struct io_uring_sqe *sqe = rr_get_sqe(&st->ring);
-
-	if (!sqe && rr_submit(&st->ring) >= 0)
-		sqe = rr_get_sqe(&st->ring);
-	if (!sqe)
-		return false;
 	unsigned staged = 0;
+
+	ring->br.tail = head;
 	for (unsigned i = 0; i < op->args.group_io.most; i++) {
 		unsigned id = rr__send_queued_id(group, i);
 		size_t len = group->filled[id];
@@ -476,11 +480,24 @@ static bool resend_bundle_rest(struct uring_state *st, struct rr_op *op, size_t 
 				(unsigned)(len - sent), (unsigned short)id, staged++);
 		sent = 0;
 	}
-	rr_buf_ring_advance(&ring->br, staged);
+	rr_buf_ring_advance(&ring->br, staged); /* (also publishes a lowered tail) */
 	ring->in_ring = staged;
+	return staged;
+}
+
+/* Send the op again, from what republish_rest left in the ring.  False
+ * when the SQ is full and will not empty. */
+static bool resend_bundle(struct uring_state *st, struct rr_op *op)
+{
+	struct io_uring_sqe *sqe = rr_get_sqe(&st->ring);
+
+	if (!sqe && rr_submit(&st->ring) >= 0)
+		sqe = rr_get_sqe(&st->ring);
+	if (!sqe)
+		return false;
 	rr_prep_send_bundle(sqe, op->args.group_io.fd, 0, op->args.group_io.flags);
 	sqe->flags |= IOSQE_BUFFER_SELECT;
-	sqe->buf_group = group->id;
+	sqe->buf_group = op->args.group_io.group->id;
 	if (op->flags & RR_OP_F_FIXED_FILE)
 		sqe->flags |= IOSQE_FIXED_FILE;
 	rr_sqe_set_data(sqe, op);
@@ -488,37 +505,62 @@ static bool resend_bundle_rest(struct uring_state *st, struct rr_op *op, size_t 
 }
 
 /*
- * A send bundle's CQEs, folded into one result.  The first naming a buffer
- * (IORING_CQE_F_BUFFER) says the kernel took every buffer published for it:
- * they are consumed whatever the outcome, a failure or a cancel included
- * (as probed on 6.18).  The kernel sends at most 256 buffers a pass; a pass
- * with more left posts its bytes with IORING_CQE_F_MORE.  And a send into a
- * socket that fills can end short with no error, the buffer it stopped in
- * consumed too (6.18: 1032192 of 1048576 bytes through a 4 KiB SO_SNDBUF):
- * the rest is sent again, unless the op is being cancelled.  The bytes of
- * the passes before are kept in final_result until the last CQE.
+ * A send bundle's CQEs (every one comes here: OPF_ALL_CQES), folded into
+ * one result, with the bytes of the passes before in final_result.  As
+ * probed on 6.18:
+ *  - a CQE naming a buffer (IORING_CQE_F_BUFFER) means the kernel picked
+ *    buffers, which it consumes whatever the outcome, a failure or a
+ *    cancel included; without one it failed before (a bad fd, not a
+ *    socket), and what was published stays, the queue's head;
+ *  - it picks at most 256 buffers a pass, and fewer when the first is
+ *    large (ceil(INT_MAX / its length)); a pass with more left may post its
+ *    bytes with IORING_CQE_F_MORE and go on, or end, leaving the rest
+ *    published;
+ *  - a send into a socket that fills can end short with no error, the
+ *    buffer it stopped in consumed (1032192 of 1048576 bytes through a
+ *    4 KiB SO_SNDBUF).
+ * So a last CQE short of the bundle's bytes asks the kernel where its head
+ * is (IORING_REGISTER_PBUF_STATUS: only then, one system call) and writes
+ * the unsent rest from there: sent again if it may go on (no error, not
+ * being cancelled), else taken back out of the ring, so that the next
+ * bundle starts from a ring that holds nothing of this one.
  */
 static void send_bundle_cqe(struct rr_loop *loop, struct uring_state *st, struct rr_op *op,
 			    const struct io_uring_cqe *cqe)
 {
-	struct uring_buf_ring *ring = op->args.group_io.group->backend_ring;
+	struct rr_buf_group *group = op->args.group_io.group;
+	struct uring_buf_ring *ring = group->backend_ring;
+	bool picked = (cqe->flags & IORING_CQE_F_BUFFER) != 0;
 
-	if (cqe->flags & IORING_CQE_F_BUFFER) {
-		assert(op->args.group_io.count ||
-		       rr__send_queued_id(op->args.group_io.group, 0) ==
-			       cqe->flags >> IORING_CQE_BUFFER_SHIFT);
+	if (picked && !op->args.group_io.count) {
+		assert(rr__send_queued_id(group, 0) == cqe->flags >> IORING_CQE_BUFFER_SHIFT);
 		rr__send_bundle_took(op);
-		ring->in_ring = 0;
 	}
-	int sent = op->final_result;
-	if (cqe->res > 0)
-		sent += cqe->res;
+	int sent = op->final_result + (cqe->res > 0 ? cqe->res : 0);
 	op->final_result = sent;
 	if (cqe->flags & IORING_CQE_F_MORE)
+		return; /* the kernel goes on by itself */
+	if (!op->args.group_io.count) { /* failed before it took any */
+		rr__op_report(loop, op, cqe->res, false);
 		return;
-	if (cqe->res > 0 && !(op->flags & RR_OP_F_CANCELING) &&
-	    (size_t)sent < send_bundle_bytes(op) && resend_bundle_rest(st, op, (size_t)sent))
+	}
+	if ((size_t)sent == send_bundle_bytes(op)) {
+		ring->in_ring = 0; /* every byte published went: every buffer consumed */
+		rr__op_report(loop, op, sent, false);
 		return;
+	}
+	uint16_t head;
+	if (rr_buf_ring_head(&st->ring, group->id, &head) < 0) {
+		ring->in_ring = 0; /* (6.8 has it; bundles need 6.10) */
+		rr__op_report(loop, op, sent > 0 ? sent : cqe->res, false);
+		return;
+	}
+	bool go_on = cqe->res > 0 && !(op->flags & RR_OP_F_CANCELING);
+	if (go_on && republish_rest(op, head, (size_t)sent) && resend_bundle(st, op))
+		return;
+	ring->br.tail = head; /* nothing of this bundle stays in the ring */
+	rr_buf_ring_advance(&ring->br, 0);
+	ring->in_ring = 0;
 	rr__op_report(loop, op, sent > 0 ? sent : cqe->res, false);
 }
 
@@ -594,9 +636,11 @@ static void reap(struct rr_loop *loop, struct uring_state *st,
 			walk.head = at; /* this CQE is the next turn's */
 			break;
 		}
-		/* One test for the rare flags: most CQEs are an op's last,
-		 * reported here with a constant "no more". */
-		if (cqe->flags & (IORING_CQE_F_MORE | IORING_CQE_F_NOTIF | IORING_CQE_F_BUFFER)) {
+		/* One test for the rare flags and the op that wants every CQE:
+		 * most CQEs are an op's last, reported here with a constant
+		 * "no more". */
+		if ((cqe->flags & (IORING_CQE_F_MORE | IORING_CQE_F_NOTIF | IORING_CQE_F_BUFFER)) ||
+		    (op->flags & OPF_ALL_CQES)) {
 			report_flagged(loop, st, op, cqe, polled);
 			continue;
 		}

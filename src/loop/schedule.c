@@ -287,6 +287,12 @@ int rr_recv_bundle(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd,
 	return schedule_recv_group(loop, op, fd, group, flags, RR_RECV_BUNDLE_EMULATED);
 }
 
+#ifdef MSG_DONTWAIT
+#define SEND_BUNDLE_REFUSED_FLAGS MSG_DONTWAIT
+#else
+#define SEND_BUNDLE_REFUSED_FLAGS 0 /* (Windows has no such flag) */
+#endif
+
 /* How many buffers from the head of send group `group`'s queue one send
  * bundle takes: RR_SEND_BUNDLE_MAX at most, INT_MAX bytes at most (its
  * result is an int). */
@@ -310,8 +316,11 @@ int rr_send_bundle(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd,
 {
 	CLAIM(loop, op);
 	/* Not linked on: io_uring can end a bundle short, and the loop sends
-	 * the rest itself, after the kernel would have started the next op. */
-	if (!group || group->loop != loop || !group->send || (op->flags & RR_OP_F_LINK))
+	 * the rest itself, after the kernel would have started the next op.
+	 * No MSG_DONTWAIT: a bundle waits for room (the kernel would end it at
+	 * the first full socket, the emulation would not). */
+	if (!group || group->loop != loop || !group->send || (op->flags & RR_OP_F_LINK) ||
+	    (flags & SEND_BUNDLE_REFUSED_FLAGS))
 		return -EINVAL;
 	if (group->sender)
 		return -EBUSY; /* one at a time: the queue has one head */

@@ -60,6 +60,9 @@ void stream_pair(rr_fd_t fds[2]);
  * test can fill it with little data. */
 void sock_small_send_buffer(rr_fd_t fd, int bytes);
 
+/* Shut down a socket's sending side (shutdown(SHUT_WR), SD_SEND). */
+void sock_shutdown_write(rr_fd_t fd);
+
 /* Blocking send/recv outside the loop: bytes moved or -1. */
 long sock_send(rr_fd_t fd, const void *buf, size_t len);
 long sock_recv(rr_fd_t fd, void *buf, size_t len);

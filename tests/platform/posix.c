@@ -116,6 +116,11 @@ void sock_small_send_buffer(int fd, int bytes)
 	cr_assert_eq(setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &bytes, sizeof(bytes)), 0);
 }
 
+void sock_shutdown_write(int fd)
+{
+	shutdown(fd, SHUT_WR);
+}
+
 long sock_send(int fd, const void *buf, size_t len)
 {
 	return (long)send(fd, buf, len, MSG_NOSIGNAL);

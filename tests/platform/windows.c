@@ -155,6 +155,11 @@ void sock_small_send_buffer(rr_fd_t fd, int bytes)
 				(int)sizeof(bytes)), 0);
 }
 
+void sock_shutdown_write(rr_fd_t fd)
+{
+	shutdown((SOCKET)fd, SD_SEND);
+}
+
 long sock_send(rr_fd_t fd, const void *buf, size_t len)
 {
 	return send((SOCKET)fd, buf, (int)len, 0);
