@@ -132,6 +132,13 @@ static int do_buffer(struct rr_readiness *r, struct rr_op *op, unsigned ready,
 	return do_vector(r, op, ready, &one, 1, op->args.rw.offset, reading);
 }
 
+/* An op the caller gave MSG_DONTWAIT never waits for its fd: it ends with
+ * -EAGAIN, as io_uring ends it (the flag makes its request NOWAIT). */
+static int never_wait_if_asked(int flags, int ret)
+{
+	return ret == RR_ATTEMPT_WAIT && (flags & MSG_DONTWAIT) ? -EAGAIN : ret;
+}
+
 /*
  * recv/send: with MSG_WAITALL, io_uring keeps going until the whole buffer
  * is transferred (or EOF/error); the bytes done so far are kept in
@@ -299,7 +306,7 @@ static int do_send_bundle(struct rr_readiness *r, struct rr_op *op)
 							  op->args.group_io.flags | SEND_FLAGS)));
 		if (ret == RR_ATTEMPT_RETRY)
 			continue;
-		if (ret == -EBADF || ret == -ENOTSOCK)
+		if ((ret == -EBADF || ret == -ENOTSOCK) && !op->args.group_io.count)
 			return ret; /* never reached a socket: nothing taken */
 		rr__send_bundle_took(op);
 		if (ret == RR_ATTEMPT_WAIT)
@@ -497,13 +504,15 @@ static int attempt_once(struct rr_readiness *r, struct rr_op *op, unsigned ready
 	case RR_OP_SEND_BUNDLE:
 		return do_send_bundle(r, op);
 	case RR_OP_RECVMSG:
-		return counted(r, RR_FAULTABLE(RR_FAULT_RECV, -1,
-					       recvmsg(op->args.msg.fd, op->args.msg.msg,
-						       op->args.msg.flags | MSG_DONTWAIT)));
+		return never_wait_if_asked(op->args.msg.flags,
+			counted(r, RR_FAULTABLE(RR_FAULT_RECV, -1,
+						recvmsg(op->args.msg.fd, op->args.msg.msg,
+							op->args.msg.flags | MSG_DONTWAIT))));
 	case RR_OP_SENDMSG:
-		return counted(r, RR_FAULTABLE(RR_FAULT_SEND, -1,
-					       sendmsg(op->args.msg.fd, op->args.msg.msg,
-						       op->args.msg.flags | SEND_FLAGS)));
+		return never_wait_if_asked(op->args.msg.flags,
+			counted(r, RR_FAULTABLE(RR_FAULT_SEND, -1,
+						sendmsg(op->args.msg.fd, op->args.msg.msg,
+							op->args.msg.flags | SEND_FLAGS))));
 	case RR_OP_POLL:
 		return do_poll(r, op, ready);
 	case RR_OP_RECV_MULTISHOT:

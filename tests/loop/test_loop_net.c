@@ -355,6 +355,43 @@ Test(loop_net, a_waitall_receive_cancelled_half_way_reports_its_bytes)
 	rr_loop_deinit(&loop);
 }
 
+#ifdef MSG_DONTWAIT
+/* MSG_DONTWAIT means what it says on every backend: a receive with nothing
+ * to take and a send with no room end at once with -EAGAIN (io_uring takes
+ * the flag as "never wait"), where the emulation once waited for the fd
+ * like any receive.  A receive with data takes it as ever. */
+Test(loop_net, msg_dontwait_ends_at_once_with_eagain)
+{
+	struct rr_loop loop;
+	struct rr_op op;
+	struct recorder rec = { 0 };
+	rr_fd_t pair[2];
+	char in[16];
+	static char big[1 << 20];
+
+	open_loop(&loop, 0);
+	stream_pair(pair);
+	rr_op_init(&op, record_cb, &rec);
+	cr_assert_eq(run_op(&loop, &op, rr_recv(&loop, &op, pair[1], in, sizeof(in), MSG_DONTWAIT)),
+		     -EAGAIN);
+	cr_assert_eq(sock_send(pair[0], "ping", 4), 4);
+	rec = (struct recorder){ 0 };
+	cr_assert_eq(run_op(&loop, &op, rr_recv(&loop, &op, pair[1], in, sizeof(in), MSG_DONTWAIT)),
+		     4);
+	/* Fill the socket, then one more send that must not wait. */
+	sock_small_send_buffer(pair[0], 4096);
+	int result = 1;
+	for (int i = 0; i < 64 && result > 0; i++) {
+		rec = (struct recorder){ 0 };
+		result = run_op(&loop, &op, rr_send(&loop, &op, pair[0], big, sizeof(big), MSG_DONTWAIT));
+	}
+	cr_assert_eq(result, -EAGAIN, "a send into a full socket: %d", result);
+	close_fd(pair[0]);
+	close_fd(pair[1]);
+	rr_loop_deinit(&loop);
+}
+#endif
+
 /* A zero-copy send on a socket that cannot send without copying (a Unix
  * socket: io_uring's SEND_ZC says -EOPNOTSUPP) is a plain send, as it is
  * on every backend: one callback, every byte.  (Found by diff-ops.) */
