@@ -181,7 +181,7 @@ struct rr_op {
 		struct { rr_fd_t fd; int how; } shutdown;
 		struct { rr_fd_t fd; unsigned events; } poll;
 		/* A receive into, or a send bundle from, a buffer group. */
-		struct {
+		struct rr_op_group_io {
 			rr_fd_t fd;
 			struct rr_buf_group *group;
 			int flags;

@@ -39,6 +39,8 @@
  * without flags too (a resend that failed before it took a buffer). */
 #define OPF_ALL_CQES RR_OP_F_BACKEND_1
 
+#define HELD_CQES 256u /* past that, the walk stops at a due op and waits a turn */
+
 struct uring_state {
 	struct rr_ring ring;
 	struct rr_ring polled;      /* IOPOLL loops only */
@@ -52,6 +54,20 @@ struct uring_state {
 	bool deferred;              /* SINGLE_ISSUER + DEFER_TASKRUN */
 	bool disabled;              /* R_DISABLED: enabled by the first turn */
 	_Atomic uint64_t wake_writes; /* eventfd writes by rr_loop_wake, any thread */
+	/* CQEs the walk met for an op whose previous result was still due
+	 * (a multishot op's second result in one walk), held in CQ order so
+	 * that the walk goes on past them; reported first at the next reap. */
+	unsigned held_count;
+	struct held_cqe {
+		uint64_t user_data;
+		int32_t res;
+		uint32_t flags;
+		/* A group receive's: its buffers, counted off the group's ring
+		 * as the walk met it (the ring's order is the CQ's), and
+		 * whether it left the group dry (bundle_ran_dry). */
+		bool ran_dry;
+		struct rr_op_group_io received;
+	} held[HELD_CQES];
 };
 
 static struct uring_state *state_of(const struct rr_loop *loop)
@@ -573,6 +589,21 @@ static bool bundle_ran_dry(const struct rr_op *op)
 	return op->args.group_io.most > 1 && ring->in_ring == 0;
 }
 
+/* A group receive's result, its buffers counted (buffers_filled).  A
+ * bundle that took the group's last buffers (`ran_dry`) ends with its
+ * data; the other backends, and a plain multishot, end with -ENOBUFS after
+ * it: so does this. */
+static void report_received(struct rr_loop *loop, struct rr_op *op, int res, bool more,
+			    bool ran_dry)
+{
+	if (ran_dry) {
+		rr__op_report(loop, op, res, true);
+		rr__op_report(loop, op, -ENOBUFS, false);
+		return;
+	}
+	rr__op_report(loop, op, res, more);
+}
+
 /* A CQE with a rare flag: a multishot result (MORE), a zero-copy send's
  * notification (NOTIF), a receive's buffer (BUFFER). */
 static void report_flagged(struct rr_loop *loop, struct uring_state *st, struct rr_op *op,
@@ -591,28 +622,110 @@ static void report_flagged(struct rr_loop *loop, struct uring_state *st, struct 
 	}
 	if (flags & IORING_CQE_F_BUFFER) { /* only the group receives select */
 		buffers_filled(op, flags >> IORING_CQE_BUFFER_SHIFT, cqe->res, flags);
-		if (!more && bundle_ran_dry(op)) {
-			/* A bundle that took the group's last buffers ends with
-			 * its data; the other backends, and a plain multishot,
-			 * end with -ENOBUFS after it: so does this. */
-			rr__op_report(loop, op, cqe->res, true);
-			rr__op_report(loop, op, -ENOBUFS, false);
-			return;
-		}
+		report_received(loop, op, cqe->res, more, !more && bundle_ran_dry(op));
+		return;
 	}
 	rr__op_report(loop, op, cqe->res, more);
 	if (polled && !more)
 		st->polled_in_flight--;
 }
 
+/* One op's CQE to the core (the delivery rule in backend.h). */
+static inline void report_cqe(struct rr_loop *loop, struct uring_state *st, struct rr_op *op,
+			      const struct io_uring_cqe *cqe, bool polled)
+{
+	/* One test for the rare flags and the op that wants every CQE: most
+	 * CQEs are an op's last, reported here with a constant "no more". */
+	if ((cqe->flags & (IORING_CQE_F_MORE | IORING_CQE_F_NOTIF | IORING_CQE_F_BUFFER)) ||
+	    (op->flags & OPF_ALL_CQES)) {
+		report_flagged(loop, st, op, cqe, polled);
+		return;
+	}
+	rr__op_report(loop, op, cqe->res, false);
+	if (polled)
+		st->polled_in_flight--;
+}
+
+/* Mark the buffers a group receive's result hands over (buffers_filled
+ * marked them) as the application's (1) or not yet (0). */
+static void lend_received(const struct rr_op_group_io *received, unsigned char lent)
+{
+	struct rr_buf_group *group = received->group;
+	unsigned id = received->buffer;
+
+	if (received->kept) /* an incremental buffer the group goes on filling */
+		return;
+	for (unsigned i = 0; i < received->count; i++) {
+		group->lent[id] = lent;
+		if (i + 1 < received->count)
+			id = group->bundle_next[id];
+	}
+}
+
+/* The CQEs held by the last walk, in their order: those whose op has no
+ * result due any more are reported, the others held on, ahead of what the
+ * walk that follows holds. */
+static void report_held(struct rr_loop *loop, struct uring_state *st)
+{
+	unsigned kept = 0;
+
+	for (unsigned i = 0; i < st->held_count; i++) {
+		const struct held_cqe *h = &st->held[i];
+		struct rr_op *op = (struct rr_op *)(uintptr_t)h->user_data;
+		if (rr__op_due(op)) {
+			st->held[kept++] = *h;
+			continue;
+		}
+		if (h->flags & IORING_CQE_F_BUFFER) { /* counted when it was held */
+			op->args.group_io = h->received;
+			lend_received(&h->received, 1);
+			report_received(loop, op, h->res, (h->flags & IORING_CQE_F_MORE) != 0,
+					h->ran_dry);
+			continue;
+		}
+		struct io_uring_cqe cqe = { .user_data = h->user_data, .res = h->res,
+					    .flags = h->flags };
+		report_cqe(loop, st, op, &cqe, false);
+	}
+	st->held_count = kept;
+}
+
+/* Hold `cqe` of `op`, whose previous result is still due (reap).  A group
+ * receive's buffers are counted now, in CQ order, as the group's ring and
+ * an incremental buffer's offsets need; the op's view of them is kept with
+ * the CQE, the due result's left in the op for its callback; and they are
+ * the application's only once the held result is reported, so that the
+ * due result's callback cannot release a buffer the group still fills. */
+static void hold(struct uring_state *st, struct rr_op *op, const struct io_uring_cqe *cqe)
+{
+	struct held_cqe *h = &st->held[st->held_count++];
+
+	h->user_data = cqe->user_data;
+	h->res = cqe->res;
+	h->flags = cqe->flags;
+	h->ran_dry = false;
+	if (cqe->flags & IORING_CQE_F_BUFFER) {
+		struct rr_op_group_io due = op->args.group_io;
+		buffers_filled(op, cqe->flags >> IORING_CQE_BUFFER_SHIFT, cqe->res, cqe->flags);
+		h->ran_dry = !(cqe->flags & IORING_CQE_F_MORE) && bundle_ran_dry(op);
+		h->received = op->args.group_io;
+		op->args.group_io = due;
+		lend_received(&h->received, 0);
+	}
+}
+
 /* Report every CQE of `ring` to the core, in one walk of the ring layer's
- * (rr_cq_walk: the tail read once, the head stored once).  No callback
- * runs meanwhile (the delivery rule in backend.h).  The walk stops at an op
- * whose previous result is still due: that CQE and the rest wait in the
+ * (rr_cq_walk: the tail read once, the head stored once), after what the
+ * last walk held.  No callback runs meanwhile (the delivery rule in
+ * backend.h).  A CQE of an op whose previous result is still due is held
+ * (hold) and the walk goes on; only with the held room full (or on the
+ * polled ring) does it stop there, leaving that CQE and the rest in the
  * ring for the next turn. */
 static void reap(struct rr_loop *loop, struct uring_state *st,
 		 struct rr_ring *ring, bool polled)
 {
+	if (!polled && st->held_count)
+		report_held(loop, st);
 	struct rr_cq_walk walk = rr_cq_walk_begin(ring);
 	struct io_uring_cqe *cqe;
 	unsigned at = walk.head;
@@ -633,20 +746,18 @@ static void reap(struct rr_loop *loop, struct uring_state *st,
 		}
 		struct rr_op *op = (struct rr_op *)(uintptr_t)user_data;
 		if (rr__op_due(op)) {
-			walk.head = at; /* this CQE is the next turn's */
-			break;
-		}
-		/* One test for the rare flags and the op that wants every CQE:
-		 * most CQEs are an op's last, reported here with a constant
-		 * "no more". */
-		if ((cqe->flags & (IORING_CQE_F_MORE | IORING_CQE_F_NOTIF | IORING_CQE_F_BUFFER)) ||
-		    (op->flags & OPF_ALL_CQES)) {
-			report_flagged(loop, st, op, cqe, polled);
+			/* Its previous result waits for its callback: hold this
+			 * one and go on, so that what completed behind it does
+			 * not wait a turn (an op's results stay in order: all
+			 * of its later CQEs are held too while it is due). */
+			if (polled || st->held_count == HELD_CQES) {
+				walk.head = at; /* this CQE is the next turn's */
+				break;
+			}
+			hold(st, op, cqe);
 			continue;
 		}
-		rr__op_report(loop, op, cqe->res, false);
-		if (polled)
-			st->polled_in_flight--;
+		report_cqe(loop, st, op, cqe, polled);
 	}
 	rr_cq_walk_end(ring, &walk);
 }
@@ -684,7 +795,8 @@ static int uring_flush_wait(struct rr_loop *loop, uint64_t deadline_ns)
 	if (!st->wake_armed && !loop->closing)
 		arm_wake(st);
 
-	if (deadline_ns == 0 || rr_cq_ready(&st->ring)) {
+	if (deadline_ns == 0 || st->held_count || rr_cq_ready(&st->ring)) {
+		/* (held CQEs are results ready for this turn: no sleeping) */
 		ret = rr_submit(&st->ring);
 	} else if (deadline_ns == RR_DEADLINE_NONE) {
 		/* Submits what is pending and waits, in one io_uring_enter

@@ -15,7 +15,7 @@
  * pointer or count.  An op has at most one result waiting: a second
  * multishot result for an op whose first has not been delivered yet is
  * refused (rr__op_report returns false) and the backend keeps it for a
- * later turn (io_uring leaves the CQE in the ring).
+ * later turn (io_uring holds the CQE, in CQ order, and walks on).
  */
 #ifndef RAWRING_LOOP_BACKEND_H
 #define RAWRING_LOOP_BACKEND_H

@@ -636,3 +636,106 @@ Test(loop_buffers, the_65537th_group_is_refused_and_a_freed_id_is_used_again,
 	rr_loop_deinit(&loop); /* releases all of them */
 	free(groups);
 }
+
+/* Results of one multishot receive waiting behind each other do not hold
+ * up what completed after them: a NOP completed behind a receive's two
+ * results runs in the same turn as the receive's first, however many
+ * results the receive still has to deliver (one a turn). */
+Test(loop_buffers, a_completion_behind_a_multishot_receives_results_is_not_held_up)
+{
+	struct rr_loop loop;
+	struct rr_buf_group group;
+	struct rr_op op, nop;
+	struct receiver r = { .group = &group, .release_at_once = true };
+	struct recorder nop_rec = { 0 };
+	rr_fd_t pair[2];
+	char data[256];
+
+	if (loop_options(0).sqpoll)
+		cr_skip_test("the SQ thread submits the NOP in its own time: which turn sees it "
+			     "is not the loop's to say");
+	open_loop(&loop, 0);
+	stream_pair(pair);
+	start_receiving(&loop, &group, 16, 64, &op, &r, pair[1]);
+	cr_assert_geq(rr_loop_run_for_ns(&loop, 20000000ull), 0); /* armed, waiting */
+	memset(data, 'x', sizeof(data));
+	cr_assert_eq(sock_send(pair[0], data, sizeof(data)), (long)sizeof(data));
+	sleep_ms(50); /* the results are posted */
+	rr_op_init(&nop, record_cb, &nop_rec);
+	cr_assert_eq(rr_nop(&loop, &nop), 0);
+	for (int turns = 0; turns < 10 && !nop_rec.done; turns++)
+		cr_assert_geq(rr_loop_run(&loop, RR_RUN_NOWAIT), 0);
+	cr_assert(nop_rec.done, "the NOP never ran");
+	cr_assert_leq(r.chunks, 1, "%d receive results ran before the NOP's callback",
+		      r.chunks);
+	wait_chunks(&loop, &r, 4);
+	cr_assert_eq(r.bytes, sizeof(data));
+	cr_assert_eq(rr_cancel(&loop, &op), 0);
+	wait_final(&loop, &r);
+	rr_buf_group_deinit(&group);
+	close_fd(pair[0]);
+	close_fd(pair[1]);
+	rr_loop_deinit(&loop);
+}
+
+/* A receiver that, in its first result's callback, tries to release the
+ * group's other buffers: none is the application's yet, even where its
+ * result is already known to the loop (held behind the first). */
+struct early_release {
+	struct rr_buf_group *group;
+	int results;
+	int early[3];       /* rr_buf_group_release of first+1..first+3 in the first callback */
+	size_t bytes;
+	bool ended;
+};
+
+static void early_release_cb(struct rr_loop *loop, struct rr_op *op, int result)
+{
+	struct early_release *e = op->context;
+
+	(void)loop;
+	if (!rr_op_more(op))
+		e->ended = true;
+	if (result <= 0)
+		return;
+	if (e->results++ == 0)
+		for (unsigned i = 0; i < 3; i++)
+			e->early[i] = rr_buf_group_release(e->group,
+							   (rr_op_buffer_id(op) + 1 + i) % e->group->count);
+	e->bytes += (size_t)result;
+	rr_buf_group_release(e->group, rr_op_buffer_id(op));
+}
+
+Test(loop_buffers, a_result_not_yet_called_back_keeps_its_buffer_from_release)
+{
+	struct rr_loop loop;
+	struct rr_buf_group group;
+	struct rr_op op;
+	struct early_release e = { .group = &group };
+	rr_fd_t pair[2];
+	char data[256];
+
+	open_loop(&loop, 0);
+	stream_pair(pair);
+	cr_assert_eq(rr_buf_group_init(&loop, &group, 16, 64), 0);
+	rr_op_init(&op, early_release_cb, &e);
+	cr_assert_eq(rr_recv_multishot(&loop, &op, pair[1], &group, 0), 0);
+	cr_assert_geq(rr_loop_run_for_ns(&loop, 20000000ull), 0);
+	memset(data, 'y', sizeof(data));
+	cr_assert_eq(sock_send(pair[0], data, sizeof(data)), (long)sizeof(data));
+	sleep_ms(50);
+	uint64_t deadline = rr_now_ns() + 5000000000ull;
+	while (e.bytes < sizeof(data)) {
+		cr_assert_lt(rr_now_ns(), deadline, "%zu of %zu bytes", e.bytes, sizeof(data));
+		cr_assert_geq(rr_loop_run(&loop, RR_RUN_NOWAIT), 0);
+	}
+	for (int i = 0; i < 3; i++)
+		cr_assert_eq(e.early[i], -EINVAL, "buffer %d after the first was released early", i + 1);
+	cr_assert_eq(rr_cancel(&loop, &op), 0);
+	while (!e.ended)
+		cr_assert_geq(rr_loop_run_for_ns(&loop, 10000000ull), 0);
+	rr_buf_group_deinit(&group);
+	close_fd(pair[0]);
+	close_fd(pair[1]);
+	rr_loop_deinit(&loop);
+}
