@@ -630,8 +630,10 @@ static void report_flagged(struct rr_loop *loop, struct uring_state *st, struct 
 		st->polled_in_flight--;
 }
 
-/* One op's CQE to the core (the delivery rule in backend.h). */
-static inline void report_cqe(struct rr_loop *loop, struct uring_state *st, struct rr_op *op,
+/* One op's CQE to the core (the delivery rule in backend.h), for a held
+ * one; the walk has the same steps inline, its op flags tested with the
+ * due test (reap). */
+static void report_cqe(struct rr_loop *loop, struct uring_state *st, struct rr_op *op,
 			      const struct io_uring_cqe *cqe, bool polled)
 {
 	/* One test for the rare flags and the op that wants every CQE: most
@@ -745,7 +747,13 @@ static void reap(struct rr_loop *loop, struct uring_state *st,
 			continue; /* TAG_IGNORE, or 0 (never an op) */
 		}
 		struct rr_op *op = (struct rr_op *)(uintptr_t)user_data;
-		if (rr__op_due(op)) {
+		/* One test of the op's flags for both rare cases: a result
+		 * still due, and an op that wants every CQE (OPF_ALL_CQES). */
+		if (op->flags & (RR_OP_F_DUE | OPF_ALL_CQES)) {
+			if (!rr__op_due(op)) {
+				report_flagged(loop, st, op, cqe, polled);
+				continue;
+			}
 			/* Its previous result waits for its callback: hold this
 			 * one and go on, so that what completed behind it does
 			 * not wait a turn (an op's results stay in order: all
@@ -757,7 +765,15 @@ static void reap(struct rr_loop *loop, struct uring_state *st,
 			hold(st, op, cqe);
 			continue;
 		}
-		report_cqe(loop, st, op, cqe, polled);
+		/* One test for the rare CQE flags: most CQEs are an op's last,
+		 * reported here with a constant "no more". */
+		if (cqe->flags & (IORING_CQE_F_MORE | IORING_CQE_F_NOTIF | IORING_CQE_F_BUFFER)) {
+			report_flagged(loop, st, op, cqe, polled);
+			continue;
+		}
+		rr__op_report(loop, op, cqe->res, false);
+		if (polled)
+			st->polled_in_flight--;
 	}
 	rr_cq_walk_end(ring, &walk);
 }
