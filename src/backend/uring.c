@@ -384,6 +384,25 @@ static int uring_start(struct rr_loop *loop, struct rr_op *op)
 	return 0;
 }
 
+/* An SQE for an op the backend sends again from reap (the SQ submitted
+ * to make room when it is full), or NULL when none can be had. */
+static struct io_uring_sqe *sqe_for_resend(struct uring_state *st)
+{
+	struct io_uring_sqe *sqe = rr_get_sqe(&st->ring);
+
+	if (!sqe && rr_submit(&st->ring) >= 0)
+		sqe = rr_get_sqe(&st->ring);
+	return sqe;
+}
+
+/* ... and, once prepared, the op's own marks on it. */
+static void resend_marks(struct io_uring_sqe *sqe, struct rr_op *op)
+{
+	if (op->flags & RR_OP_F_FIXED_FILE)
+		sqe->flags |= IOSQE_FIXED_FILE;
+	rr_sqe_set_data(sqe, op);
+}
+
 /*
  * A zero-copy send the socket cannot make (-EOPNOTSUPP: only TCP and UDP
  * sockets send without copying; a Unix socket cannot) goes again as a
@@ -396,16 +415,12 @@ static bool resend_plain(struct uring_state *st, struct rr_op *op)
 {
 	if (op->flags & RR_OP_F_LINK)
 		return false;
-	struct io_uring_sqe *sqe = rr_get_sqe(&st->ring);
-	if (!sqe && rr_submit(&st->ring) >= 0)
-		sqe = rr_get_sqe(&st->ring);
+	struct io_uring_sqe *sqe = sqe_for_resend(st);
 	if (!sqe)
 		return false;
 	rr_prep_send(sqe, op->args.xfer.fd, op->args.xfer.buf, op->args.xfer.len,
 		     op->args.xfer.flags);
-	if (op->flags & RR_OP_F_FIXED_FILE)
-		sqe->flags |= IOSQE_FIXED_FILE;
-	rr_sqe_set_data(sqe, op);
+	resend_marks(sqe, op);
 	return true;
 }
 
@@ -505,18 +520,14 @@ static unsigned republish_rest(struct rr_op *op, unsigned short head, size_t sen
  * when the SQ is full and will not empty. */
 static bool resend_bundle(struct uring_state *st, struct rr_op *op)
 {
-	struct io_uring_sqe *sqe = rr_get_sqe(&st->ring);
+	struct io_uring_sqe *sqe = sqe_for_resend(st);
 
-	if (!sqe && rr_submit(&st->ring) >= 0)
-		sqe = rr_get_sqe(&st->ring);
 	if (!sqe)
 		return false;
 	rr_prep_send_bundle(sqe, op->args.group_io.fd, 0, op->args.group_io.flags);
 	sqe->flags |= IOSQE_BUFFER_SELECT;
 	sqe->buf_group = op->args.group_io.group->id;
-	if (op->flags & RR_OP_F_FIXED_FILE)
-		sqe->flags |= IOSQE_FIXED_FILE;
-	rr_sqe_set_data(sqe, op);
+	resend_marks(sqe, op);
 	return true;
 }
 

@@ -16,55 +16,9 @@
 
 #include "../platform/platform.h"
 #include "fixture.h"
+#include "send_group_checks.h"
 
 TestSuite(loop_send_bundle, .timeout = 60);
-
-enum { MAX_BACK = 512 };
-
-/* What a send bundle's callback saw. */
-struct sent {
-	int calls;
-	int result;
-	unsigned count;            /* buffers given back */
-	unsigned ids[MAX_BACK];    /* ... in the order the bundle gave them */
-	unsigned queued_after;     /* rr_buf_group_queued in the callback */
-	struct rr_buf_group *group;
-	bool done;
-};
-
-static void sent_cb(struct rr_loop *loop, struct rr_op *op, int result)
-{
-	struct sent *s = op->context;
-
-	(void)loop;
-	s->calls++;
-	s->result = result;
-	s->count = rr_op_buffer_count(op);
-	unsigned id = rr_op_buffer_id(op);
-	for (unsigned i = 0; i < s->count && i < MAX_BACK; i++) {
-		s->ids[i] = id;
-		if (i + 1 < s->count)
-			id = rr_op_bundle_next(op, id);
-	}
-	s->queued_after = rr_buf_group_queued(s->group);
-	s->done = true;
-}
-
-/* The byte at `offset` of buffer `id`'s fill. */
-static unsigned char fill_byte(unsigned id, unsigned offset)
-{
-	return (unsigned char)(id * 31u + offset * 7u + 1u);
-}
-
-/* Fill buffer `id` with `len` bytes of its pattern and queue it. */
-static void queue_filled(struct rr_buf_group *g, unsigned id, unsigned len)
-{
-	unsigned char *b = rr_buf_group_buffer(g, id);
-
-	for (unsigned i = 0; i < len; i++)
-		b[i] = fill_byte(id, i);
-	cr_assert_eq(rr_buf_group_queue(g, id, len), 0, "queue buffer %u", id);
-}
 
 /* Read `len` bytes from `fd` (blocking) and check they are buffers
  * `ids[0..n)` of lengths `lens`, in that order. */

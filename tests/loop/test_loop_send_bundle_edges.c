@@ -22,46 +22,9 @@
 
 #include "../platform/platform.h"
 #include "fixture.h"
+#include "send_group_checks.h"
 
 TestSuite(loop_send_bundle_edges, .timeout = 60);
-
-struct rsent {
-	int calls;
-	int result;
-	unsigned count;
-	unsigned ids[1024];
-	struct rr_buf_group *group;
-	bool done;
-};
-
-static void rsent_cb(struct rr_loop *loop, struct rr_op *op, int result)
-{
-	struct rsent *s = op->context;
-	(void)loop;
-	s->calls++;
-	s->result = result;
-	s->count = rr_op_buffer_count(op);
-	unsigned id = rr_op_buffer_id(op);
-	for (unsigned i = 0; i < s->count && i < 1024; i++) {
-		s->ids[i] = id;
-		if (i + 1 < s->count)
-			id = rr_op_bundle_next(op, id);
-	}
-	s->done = true;
-}
-
-static unsigned char rbyte(unsigned id, unsigned offset)
-{
-	return (unsigned char)(id * 31u + offset * 7u + 1u);
-}
-
-static void rqueue(struct rr_buf_group *g, unsigned id, unsigned len)
-{
-	unsigned char *b = rr_buf_group_buffer(g, id);
-	for (unsigned i = 0; i < len; i++)
-		b[i] = rbyte(id, i);
-	cr_assert_eq(rr_buf_group_queue(g, id, len), 0, "queue buffer %u", id);
-}
 
 struct rreader {
 	rr_fd_t fd;
@@ -103,7 +66,7 @@ static void big_bundle(bool tcp, unsigned n, unsigned size, int flags)
 	struct rr_buf_group g;
 	rr_fd_t pair[2];
 	struct rr_op op;
-	struct rsent s = { .group = &g };
+	struct sent s = { .group = &g };
 
 	open_loop(&loop, 0);
 	cr_assert_eq(rr_buf_group_init_flags(&loop, &g, n, size, RR_BUF_GROUP_SEND), 0);
@@ -113,13 +76,13 @@ static void big_bundle(bool tcp, unsigned n, unsigned size, int flags)
 		stream_pair(pair);
 	sock_small_send_buffer(pair[0], 4096);
 	for (unsigned i = 0; i < n; i++)
-		rqueue(&g, i, size);
+		queue_filled(&g, i, size);
 	size_t total = (size_t)n * size;
 	struct rreader r = { .fd = pair[1], .total = total, .delay_ms = 50, .chunk = 4096,
 			     .data = calloc(1, total) };
 	struct test_thread th;
 	thread_start(&th, rread, &r);
-	rr_op_init(&op, rsent_cb, &s);
+	rr_op_init(&op, sent_cb, &s);
 	cr_assert_eq(rr_send_bundle(&loop, &op, pair[0], &g, flags), 0);
 	run_until(&loop, &s.done, 20000);
 	sock_shutdown_write(pair[0]);
@@ -128,7 +91,7 @@ static void big_bundle(bool tcp, unsigned n, unsigned size, int flags)
 	cr_assert_eq(s.count, n);
 	size_t bad = total;
 	for (size_t k = 0; k < total; k++)
-		if (r.data[k] != rbyte((unsigned)(k / size), (unsigned)(k % size))) {
+		if (r.data[k] != fill_byte((unsigned)(k / size), (unsigned)(k % size))) {
 			bad = k;
 			break;
 		}
@@ -175,7 +138,7 @@ static void *drain(void *arg)
 static size_t first_bad(const unsigned char *d, size_t len, unsigned size)
 {
 	for (size_t k = 0; k < len; k++)
-		if (d[k] != rbyte((unsigned)(k / size), (unsigned)(k % size)))
+		if (d[k] != fill_byte((unsigned)(k / size), (unsigned)(k % size)))
 			return k;
 	return len;
 }
@@ -187,19 +150,15 @@ Test(loop_send_bundle_edges, deinit_with_a_bundle_in_flight)
 	struct rr_buf_group g;
 	rr_fd_t pair[2];
 	struct rr_op op;
-	struct rsent s = { .group = &g };
+	struct sent s = { .group = &g };
 	enum { N = 64, SIZE = 65536 };
 
 	open_loop(&loop, 0);
-	cr_assert_eq(rr_buf_group_init_flags(&loop, &g, N, SIZE, RR_BUF_GROUP_SEND), 0);
-	stream_pair(pair);
-	sock_small_send_buffer(pair[0], 4096);
-	for (unsigned i = 0; i < N; i++)
-		rqueue(&g, i, SIZE);
+	open_full_queue(&loop, &g, N, SIZE, pair, N);
 	struct steady r = { .fd = pair[1], .cap = (size_t)N * SIZE, .data = calloc(1, (size_t)N * SIZE) };
 	struct test_thread th;
 	thread_start(&th, drain, &r);
-	rr_op_init(&op, rsent_cb, &s);
+	rr_op_init(&op, sent_cb, &s);
 	cr_assert_eq(rr_send_bundle(&loop, &op, pair[0], &g, 0), 0);
 	for (int i = 0; i < 5; i++)
 		cr_assert_geq(rr_loop_run_for_ns(&loop, 10000000ull), 0);
@@ -232,15 +191,15 @@ static void check_clean_after_one(struct rr_loop *loop, struct rr_buf_group *g,
 				  const rr_fd_t pair[2])
 {
 	struct rr_op op;
-	struct rsent s = { .group = g };
+	struct sent s = { .group = g };
 	unsigned char buf[10];
 
-	rr_op_init(&op, rsent_cb, &s);
+	rr_op_init(&op, sent_cb, &s);
 	cr_assert_eq(rr_send_bundle(loop, &op, pair[0], g, 0), 0);
 	run_until(loop, &s.done, 5000);
 	cr_assert(s.result == 10 && s.count == 1, "result %d count %u", s.result, s.count);
 	cr_assert_eq(sock_recv(pair[1], buf, sizeof(buf)), 10);
-	cr_assert_eq(buf[9], rbyte(0, 9));
+	cr_assert_eq(buf[9], fill_byte(0, 9));
 }
 #endif
 
@@ -271,7 +230,7 @@ static void big_head_n(bool small_sndbuf, unsigned big_mib, bool then_clean)
 	struct rr_buf_group g;
 	rr_fd_t pair[2];
 	struct rr_op op;
-	struct rsent s = { .group = &g };
+	struct sent s = { .group = &g };
 	enum { N = 256 };
 	const unsigned big = big_mib << 20;
 
@@ -294,7 +253,7 @@ static void big_head_n(bool small_sndbuf, unsigned big_mib, bool then_clean)
 	struct fast_reader r = { .fd = pair[1], .cap = total + 4096, .data = malloc(total + 4096) };
 	struct test_thread th;
 	thread_start(&th, read_all, &r);
-	rr_op_init(&op, rsent_cb, &s);
+	rr_op_init(&op, sent_cb, &s);
 	cr_assert_eq(rr_send_bundle(&loop, &op, pair[0], &g, 0), 0);
 	run_until(&loop, &s.done, 30000);
 	sock_shutdown_write(pair[0]);
@@ -332,13 +291,13 @@ Test(loop_send_bundle_edges, msg_dontwait_is_refused)
 	struct rr_buf_group g;
 	rr_fd_t pair[2];
 	struct rr_op op;
-	struct rsent s = { .group = &g };
+	struct sent s = { .group = &g };
 
 	open_loop(&loop, 0);
 	cr_assert_eq(rr_buf_group_init_flags(&loop, &g, 4, 64, RR_BUF_GROUP_SEND), 0);
 	stream_pair(pair);
-	rqueue(&g, 0, 10);
-	rr_op_init(&op, rsent_cb, &s);
+	queue_filled(&g, 0, 10);
+	rr_op_init(&op, sent_cb, &s);
 	cr_assert_eq(rr_send_bundle(&loop, &op, pair[0], &g, MSG_DONTWAIT), -EINVAL);
 	cr_assert(rr_op_is_idle(&op));
 	cr_assert_eq(rr_buf_group_queued(&g), 1);
@@ -355,7 +314,7 @@ static void check_clean(struct rr_loop *loop, struct rr_buf_group *g, unsigned k
 {
 	rr_fd_t p[2];
 	struct rr_op op;
-	struct rsent s = { .group = g };
+	struct sent s = { .group = g };
 
 	cr_assert_eq(rr_buf_group_queued(g), 0, "queued before the clean send: %u",
 		     rr_buf_group_queued(g));
@@ -365,9 +324,9 @@ static void check_clean(struct rr_loop *loop, struct rr_buf_group *g, unsigned k
 	for (unsigned i = 0; i < k; i++) {
 		lens[i] = 100 + i;
 		total += lens[i];
-		rqueue(g, k - 1 - i, lens[i]);
+		queue_filled(g, k - 1 - i, lens[i]);
 	}
-	rr_op_init(&op, rsent_cb, &s);
+	rr_op_init(&op, sent_cb, &s);
 	cr_assert_eq(rr_send_bundle(loop, &op, p[0], g, 0), 0);
 	run_until(loop, &s.done, 5000);
 	cr_assert(s.calls == 1 && s.result == (int)total && s.count == k,
@@ -383,7 +342,7 @@ static void check_clean(struct rr_loop *loop, struct rr_buf_group *g, unsigned k
 			got += (unsigned)n;
 		}
 		for (unsigned j = 0; j < lens[i]; j++)
-			cr_assert_eq(buf[j], rbyte(k - 1 - i, j), "clean send: buffer %u byte %u",
+			cr_assert_eq(buf[j], fill_byte(k - 1 - i, j), "clean send: buffer %u byte %u",
 				     k - 1 - i, j);
 	}
 	unsigned char extra;
@@ -419,19 +378,15 @@ Test(loop_send_bundle_edges, peer_closes_mid_send_then_a_clean_send)
 	struct rr_buf_group g;
 	rr_fd_t pair[2];
 	struct rr_op op;
-	struct rsent s = { .group = &g };
+	struct sent s = { .group = &g };
 	enum { N = 16, SIZE = 65536 };
 
 	open_loop(&loop, 0);
-	cr_assert_eq(rr_buf_group_init_flags(&loop, &g, 64, SIZE, RR_BUF_GROUP_SEND), 0);
-	stream_pair(pair);
-	sock_small_send_buffer(pair[0], 4096);
-	for (unsigned i = 0; i < N; i++)
-		rqueue(&g, i, SIZE);
+	open_full_queue(&loop, &g, 64, SIZE, pair, N);
 	struct closer c = { .fd = pair[1], .limit = 100000 };
 	struct test_thread th;
 	thread_start(&th, read_then_close, &c);
-	rr_op_init(&op, rsent_cb, &s);
+	rr_op_init(&op, sent_cb, &s);
 	cr_assert_eq(rr_send_bundle(&loop, &op, pair[0], &g, 0), 0);
 	run_until(&loop, &s.done, 10000);
 	thread_join(&th);
@@ -448,16 +403,12 @@ Test(loop_send_bundle_edges, cancel_mid_send_then_a_clean_send)
 	struct rr_buf_group g;
 	rr_fd_t pair[2];
 	struct rr_op op;
-	struct rsent s = { .group = &g };
+	struct sent s = { .group = &g };
 	enum { N = 16, SIZE = 65536 };
 
 	open_loop(&loop, 0);
-	cr_assert_eq(rr_buf_group_init_flags(&loop, &g, 64, SIZE, RR_BUF_GROUP_SEND), 0);
-	stream_pair(pair);
-	sock_small_send_buffer(pair[0], 4096);
-	for (unsigned i = 0; i < N; i++)
-		rqueue(&g, i, SIZE);
-	rr_op_init(&op, rsent_cb, &s);
+	open_full_queue(&loop, &g, 64, SIZE, pair, N);
+	rr_op_init(&op, sent_cb, &s);
 	cr_assert_eq(rr_send_bundle(&loop, &op, pair[0], &g, 0), 0);
 	for (int i = 0; i < 3; i++)
 		cr_assert_geq(rr_loop_run_for_ns(&loop, 10000000ull), 0);
@@ -477,23 +428,23 @@ Test(loop_send_bundle_edges, enobufs_then_not_a_socket_then_a_clean_send)
 	struct rr_buf_group g;
 	rr_fd_t pair[2];
 	struct rr_op op;
-	struct rsent s = { .group = &g };
+	struct sent s = { .group = &g };
 
 	open_loop(&loop, 0);
 	cr_assert_eq(rr_buf_group_init_flags(&loop, &g, 64, 256, RR_BUF_GROUP_SEND), 0);
 	stream_pair(pair);
-	rr_op_init(&op, rsent_cb, &s);
+	rr_op_init(&op, sent_cb, &s);
 	cr_assert_eq(rr_send_bundle(&loop, &op, pair[0], &g, 0), 0);
 	run_until(&loop, &s.done, 5000);
 	cr_assert_eq(s.result, -ENOBUFS);
 	/* Not a socket, twice: the second has more queued than the first. */
 	rr_fd_t file = temp_file(0, 1, NULL, 0);
-	rqueue(&g, 5, 10);
+	queue_filled(&g, 5, 10);
 	s.done = false;
 	cr_assert_eq(rr_send_bundle(&loop, &op, file, &g, 0), 0);
 	run_until(&loop, &s.done, 5000);
 	cr_assert(s.result < 0 && s.count == 0);
-	rqueue(&g, 6, 11);
+	queue_filled(&g, 6, 11);
 	s.done = false;
 	cr_assert_eq(rr_send_bundle(&loop, &op, file, &g, 0), 0);
 	run_until(&loop, &s.done, 5000);
@@ -517,7 +468,7 @@ Test(loop_send_bundle_edges, a_send_bundle_on_a_registered_file)
 	struct rr_buf_group g;
 	rr_fd_t pair[2];
 	struct rr_op op;
-	struct rsent s = { .group = &g };
+	struct sent s = { .group = &g };
 	enum { N = 16, SIZE = 65536 };
 
 	open_loop(&loop, 0);
@@ -531,12 +482,12 @@ Test(loop_send_bundle_edges, a_send_bundle_on_a_registered_file)
 	}
 	cr_assert_eq(reg, 0);
 	for (unsigned i = 0; i < N; i++)
-		rqueue(&g, i, SIZE);
+		queue_filled(&g, i, SIZE);
 	struct rreader r = { .fd = pair[1], .total = (size_t)N * SIZE, .delay_ms = 50,
 			     .chunk = 4096, .data = calloc(1, (size_t)N * SIZE) };
 	struct test_thread th;
 	thread_start(&th, rread, &r);
-	rr_op_init(&op, rsent_cb, &s);
+	rr_op_init(&op, sent_cb, &s);
 	rr_op_fixed_file(&op);
 	cr_assert_eq(rr_send_bundle(&loop, &op, 0, &g, 0), 0);
 	cr_assert_eq(rr_loop_unregister_files(&loop), -EBUSY);
@@ -548,9 +499,9 @@ Test(loop_send_bundle_edges, a_send_bundle_on_a_registered_file)
 	cr_assert_eq(rr_loop_unregister_files(&loop), 0);
 	free(r.data);
 	/* A bad index: refused or failed, nothing taken, the group not busy. */
-	rr_op_init(&op, rsent_cb, &s);
+	rr_op_init(&op, sent_cb, &s);
 	rr_op_fixed_file(&op);
-	rqueue(&g, 3, 5);
+	queue_filled(&g, 3, 5);
 	s.done = false;
 	int ret = rr_send_bundle(&loop, &op, 7, &g, 0);
 	if (ret == 0) {
@@ -559,7 +510,7 @@ Test(loop_send_bundle_edges, a_send_bundle_on_a_registered_file)
 	} else {
 		cr_assert_eq(ret, -EBADF);
 	}
-	rr_op_init(&op, rsent_cb, &s);
+	rr_op_init(&op, sent_cb, &s);
 	s.done = false;
 	cr_assert_eq(rr_send_bundle(&loop, &op, pair[0], &g, 0), 0, "not busy");
 	run_until(&loop, &s.done, 5000);
@@ -592,7 +543,7 @@ Test(loop_send_bundle_edges, cancel_a_bundle_waiting_behind_another_send)
 	struct rr_buf_group g;
 	rr_fd_t pair[2];
 	struct rr_op send_op, op;
-	struct rsent s = { .group = &g };
+	struct sent s = { .group = &g };
 	int send_result = 1;
 	static unsigned char big[1 << 20];
 
@@ -602,9 +553,9 @@ Test(loop_send_bundle_edges, cancel_a_bundle_waiting_behind_another_send)
 	sock_small_send_buffer(pair[0], 4096);
 	rr_op_init(&send_op, rec_cb, &send_result);
 	cr_assert_eq(rr_send(&loop, &send_op, pair[0], big, sizeof(big), 0), 0);
-	rqueue(&g, 0, 10);
-	rqueue(&g, 1, 10);
-	rr_op_init(&op, rsent_cb, &s);
+	queue_filled(&g, 0, 10);
+	queue_filled(&g, 1, 10);
+	rr_op_init(&op, sent_cb, &s);
 	cr_assert_eq(rr_send_bundle(&loop, &op, pair[0], &g, 0), 0);
 	for (int i = 0; i < 3; i++)
 		cr_assert_geq(rr_loop_run_for_ns(&loop, 10000000ull), 0);
@@ -655,19 +606,15 @@ static void fd_closed_mid_send(unsigned clean_k)
 	struct rr_buf_group g;
 	rr_fd_t pair[2];
 	struct rr_op op;
-	struct rsent s = { .group = &g };
+	struct sent s = { .group = &g };
 	enum { N = 16, SIZE = 65536 };
 
 	open_loop(&loop, 0);
-	cr_assert_eq(rr_buf_group_init_flags(&loop, &g, 64, SIZE, RR_BUF_GROUP_SEND), 0);
-	stream_pair(pair);
-	sock_small_send_buffer(pair[0], 4096);
-	for (unsigned i = 0; i < N; i++)
-		rqueue(&g, i, SIZE);
+	open_full_queue(&loop, &g, 64, SIZE, pair, N);
 	struct closing_reader c = { .fd = pair[1], .sender = pair[0], .sender_dup = dup(pair[0]) };
 	struct test_thread th;
 	thread_start(&th, read_close_shutdown, &c);
-	rr_op_init(&op, rsent_cb, &s);
+	rr_op_init(&op, sent_cb, &s);
 	cr_assert_eq(rr_send_bundle(&loop, &op, pair[0], &g, 0), 0);
 	run_until(&loop, &s.done, 10000);
 	thread_join(&th);
