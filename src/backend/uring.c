@@ -57,6 +57,7 @@ struct uring_state {
 	/* CQEs the walk met for an op whose previous result was still due
 	 * (a multishot op's second result in one walk), held in CQ order so
 	 * that the walk goes on past them; reported first at the next reap. */
+	struct rr_op *unpublished;  /* send bundles prepared, buffers not yet published */
 	unsigned held_count;
 	struct held_cqe {
 		uint64_t user_data;
@@ -246,8 +247,20 @@ static void publish_send_queue(struct rr_buf_group *group, unsigned most)
 	ring->in_ring = most;
 }
 
+/* The send bundles started since the last submission get their buffers
+ * into their rings, before the kernel can see their SQEs (publish_send_queue
+ * is not called from prep_op: a call there would cost every op's start the
+ * registers it saves). */
+static void publish_started_bundles(struct uring_state *st)
+{
+	for (struct rr_op *op; (op = st->unpublished);) {
+		st->unpublished = op->next;
+		publish_send_queue(op->args.group_io.group, op->args.group_io.most);
+	}
+}
+
 /* Fill `sqe` for `op`.  0, or -EINVAL for an op type the ring cannot run. */
-static int prep_op(const struct uring_state *st, struct io_uring_sqe *sqe,
+static int prep_op(struct uring_state *st, struct io_uring_sqe *sqe,
 		   struct rr_op *op)
 {
 	switch ((enum rr_op_type)op->type) {
@@ -333,9 +346,10 @@ static int prep_op(const struct uring_state *st, struct io_uring_sqe *sqe,
 		if (op->args.group_io.most > 1 && st->has_bundles)
 			sqe->ioprio |= IORING_RECVSEND_BUNDLE; /* rr_recv_bundle */
 		break;
-	case RR_OP_SEND_BUNDLE:
+	case RR_OP_SEND_BUNDLE: /* its buffers: publish_started_bundles */
 		op->flags |= OPF_ALL_CQES;
-		publish_send_queue(op->args.group_io.group, op->args.group_io.most);
+		op->next = st->unpublished; /* (no list of the core's holds it now) */
+		st->unpublished = op;
 		rr_prep_send_bundle(sqe, op->args.group_io.fd, 0, op->args.group_io.flags);
 		sqe->flags |= IOSQE_BUFFER_SELECT;
 		sqe->buf_group = op->args.group_io.group->id;
@@ -390,8 +404,11 @@ static struct io_uring_sqe *sqe_for_resend(struct uring_state *st)
 {
 	struct io_uring_sqe *sqe = rr_get_sqe(&st->ring);
 
-	if (!sqe && rr_submit(&st->ring) >= 0)
-		sqe = rr_get_sqe(&st->ring);
+	if (!sqe) {
+		publish_started_bundles(st); /* (before the kernel sees their SQEs) */
+		if (rr_submit(&st->ring) >= 0)
+			sqe = rr_get_sqe(&st->ring);
+	}
 	return sqe;
 }
 
@@ -782,7 +799,7 @@ static void reap(struct rr_loop *loop, struct uring_state *st,
 			report_flagged(loop, st, op, cqe, polled);
 			continue;
 		}
-		rr__op_report(loop, op, cqe->res, false);
+		rr__op_report_last(loop, op, cqe->res); /* (not due: tested above) */
 		if (polled)
 			st->polled_in_flight--;
 	}
@@ -809,6 +826,8 @@ static int uring_flush_wait(struct rr_loop *loop, uint64_t deadline_ns)
 
 	if (st->disabled && (ret = enable_on_this_thread(st)) < 0)
 		return ret;
+	if (st->unpublished)
+		publish_started_bundles(st);
 
 	if (st->has_polled && (rr_sq_ready(&st->polled) || st->polled_in_flight)) {
 		/* Polled completions are found only by asking; do not sleep on
@@ -847,11 +866,12 @@ static int uring_flush_wait(struct rr_loop *loop, uint64_t deadline_ns)
 	return ret < 0 ? ret : 0;
 }
 
-static int queue_cancel(struct rr_ring *ring, void *target, bool all)
+static int queue_cancel(struct uring_state *st, struct rr_ring *ring, void *target, bool all)
 {
 	struct io_uring_sqe *sqe = rr_get_sqe(ring);
 
 	if (!sqe) {
+		publish_started_bundles(st); /* (before the kernel sees their SQEs) */
 		rr_submit(ring);
 		sqe = rr_get_sqe(ring);
 		if (!sqe)
@@ -869,17 +889,17 @@ static int uring_cancel(struct rr_loop *loop, struct rr_op *op)
 {
 	struct uring_state *st = state_of(loop);
 
-	return queue_cancel(goes_to_polled_ring(st, op) ? &st->polled : &st->ring,
+	return queue_cancel(st, goes_to_polled_ring(st, op) ? &st->polled : &st->ring,
 			    op, false);
 }
 
 static int uring_cancel_all(struct rr_loop *loop)
 {
 	struct uring_state *st = state_of(loop);
-	int ret = queue_cancel(&st->ring, NULL, true);
+	int ret = queue_cancel(st, &st->ring, NULL, true);
 
 	if (st->has_polled && st->polled_in_flight) {
-		int polled_ret = queue_cancel(&st->polled, NULL, true);
+		int polled_ret = queue_cancel(st, &st->polled, NULL, true);
 		if (ret == 0)
 			ret = polled_ret;
 	}

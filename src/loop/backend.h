@@ -163,6 +163,17 @@ static inline void rr__push_due(struct rr_loop *loop, struct rr_op *op)
 	loop->completed_tail = op;
 }
 
+/* rr__op_report of an op's last result when the backend has just seen
+ * that it has none due (!rr__op_due): the common completion, with nothing
+ * left to test. */
+static inline void rr__op_report_last(struct rr_loop *loop, struct rr_op *op, int result)
+{
+	op->result = result;
+	op->flags |= RR_OP_F_DUE;
+	op->state = RR_OP_COMPLETED;
+	rr__push_due(loop, op);
+}
+
 /*
  * Report an op's result (the delivery rule above): the callback runs later,
  * from the core.  `more` is true for a multishot result after which the op
