@@ -10,6 +10,7 @@
 #define _GNU_SOURCE
 #include "../driver/rr_test.h"
 #include <errno.h>
+#include <stdatomic.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -573,31 +574,51 @@ Test(loop_send_bundle_edges, cancel_a_bundle_waiting_behind_another_send)
 #ifndef _WIN32 /* (dup and close of a socket's fd number) */
 /* The socket's fd number is closed while a bundle is part-way through
  * (the socket itself lives on in a dup), then the socket is shut down:
- * the pass in flight ends short, and the loop's resend finds no fd. */
+ * the pass in flight ends short, and the loop's resend finds no fd.  The
+ * peer reads on a thread and says when 100,000 bytes are in; the close is
+ * made on the loop's thread (a timer's callback), as a program would make
+ * it, not under the loop's feet from another thread. */
 struct closing_reader {
 	rr_fd_t fd;      /* the peer */
 	int sender;      /* the sender's fd, closed part-way */
 	int sender_dup;  /* ... its dup, shut down after */
 	size_t got;
+	atomic_bool read_enough;
+	atomic_bool closed;
 };
 
-static void *read_close_shutdown(void *arg)
+/* 100,000 bytes, then nothing until the loop has closed the fd (the
+ * bundle stuck part-way meanwhile), then the rest to the end. */
+static void *read_until_eof(void *arg)
 {
 	struct closing_reader *c = arg;
 	unsigned char buf[4096];
-	sleep_ms(20);
-	while (c->got < 100000) {
-		long n = sock_recv(c->fd, buf, sizeof(buf));
-		if (n <= 0)
-			break;
-		c->got += (size_t)n;
-	}
-	close(c->sender);
-	sock_shutdown_write(c->sender_dup);
 	long n;
+
+	sleep_ms(20);
+	while (c->got < 100000 && (n = sock_recv(c->fd, buf, sizeof(buf))) > 0)
+		c->got += (size_t)n;
+	atomic_store(&c->read_enough, true);
+	while (!atomic_load(&c->closed))
+		sleep_ms(1);
 	while ((n = sock_recv(c->fd, buf, sizeof(buf))) > 0)
 		c->got += (size_t)n;
 	return NULL;
+}
+
+static void close_once_read(struct rr_loop *loop, struct rr_op *op, int result)
+{
+	struct closing_reader *c = op->context;
+
+	if (result != -ETIME || atomic_load(&c->closed))
+		return; /* (-ECANCELED: the loop's deinit) */
+	if (!atomic_load(&c->read_enough)) {
+		cr_assert_eq(rr_timeout(loop, op, 1000000u, 0), 0);
+		return;
+	}
+	close(c->sender);
+	sock_shutdown_write(c->sender_dup);
+	atomic_store(&c->closed, true);
 }
 
 static void fd_closed_mid_send(unsigned clean_k)
@@ -605,7 +626,7 @@ static void fd_closed_mid_send(unsigned clean_k)
 	struct rr_loop loop;
 	struct rr_buf_group g;
 	rr_fd_t pair[2];
-	struct rr_op op;
+	struct rr_op op, timer;
 	struct sent s = { .group = &g };
 	enum { N = 16, SIZE = 65536 };
 
@@ -613,10 +634,14 @@ static void fd_closed_mid_send(unsigned clean_k)
 	open_full_queue(&loop, &g, 64, SIZE, pair, N);
 	struct closing_reader c = { .fd = pair[1], .sender = pair[0], .sender_dup = dup(pair[0]) };
 	struct test_thread th;
-	thread_start(&th, read_close_shutdown, &c);
+	thread_start(&th, read_until_eof, &c);
 	rr_op_init(&op, sent_cb, &s);
 	cr_assert_eq(rr_send_bundle(&loop, &op, pair[0], &g, 0), 0);
+	rr_op_init(&timer, close_once_read, &c);
+	cr_assert_eq(rr_timeout(&loop, &timer, 1000000u, 0), 0);
 	run_until(&loop, &s.done, 10000);
+	cr_assert(atomic_load(&c.closed), "the bundle ended before its fd was closed: %d",
+		  s.result);
 	thread_join(&th);
 	cr_assert(s.calls == 1 && s.count == N, "calls %d count %u", s.calls, s.count);
 	close_fd(c.sender_dup);
