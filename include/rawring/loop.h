@@ -717,7 +717,7 @@ struct rr_buf_group {
 					  a send group: per buffer, bytes queued */
 	void *backend_ring;            /* io_uring: the registered buffer ring */
 	bool send;                     /* a send group (RR_BUF_GROUP_SEND) */
-	struct rr_op *sender;          /* a send group's send bundle in flight */
+	bool sending;                  /* a send group's send bundle is in flight */
 };
 
 /*

@@ -54,10 +54,10 @@ struct uring_state {
 	bool deferred;              /* SINGLE_ISSUER + DEFER_TASKRUN */
 	bool disabled;              /* R_DISABLED: enabled by the first turn */
 	_Atomic uint64_t wake_writes; /* eventfd writes by rr_loop_wake, any thread */
+	struct rr_op *unpublished;  /* send bundles prepared, buffers not yet published */
 	/* CQEs the walk met for an op whose previous result was still due
 	 * (a multishot op's second result in one walk), held in CQ order so
 	 * that the walk goes on past them; reported first at the next reap. */
-	struct rr_op *unpublished;  /* send bundles prepared, buffers not yet published */
 	unsigned held_count;
 	struct held_cqe {
 		uint64_t user_data;
@@ -632,8 +632,10 @@ static void report_received(struct rr_loop *loop, struct rr_op *op, int res, boo
 	rr__op_report(loop, op, res, more);
 }
 
-/* A CQE with a rare flag: a multishot result (MORE), a zero-copy send's
- * notification (NOTIF), a receive's buffer (BUFFER). */
+/* A CQE off the fast path: one with a rare flag (a multishot result: MORE,
+ * a zero-copy send's notification: NOTIF, a receive's buffer: BUFFER), a
+ * send bundle's (OPF_ALL_CQES), or a held one (report_held), flags or
+ * none. */
 static void report_flagged(struct rr_loop *loop, struct uring_state *st, struct rr_op *op,
 			   const struct io_uring_cqe *cqe, bool polled)
 {
@@ -655,24 +657,6 @@ static void report_flagged(struct rr_loop *loop, struct uring_state *st, struct 
 	}
 	rr__op_report(loop, op, cqe->res, more);
 	if (polled && !more)
-		st->polled_in_flight--;
-}
-
-/* One op's CQE to the core (the delivery rule in backend.h), for a held
- * one; the walk has the same steps inline, its op flags tested with the
- * due test (reap). */
-static void report_cqe(struct rr_loop *loop, struct uring_state *st, struct rr_op *op,
-			      const struct io_uring_cqe *cqe, bool polled)
-{
-	/* One test for the rare flags and the op that wants every CQE: most
-	 * CQEs are an op's last, reported here with a constant "no more". */
-	if ((cqe->flags & (IORING_CQE_F_MORE | IORING_CQE_F_NOTIF | IORING_CQE_F_BUFFER)) ||
-	    (op->flags & OPF_ALL_CQES)) {
-		report_flagged(loop, st, op, cqe, polled);
-		return;
-	}
-	rr__op_report(loop, op, cqe->res, false);
-	if (polled)
 		st->polled_in_flight--;
 }
 
@@ -713,9 +697,10 @@ static void report_held(struct rr_loop *loop, struct uring_state *st)
 					h->ran_dry);
 			continue;
 		}
+		/* (a multishot op's, never of the polled ring nor a send) */
 		struct io_uring_cqe cqe = { .user_data = h->user_data, .res = h->res,
 					    .flags = h->flags };
-		report_cqe(loop, st, op, &cqe, false);
+		report_flagged(loop, st, op, &cqe, false);
 	}
 	st->held_count = kept;
 }

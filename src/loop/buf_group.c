@@ -221,7 +221,7 @@ void rr__send_bundle_done(struct rr_op *op)
 		op->args.group_io.count = 0;
 		return;
 	}
-	group->sender = NULL;
+	group->sending = false;
 	for (unsigned i = 0, previous = 0; i < taken; i++) {
 		unsigned id = (unsigned)rr__buf_take(group);
 		group->lent[id] = 1;

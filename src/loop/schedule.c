@@ -322,7 +322,7 @@ int rr_send_bundle(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd,
 	if (!group || group->loop != loop || !group->send || (op->flags & RR_OP_F_LINK) ||
 	    (flags & SEND_BUNDLE_REFUSED_FLAGS))
 		return -EINVAL;
-	if (group->sender)
+	if (group->sending)
 		return -EBUSY; /* one at a time: the queue has one head */
 	op->args.group_io.fd = fd;
 	op->args.group_io.group = group;
@@ -335,10 +335,10 @@ int rr_send_bundle(struct rr_loop *loop, struct rr_op *op, rr_fd_t fd,
 	op->final_result = 0;            /* io_uring: bytes of earlier passes */
 	/* Counted: its last callback gives the buffers back (rr__uncount). */
 	op->flags |= RR_OP_F_COUNTED;
-	group->sender = op;
+	group->sending = true;
 	int ret = enqueue(loop, op, RR_OP_SEND_BUNDLE);
 	if (ret < 0) {
-		group->sender = NULL;
+		group->sending = false;
 		op->flags &= (uint16_t)~RR_OP_F_COUNTED;
 	}
 	return ret;
