@@ -59,12 +59,10 @@ int rr__enter(struct rr_ring *ring, unsigned to_submit, unsigned min_complete,
 	return rr__sys_enter(handle, to_submit, min_complete, flags, arg, arg_size);
 }
 
-static int submit(struct rr_ring *ring, unsigned wait_nr)
+/* submit() for a ring that polls, for itself (IOPOLL) or by a kernel
+ * thread (SQPOLL). */
+static __attribute__((noinline)) int submit_polled(struct rr_ring *ring, unsigned wait_nr)
 {
-	if (!rr__ring_alive(ring)) {
-		rr__misuse("rr_submit on a ring after rr_ring_exit");
-		return -EBADF;
-	}
 	unsigned flags = 0;
 	unsigned published = ring->sq.sqe_tail - ring->sq.sqe_head;
 	unsigned to_submit = rr__flush_sq(ring);
@@ -85,6 +83,51 @@ static int submit(struct rr_ring *ring, unsigned wait_nr)
 		flags |= IORING_ENTER_GETEVENTS;
 	int ret = rr__enter(ring, to_submit, wait_nr, flags, NULL, 0);
 	return sqpoll && ret >= 0 ? (int)published : ret;
+}
+
+/*
+ * The common ring, neither IOPOLL nor SQPOLL, in a straight line: it is
+ * every turn of every loop.  Same decisions as submit_polled: enter to
+ * submit, and with GETEVENTS to wait or to flush what the kernel holds.
+ */
+static inline __attribute__((always_inline)) int
+submit_plain(struct rr_ring *ring, unsigned wait_nr, int handle, unsigned flags)
+{
+	unsigned to_submit = rr__flush_sq(ring);
+
+	if (wait_nr || rr__cq_needs_flush(ring))
+		flags |= IORING_ENTER_GETEVENTS;
+	else if (!to_submit)
+		return 0;
+	if (handle < 0)
+		return -EBADF;
+	ring->enter_calls++;
+	return rr__sys_enter(handle, to_submit, wait_nr, flags, NULL, KERNEL_SIGSET_SIZE);
+}
+
+/* submit_plain of a ring with a registered index: which handle this thread
+ * may use is known only by asking for its token, a call that submit()
+ * itself must not make (every register live across it would be saved on
+ * every ring's path). */
+static __attribute__((noinline)) int submit_registered(struct rr_ring *ring, unsigned wait_nr)
+{
+	unsigned flags;
+	int handle = rr__ring_handle(ring, &flags);
+
+	return submit_plain(ring, wait_nr, handle, flags);
+}
+
+static int submit(struct rr_ring *ring, unsigned wait_nr)
+{
+	if (!rr__ring_alive(ring)) {
+		rr__misuse("rr_submit on a ring after rr_ring_exit");
+		return -EBADF;
+	}
+	if (ring->setup_flags & (IORING_SETUP_IOPOLL | IORING_SETUP_SQPOLL))
+		return submit_polled(ring, wait_nr);
+	if (ring->enter_flags & IORING_ENTER_REGISTERED_RING)
+		return submit_registered(ring, wait_nr);
+	return submit_plain(ring, wait_nr, ring->enter_fd, ring->enter_flags);
 }
 
 int rr_submit(struct rr_ring *ring)
