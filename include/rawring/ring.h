@@ -214,15 +214,12 @@ static inline struct io_uring_sqe *rr_get_sqe(struct rr_ring *ring)
 {
 	struct rr_sq *sq = &ring->sq;
 	unsigned next = sq->sqe_tail + 1;
-	unsigned head;
-
 	/* Under SQPOLL the kernel thread moves the head concurrently: acquire
 	 * pairs with its smp_store_release(sq.head) after it read those SQEs,
-	 * so the slots we are about to reuse are no longer being read. */
-	if (ring->setup_flags & IORING_SETUP_SQPOLL)
-		head = rr_load_acquire(sq->khead);
-	else
-		head = rr_load_relaxed(sq->khead);
+	 * so the slots we are about to reuse are no longer being read.  Other
+	 * rings need no order here, but a test of the ring's flags would cost
+	 * more than acquire does (on x86 a plain load, on arm64 LDAR). */
+	unsigned head = rr_load_acquire(sq->khead);
 
 	if (next - head > sq->ring_entries)
 		return NULL;
@@ -236,11 +233,9 @@ static inline struct io_uring_sqe *rr_get_sqe(struct rr_ring *ring)
 /* SQEs handed out by rr_get_sqe that the kernel has not consumed yet. */
 static inline unsigned rr_sq_ready(const struct rr_ring *ring)
 {
-	unsigned head = (ring->setup_flags & IORING_SETUP_SQPOLL)
-				? rr_load_acquire(ring->sq.khead)
-				: rr_load_relaxed(ring->sq.khead);
-
-	return ring->sq.sqe_tail - head;
+	/* Acquire: as in rr_get_sqe, needed under SQPOLL only and cheaper
+	 * than testing for it. */
+	return ring->sq.sqe_tail - rr_load_acquire(ring->sq.khead);
 }
 
 /* How many more SQEs rr_get_sqe can hand out before the SQ is full. */
@@ -364,6 +359,13 @@ struct rr_cq_walk {
 	unsigned head;    /* the next slot to look at */
 	unsigned tail;    /* the CQ tail when the walk began */
 	bool mixed;       /* IORING_SETUP_CQE_MIXED: sizes and skips to mind */
+	/* The ring's CQ array, mask and shift, copied at the start: what the
+	 * walk's caller stores meanwhile (an op's fields, through pointers)
+	 * could alias the ring for all the compiler knows, and it would load
+	 * them again for every CQE. */
+	unsigned mask;
+	unsigned shift;
+	struct io_uring_cqe *cqes;
 };
 
 /* Begin a walk over the CQEs ready now (struct rr_cq_walk, above). */
@@ -373,6 +375,9 @@ static inline struct rr_cq_walk rr_cq_walk_begin(const struct rr_ring *ring)
 
 	walk.head = *ring->cq.khead;
 	walk.mixed = (ring->setup_flags & IORING_SETUP_CQE_MIXED) != 0;
+	walk.mask = ring->cq.ring_mask;
+	walk.shift = ring->cqe_shift;
+	walk.cqes = ring->cq.cqes;
 	/* Acquire pairs with the kernel's smp_store_release(cq.tail): the
 	 * CQEs before the tail are fully written when we see it. */
 	walk.tail = rr_load_acquire(ring->cq.ktail);
@@ -386,7 +391,7 @@ static inline struct io_uring_cqe *rr_cq_walk_next(const struct rr_ring *ring,
 {
 	while (walk->head != walk->tail) {
 		struct io_uring_cqe *cqe =
-			&ring->cq.cqes[(walk->head & ring->cq.ring_mask) << ring->cqe_shift];
+			&walk->cqes[(walk->head & walk->mask) << walk->shift];
 		if (!walk->mixed) {
 			walk->head++;
 			return cqe;
