@@ -266,7 +266,8 @@ static int tick(struct rr_loop *loop, uint64_t deadline_ns)
 	/* A callback may have torn the loop down in the turn before. */
 	if (!loop->initialized)
 		return 0;
-	rr__start_queued(loop);
+	if (loop->queued_head) /* most turns: every op was started when scheduled */
+		rr__start_queued(loop);
 	if (rr__timers_armed(loop->timers)) /* no clock read without timers */
 		rr__fire_timers(loop, rr__monotonic_ns());
 
@@ -291,7 +292,11 @@ static int tick(struct rr_loop *loop, uint64_t deadline_ns)
 	if (rr__timers_armed(loop->timers))
 		rr__fire_timers(loop, rr__monotonic_ns());
 	rr__run_completed(loop);
-	rr__run_async(loop);
+	/* A load first: the exchange is a locked instruction, and most turns
+	 * have nothing sent.  A send it misses is followed by its wake-up,
+	 * which ends a later turn's wait. */
+	if (async_waiting(loop))
+		rr__run_async(loop);
 	return ret < 0 && ret != -ETIME ? ret : 0;
 }
 
