@@ -368,16 +368,17 @@ static int prep_op(struct uring_state *st, struct io_uring_sqe *sqe,
 	return 0;
 }
 
-static int uring_start(struct rr_loop *loop, struct rr_op *op)
+/* Take an SQE of `ring` and fill it for `op`: 0, -EAGAIN (no room), or
+ * -EINVAL (an op type the ring cannot run).  Inlined into both starts. */
+static inline __attribute__((always_inline)) int
+fill_sqe(struct uring_state *st, struct rr_ring *ring, bool keep_wake_slot,
+	 struct rr_op *op, struct io_uring_sqe **filled)
 {
-	struct uring_state *st = state_of(loop);
-	bool polled = goes_to_polled_ring(st, op);
-
 	/* Leave the last slot for re-arming the wake read, or a wake-up from
 	 * another thread could go unseen during the next wait. */
-	if (!st->wake_armed && !polled && rr_sq_space_left(&st->ring) <= 1)
+	if (keep_wake_slot && !st->wake_armed && rr_sq_space_left(ring) <= 1)
 		return -EAGAIN;
-	struct io_uring_sqe *sqe = rr_get_sqe(polled ? &st->polled : &st->ring);
+	struct io_uring_sqe *sqe = rr_get_sqe(ring);
 	if (!sqe)
 		return -EAGAIN;
 	if (prep_op(st, sqe, op) < 0) {
@@ -386,16 +387,39 @@ static int uring_start(struct rr_loop *loop, struct rr_op *op)
 		rr_sqe_set_data64(sqe, TAG_IGNORE);
 		return -EINVAL;
 	}
-	if (op->flags & (RR_OP_F_LINK | RR_OP_F_FIXED_FILE)) { /* one test for both */
-		if (op->flags & RR_OP_F_LINK)
-			rr_sqe_link(sqe);
-		if (op->flags & RR_OP_F_FIXED_FILE) /* the fd is a registered index */
-			sqe->flags |= IOSQE_FIXED_FILE;
-	}
 	rr_sqe_set_data(sqe, op);
+	*filled = sqe;
+	return 0;
+}
+
+/* uring_start of an op that is linked, on a registered file, or polled. */
+static __attribute__((noinline)) int start_marked(struct uring_state *st, struct rr_op *op)
+{
+	bool polled = goes_to_polled_ring(st, op);
+	struct io_uring_sqe *sqe;
+	int ret = fill_sqe(st, polled ? &st->polled : &st->ring, !polled, op, &sqe);
+
+	if (ret < 0)
+		return ret;
+	if (op->flags & RR_OP_F_LINK)
+		rr_sqe_link(sqe);
+	if (op->flags & RR_OP_F_FIXED_FILE) /* the fd is a registered index */
+		sqe->flags |= IOSQE_FIXED_FILE;
 	if (polled)
 		st->polled_in_flight++;
 	return 0;
+}
+
+static int uring_start(struct rr_loop *loop, struct rr_op *op)
+{
+	struct uring_state *st = state_of(loop);
+	struct io_uring_sqe *sqe;
+
+	/* One test for the three marks that change the SQE or the ring, so
+	 * that the common op's start has no more to test. */
+	if (op->flags & (RR_OP_F_LINK | RR_OP_F_FIXED_FILE | RR_OP_F_POLLED))
+		return start_marked(st, op);
+	return fill_sqe(st, &st->ring, true, op, &sqe);
 }
 
 /* An SQE for an op the backend sends again from reap (the SQ submitted
@@ -736,8 +760,8 @@ static void hold(struct uring_state *st, struct rr_op *op, const struct io_uring
  * (hold) and the walk goes on; only with the held room full (or on the
  * polled ring) does it stop there, leaving that CQE and the rest in the
  * ring for the next turn. */
-static void reap(struct rr_loop *loop, struct uring_state *st,
-		 struct rr_ring *ring, bool polled)
+static inline __attribute__((always_inline)) void
+reap(struct rr_loop *loop, struct uring_state *st, struct rr_ring *ring, bool polled)
 {
 	if (!polled && st->held_count)
 		report_held(loop, st);
@@ -791,6 +815,13 @@ static void reap(struct rr_loop *loop, struct uring_state *st,
 	rr_cq_walk_end(ring, &walk);
 }
 
+/* reap of the polled ring, out of line: the main ring's is inlined into
+ * every turn (uring_flush_wait), this one only into IOPOLL loops'. */
+static __attribute__((noinline)) void reap_polled(struct rr_loop *loop, struct uring_state *st)
+{
+	reap(loop, st, &st->polled, true);
+}
+
 /* The first turn of a SINGLE_ISSUER loop: its thread becomes the ring's
  * submitter (IORING_REGISTER_ENABLE_RINGS from it), and its enters go by
  * an index registered in its own table. */
@@ -820,7 +851,7 @@ static int uring_flush_wait(struct rr_loop *loop, uint64_t deadline_ns)
 		ret = rr_submit(&st->polled);
 		if (ret < 0 && ret != -EAGAIN && ret != -EBUSY)
 			return ret;
-		reap(loop, st, &st->polled, true);
+		reap_polled(loop, st);
 		deadline_ns = 0;
 	}
 	if (!st->wake_armed && !loop->closing)
