@@ -31,44 +31,78 @@ static int claim(struct rr_loop *loop, struct rr_op *op)
 	return 0;
 }
 
-/* Inlined into every scheduling call: it is the whole of rr_nop, and
- * half of each of the others. */
-static inline __attribute__((always_inline)) int
-enqueue(struct rr_loop *loop, struct rr_op *op, enum rr_op_type type)
+/* The op is the loop's from here to its last callback. */
+static inline __attribute__((always_inline)) void
+mark_queued(struct rr_loop *loop, struct rr_op *op)
 {
-	op->type = (uint8_t)type;
-	if (op->flags & RR_OP_F_FIXED_FILE) { /* its fd is a table index */
-		int ret = rr__fixed_file_claim(loop, op);
-		if (ret < 0)
-			return ret;
-	}
 	op->state = RR_OP_QUEUED;
 	op->scheduled_mark = RR_OP_SCHEDULED_MARK;
 	op->result = 0;
 	op->next = NULL;
 	loop->in_flight++;
-	/* Nothing waiting ahead of it and not part of a chain: hand it to the
-	 * backend now.  The backend only prepares it (an SQE, a list entry);
-	 * the system call still waits for the loop's next turn, with the rest
-	 * of the batch. */
-	if (!loop->queued_head && !(op->flags & RR_OP_F_LINK)) {
-		int ret = loop->backend->start(loop, op);
-		if (ret == 0) {
-			op->state = RR_OP_IN_FLIGHT;
-			loop->stats.ops_submitted++;
-			return 0;
-		}
-		if (ret != -EAGAIN) {
-			rr__complete_later(loop, op, ret);
-			return 0;
-		}
-	}
+}
+
+/* Queue the op behind the others: it starts on a later turn. */
+static inline __attribute__((always_inline)) void
+append(struct rr_loop *loop, struct rr_op *op)
+{
 	if (loop->queued_tail)
 		loop->queued_tail->next = op;
 	else
 		loop->queued_head = op;
 	loop->queued_tail = op;
 	loop->queued_count++;
+}
+
+/* Hand the op to the backend now.  The backend only prepares it (an SQE, a
+ * list entry); the system call still waits for the loop's next turn, with
+ * the rest of the batch.  Without room it waits in the queue. */
+static inline __attribute__((always_inline)) int
+start_now(struct rr_loop *loop, struct rr_op *op)
+{
+	int ret = loop->backend->start(loop, op);
+
+	if (ret == 0) {
+		op->state = RR_OP_IN_FLIGHT;
+		loop->stats.ops_submitted++;
+		return 0;
+	}
+	if (ret != -EAGAIN)
+		rr__complete_later(loop, op, ret);
+	else
+		append(loop, op);
+	return 0;
+}
+
+/* enqueue of a linked op or one on a registered file: a linked op waits
+ * in the queue for the rest of its chain, whatever is ahead of it. */
+static __attribute__((noinline)) int enqueue_marked(struct rr_loop *loop, struct rr_op *op)
+{
+	if (op->flags & RR_OP_F_FIXED_FILE) { /* its fd is a table index */
+		int ret = rr__fixed_file_claim(loop, op);
+		if (ret < 0)
+			return ret;
+	}
+	mark_queued(loop, op);
+	if (!loop->queued_head && !(op->flags & RR_OP_F_LINK))
+		return start_now(loop, op);
+	append(loop, op);
+	return 0;
+}
+
+/* Inlined into every scheduling call: it is the whole of rr_nop, and
+ * half of each of the others.  Nothing queued ahead of the op: the backend
+ * takes it now. */
+static inline __attribute__((always_inline)) int
+enqueue(struct rr_loop *loop, struct rr_op *op, enum rr_op_type type)
+{
+	op->type = (uint8_t)type;
+	if (op->flags & (RR_OP_F_FIXED_FILE | RR_OP_F_LINK)) /* one test for both */
+		return enqueue_marked(loop, op);
+	mark_queued(loop, op);
+	if (!loop->queued_head)
+		return start_now(loop, op);
+	append(loop, op);
 	return 0;
 }
 
