@@ -260,8 +260,9 @@ static bool async_waiting(struct rr_loop *loop)
 	return atomic_load_explicit(&loop->async_pending, memory_order_relaxed) != NULL;
 }
 
-/* One turn: start, wait until `deadline_ns` at most, run what is due. */
-static int tick(struct rr_loop *loop, uint64_t deadline_ns)
+/* One turn: start, wait until `deadline_ns` at most, run what is due.
+ * Inlined into its two callers, run and run_for_ns. */
+static inline __attribute__((always_inline)) int tick(struct rr_loop *loop, uint64_t deadline_ns)
 {
 	/* A callback may have torn the loop down in the turn before. */
 	if (!loop->initialized)
@@ -300,26 +301,35 @@ static int tick(struct rr_loop *loop, uint64_t deadline_ns)
 	return ret < 0 && ret != -ETIME ? ret : 0;
 }
 
-/* rr_loop_run, its arguments checked. */
+/* Whether rr_loop_run(RR_RUN_ONCE or RR_RUN_UNTIL_DONE) turns again:
+ * ONCE until a callback ran (since `start`) or a wake-up came, UNTIL_DONE
+ * until nothing is in flight. */
+static bool runs_on(struct rr_loop *loop, enum rr_run_mode mode, uint64_t start)
+{
+	if (!loop->initialized)
+		return false;
+	if (mode == RR_RUN_ONCE)
+		return loop->callbacks_run == start && !loop->woken &&
+		       (loop->in_flight || async_waiting(loop));
+	return loop->in_flight != 0;
+}
+
+/* rr_loop_run, its arguments checked.  One call of tick (inlined: it is
+ * every turn): NOWAIT turns once without waiting, the others while
+ * runs_on says. */
 static int run(struct rr_loop *loop, enum rr_run_mode mode)
 {
 	uint64_t start = loop->callbacks_run;
+	uint64_t deadline = mode == RR_RUN_NOWAIT ? 0 : RR_DEADLINE_NONE;
+	bool once = mode == RR_RUN_NOWAIT;
 	int ret = 0;
 
-	switch (mode) {
-	case RR_RUN_NOWAIT:
-		ret = tick(loop, 0);
-		break;
-	case RR_RUN_ONCE:
+	if (mode == RR_RUN_ONCE)
 		loop->woken = false;
-		while (ret == 0 && loop->initialized && loop->callbacks_run == start &&
-		       !loop->woken && (loop->in_flight || async_waiting(loop)))
-			ret = tick(loop, RR_DEADLINE_NONE);
-		break;
-	case RR_RUN_UNTIL_DONE:
-		while (ret == 0 && loop->initialized && loop->in_flight)
-			ret = tick(loop, RR_DEADLINE_NONE);
-		break;
+	while (ret == 0 && (once || runs_on(loop, mode, start))) {
+		ret = tick(loop, deadline);
+		if (once)
+			break;
 	}
 	return ret < 0 ? ret : (int)(loop->callbacks_run - start);
 }
