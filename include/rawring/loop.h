@@ -75,6 +75,7 @@ struct rr_loop;
 struct rr_op;
 struct rr_timer_wheel;
 struct rr_buf_group;
+struct rr_ring;
 struct statx;
 
 /* The callback of an op: `result` is what the operation returned (a byte
@@ -314,6 +315,7 @@ struct rr_loop {
 	/* All private: use the functions below. */
 	const struct rr_backend *backend;
 	void *backend_state;
+	struct rr_ring *direct_sq;     /* io_uring: the SQ scheduling fills itself, or NULL */
 	struct rr_op *queued_head;     /* scheduled ops, in order */
 	struct rr_op *queued_tail;
 	struct rr_op *completed_head;  /* results known, callbacks due */

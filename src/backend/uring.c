@@ -20,6 +20,7 @@
 #include "../common/fault.h"
 #include "../loop/backend.h"
 #include "rawring.h"
+#include "uring_prep.h"
 
 /* user_data values that are not op pointers (ops are 8-byte aligned):
  * the armed eventfd read, SQEs whose CQE is ignored (cancel requests,
@@ -133,7 +134,10 @@ static int setup_main_ring(struct uring_state *st,
 	return 0;
 }
 
-static void arm_wake(struct uring_state *st)
+/* Arm the wake read.  Armed, it needs no slot kept for it, and the core
+ * may fill the SQ itself (loop->direct_sq, backend.h); not armed, only
+ * uring_start takes the SQ's slots, the last one kept for re-arming. */
+static void arm_wake(struct rr_loop *loop, struct uring_state *st)
 {
 	struct io_uring_sqe *sqe = rr_get_sqe(&st->ring);
 
@@ -142,6 +146,7 @@ static void arm_wake(struct uring_state *st)
 	rr_prep_read(sqe, st->wake_fd, &st->wake_value, sizeof(st->wake_value), 0);
 	rr_sqe_set_data64(sqe, TAG_WAKE);
 	st->wake_armed = true;
+	loop->direct_sq = &st->ring;
 }
 
 static int uring_init(struct rr_loop *loop, const struct rr_loop_options *options)
@@ -168,7 +173,7 @@ static int uring_init(struct rr_loop *loop, const struct rr_loop_options *option
 		ret = -errno;
 		goto fail_polled;
 	}
-	arm_wake(st);
+	arm_wake(loop, st);
 	/* Enter by a registered index, skipping the fd lookup (5.18).  Only
 	 * this thread's enters use it (the ring layer enters by the fd from
 	 * any other), and a thread's 16 slots may be taken: then the fd.  A
@@ -264,88 +269,13 @@ static int prep_op(struct uring_state *st, struct io_uring_sqe *sqe,
 		   struct rr_op *op)
 {
 	switch ((enum rr_op_type)op->type) {
-	case RR_OP_NOP:
-		rr_prep_nop(sqe);
-		break;
-	case RR_OP_READ:
-		rr_prep_read(sqe, op->args.rw.fd, op->args.rw.buf, op->args.rw.len,
-			     op->args.rw.offset);
-		break;
-	case RR_OP_WRITE:
-		rr_prep_write(sqe, op->args.rw.fd, op->args.rw.buf, op->args.rw.len,
-			      op->args.rw.offset);
-		break;
-	case RR_OP_READV:
-		rr_prep_readv(sqe, op->args.rwv.fd, op->args.rwv.iov,
-			      op->args.rwv.iovcnt, op->args.rwv.offset);
-		break;
-	case RR_OP_WRITEV:
-		rr_prep_writev(sqe, op->args.rwv.fd, op->args.rwv.iov,
-			       op->args.rwv.iovcnt, op->args.rwv.offset);
-		break;
-	case RR_OP_FSYNC:
-		rr_prep_fsync(sqe, op->args.fd_only.fd, 0);
-		break;
-	case RR_OP_FDATASYNC:
-		rr_prep_fdatasync(sqe, op->args.fd_only.fd);
-		break;
-	case RR_OP_OPENAT:
-		rr_prep_openat(sqe, op->args.open.dfd, op->args.open.path,
-			       op->args.open.flags, op->args.open.mode);
-		break;
-	case RR_OP_CLOSE:
-		rr_prep_close(sqe, op->args.fd_only.fd);
-		break;
-	case RR_OP_STATX:
-		rr_prep_statx(sqe, op->args.statx.dfd, op->args.statx.path,
-			      op->args.statx.flags, op->args.statx.mask,
-			      op->args.statx.buf);
-		break;
-	case RR_OP_ACCEPT:
-		if (op->flags & RR_OP_F_MULTISHOT)
-			rr_prep_multishot_accept(sqe, op->args.accept.fd, NULL, NULL,
-						 op->args.accept.flags);
-		else
-			rr_prep_accept(sqe, op->args.accept.fd, op->args.accept.addr,
-				       op->args.accept.addrlen, op->args.accept.flags);
-		break;
-	case RR_OP_CONNECT:
-		rr_prep_connect(sqe, op->args.connect.fd, op->args.connect.addr,
-				op->args.connect.addrlen);
-		break;
-	case RR_OP_RECV:
-		rr_prep_recv(sqe, op->args.xfer.fd, op->args.xfer.buf,
-			     op->args.xfer.len, op->args.xfer.flags);
-		break;
-	case RR_OP_SEND:
-		rr_prep_send(sqe, op->args.xfer.fd, op->args.xfer.buf,
-			     op->args.xfer.len, op->args.xfer.flags);
-		break;
-	case RR_OP_SEND_ZC:
-		rr_prep_send_zc(sqe, op->args.xfer.fd, op->args.xfer.buf,
-				op->args.xfer.len, op->args.xfer.flags, 0);
-		break;
-	case RR_OP_RECVMSG:
-		rr_prep_recvmsg(sqe, op->args.msg.fd, op->args.msg.msg,
-				op->args.msg.flags);
-		break;
-	case RR_OP_SENDMSG:
-		rr_prep_sendmsg(sqe, op->args.msg.fd, op->args.msg.msg,
-				op->args.msg.flags);
-		break;
-	case RR_OP_SHUTDOWN:
-		rr_prep_shutdown(sqe, op->args.shutdown.fd, op->args.shutdown.how);
-		break;
-	case RR_OP_POLL:
-		rr_prep_poll_add(sqe, op->args.poll.fd, op->args.poll.events);
-		break;
 	case RR_OP_RECV_MULTISHOT:
 		rr_prep_recv_multishot(sqe, op->args.group_io.fd,
 				       op->args.group_io.group->id,
 				       op->args.group_io.flags);
 		if (op->args.group_io.most > 1 && st->has_bundles)
 			sqe->ioprio |= IORING_RECVSEND_BUNDLE; /* rr_recv_bundle */
-		break;
+		return 0;
 	case RR_OP_SEND_BUNDLE: /* its buffers: publish_started_bundles */
 		op->flags |= OPF_ALL_CQES;
 		op->next = st->unpublished; /* (no list of the core's holds it now) */
@@ -353,19 +283,10 @@ static int prep_op(struct uring_state *st, struct io_uring_sqe *sqe,
 		rr_prep_send_bundle(sqe, op->args.group_io.fd, 0, op->args.group_io.flags);
 		sqe->flags |= IOSQE_BUFFER_SELECT;
 		sqe->buf_group = op->args.group_io.group->id;
-		break;
-	case RR_OP_READ_FIXED:
-		rr_prep_read_fixed(sqe, op->args.rw.fd, op->args.rw.buf, op->args.rw.len,
-				   op->args.rw.offset, op->args.rw.buf_index);
-		break;
-	case RR_OP_WRITE_FIXED:
-		rr_prep_write_fixed(sqe, op->args.rw.fd, op->args.rw.buf, op->args.rw.len,
-				    op->args.rw.offset, op->args.rw.buf_index);
-		break;
-	default:
-		return -EINVAL;
+		return 0;
+	default: /* the rest: uring_prep.h, shared with the core's direct start */
+		return rr__uring_prep_plain(sqe, op, (enum rr_op_type)op->type) ? 0 : -EINVAL;
 	}
-	return 0;
 }
 
 /* Take an SQE of `ring` and fill it for `op`: 0, -EAGAIN (no room), or
@@ -775,9 +696,10 @@ reap(struct rr_loop *loop, struct uring_state *st, struct rr_ring *ring, bool po
 		if (user_data <= TAG_MESSAGE) { /* one test for the rare tags */
 			if (user_data == TAG_WAKE) {
 				st->wake_armed = false;
+				loop->direct_sq = NULL; /* (arm_wake) */
 				rr__wake_seen(loop);
 				if (!loop->closing)
-					arm_wake(st);
+					arm_wake(loop, st);
 			} else if (user_data == TAG_MESSAGE) {
 				rr__wake_seen(loop);
 			}
@@ -855,7 +777,7 @@ static int uring_flush_wait(struct rr_loop *loop, uint64_t deadline_ns)
 		deadline_ns = 0;
 	}
 	if (!st->wake_armed && !loop->closing)
-		arm_wake(st);
+		arm_wake(loop, st);
 
 	if (deadline_ns == 0 || st->held_count || rr_cq_ready(&st->ring)) {
 		/* (held CQEs are results ready for this turn: no sleeping) */
@@ -1079,6 +1001,7 @@ static void uring_deinit(struct rr_loop *loop)
 {
 	struct uring_state *st = state_of(loop);
 
+	loop->direct_sq = NULL;
 	rr_ring_exit(&st->ring);
 	if (st->has_polled)
 		rr_ring_exit(&st->polled);

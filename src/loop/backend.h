@@ -16,6 +16,17 @@
  * multishot result for an op whose first has not been delivered yet is
  * refused (rr__op_report returns false) and the backend keeps it for a
  * later turn (io_uring holds the CQE, in CQ order, and walks on).
+ *
+ * The direct start.  The one place the core knows a backend: while the
+ * io_uring backend sets loop->direct_sq (its ring, whenever its wake read
+ * is armed, so that no slot need be kept for re-arming it), a scheduling
+ * call with nothing queued ahead puts an op's SQE there itself, by the
+ * backend's own mapping (src/backend/uring_prep.h), and marks it in
+ * flight: start is never called for it.  Only an op with no mark (not
+ * linked, not on a registered file, not polled) of a type whose SQE
+ * depends on the op alone; the rest, and any op once the SQ is full, go
+ * to start as before.  It saves every op the call into the backend and the
+ * backend's own tests (about 35 user instructions of a NOP's 177).
  */
 #ifndef RAWRING_LOOP_BACKEND_H
 #define RAWRING_LOOP_BACKEND_H

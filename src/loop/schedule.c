@@ -10,6 +10,10 @@
 #include <stdbool.h>
 
 #include "../common/clock.h"
+#ifdef RR_HAVE_URING
+#include "../backend/uring_prep.h"
+#include "rawring/ring.h"
+#endif
 #include "loop_internal.h"
 #include "timer_wheel.h"
 
@@ -56,9 +60,10 @@ append(struct rr_loop *loop, struct rr_op *op)
 
 /* Hand the op to the backend now.  The backend only prepares it (an SQE, a
  * list entry); the system call still waits for the loop's next turn, with
- * the rest of the batch.  Without room it waits in the queue. */
-static inline __attribute__((always_inline)) int
-start_now(struct rr_loop *loop, struct rr_op *op)
+ * the rest of the batch.  Without room it waits in the queue.  Out of line
+ * (and tail-called): on io_uring most ops start directly (start_direct),
+ * and the registers this call needs saved would cost them all. */
+static __attribute__((noinline)) int start_now(struct rr_loop *loop, struct rr_op *op)
 {
 	int ret = loop->backend->start(loop, op);
 
@@ -74,8 +79,9 @@ start_now(struct rr_loop *loop, struct rr_op *op)
 	return 0;
 }
 
-/* enqueue of a linked op or one on a registered file: a linked op waits
- * in the queue for the rest of its chain, whatever is ahead of it. */
+/* enqueue of a linked op, one on a registered file or a polled one: a
+ * linked op waits in the queue for the rest of its chain, whatever is ahead
+ * of it. */
 static __attribute__((noinline)) int enqueue_marked(struct rr_loop *loop, struct rr_op *op)
 {
 	if (op->flags & RR_OP_F_FIXED_FILE) { /* its fd is a table index */
@@ -90,18 +96,52 @@ static __attribute__((noinline)) int enqueue_marked(struct rr_loop *loop, struct
 	return 0;
 }
 
+#ifdef RR_HAVE_URING
+/*
+ * The direct start (backend.h): an op the io_uring backend would put in its
+ * SQ as it is, the scheduling call puts there itself, by the backend's own
+ * mapping (uring_prep.h; with a constant type, one prep), with no call into
+ * the backend.  False when it cannot: another backend, a type whose SQE
+ * needs the backend (it starts the op), or a full SQ (it says -EAGAIN).
+ */
+static inline __attribute__((always_inline)) bool
+start_direct(struct rr_loop *loop, struct rr_op *op, enum rr_op_type type)
+{
+	if (!loop->direct_sq || !rr__uring_plain_type(type))
+		return false;
+	struct io_uring_sqe *sqe = rr_get_sqe(loop->direct_sq);
+	if (!sqe)
+		return false;
+	(void)rr__uring_prep_plain(sqe, op, type);
+	rr_sqe_set_data(sqe, op);
+	op->state = RR_OP_IN_FLIGHT;
+	loop->stats.ops_submitted++;
+	return true;
+}
+#else
+static inline bool start_direct(struct rr_loop *loop, struct rr_op *op, enum rr_op_type type)
+{
+	(void)loop, (void)op, (void)type;
+	return false;
+}
+#endif
+
 /* Inlined into every scheduling call: it is the whole of rr_nop, and
- * half of each of the others.  Nothing queued ahead of the op: the backend
- * takes it now. */
+ * half of each of the others.  Nothing queued ahead of the op: it starts
+ * now, directly or by the backend.  An op with a mark that changes its SQE
+ * or its ring (linked, on a registered file, polled) goes the long way. */
 static inline __attribute__((always_inline)) int
 enqueue(struct rr_loop *loop, struct rr_op *op, enum rr_op_type type)
 {
 	op->type = (uint8_t)type;
-	if (op->flags & (RR_OP_F_FIXED_FILE | RR_OP_F_LINK)) /* one test for both */
+	if (op->flags & (RR_OP_F_FIXED_FILE | RR_OP_F_LINK | RR_OP_F_POLLED)) /* one test */
 		return enqueue_marked(loop, op);
 	mark_queued(loop, op);
-	if (!loop->queued_head)
+	if (!loop->queued_head) {
+		if (start_direct(loop, op, type))
+			return 0;
 		return start_now(loop, op);
+	}
 	append(loop, op);
 	return 0;
 }
