@@ -404,7 +404,11 @@ enum rr_run_mode {
 
 /*
  * Turn the loop.  Returns the number of callbacks run (>= 0) or -errno from
- * the backend (-EINTR when a signal interrupted a wait), or -ELOOP when
+ * the backend (-EINTR when a signal interrupted a wait; also once, with no
+ * signal, in the first blocking wait of an epoll loop on a thread
+ * that has just closed an io_uring ring, an io_uring loop's deinit among
+ * them: the kernel finishes the ring's teardown on that thread by
+ * interrupting its wait, and the next run is not interrupted), or -ELOOP when
  * called from a callback RR_LOOP_MAX_NESTING turns deep (a callback that
  * always turns the loop would otherwise recurse without bound).  RR_RUN_ONCE returns
  * once at least one callback has run, or when another thread called
