@@ -577,7 +577,10 @@ int rr_timeout(struct rr_loop *loop, struct rr_op *op, uint64_t ns,
  * the cancellation is under way, -ENOENT when `target` is not scheduled on
  * this loop (idle, or its result is known and its callback already ran or
  * waits its turn in this same pass: rr_op_is_idle tells which),
- * -EALREADY when a cancellation is already under way.
+ * -EALREADY when a cancellation is already under way, or -EBUSY when the
+ * backend cannot ask for it now (io_uring: no SQE for the request, the SQ
+ * full and not yet consumed, as on a SINGLE_ISSUER loop before its first
+ * turn or under SQPOLL): nothing changed, ask again after a turn.
  */
 int rr_cancel(struct rr_loop *loop, struct rr_op *target);
 

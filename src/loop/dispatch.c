@@ -254,11 +254,17 @@ int rr_cancel(struct rr_loop *loop, struct rr_op *target)
 		rr__timers_remove(loop->timers, target);
 		rr__complete_later(loop, target, -ECANCELED);
 		return 0;
-	case RR_OP_IN_FLIGHT:
+	case RR_OP_IN_FLIGHT: {
 		if (target->flags & RR_OP_F_CANCELING)
 			return -EALREADY;
 		target->flags |= RR_OP_F_CANCELING;
-		return loop->backend->cancel(loop, target);
+		int ret = loop->backend->cancel(loop, target);
+		/* Not asked (io_uring: no SQE for the request, -EBUSY): the
+		 * op is as it was, and may be asked for again. */
+		if (ret < 0)
+			target->flags &= (uint16_t)~RR_OP_F_CANCELING;
+		return ret;
+	}
 	case RR_OP_IDLE:
 	case RR_OP_COMPLETED:
 	default:

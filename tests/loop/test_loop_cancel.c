@@ -241,3 +241,49 @@ Test(loop_cancel, ops_beyond_the_ring_size_are_all_submitted_while_others_idle)
 		close_fd(pairs[i][1]);
 	}
 }
+
+/* A cancel the backend cannot ask for yet (io_uring: no SQE for the
+ * request, the SQ full and a submit unable to empty it, as on a
+ * SINGLE_ISSUER ring not enabled before its first turn) is refused with
+ * -EBUSY and leaves the op as it was: asked again after a turn, it cancels
+ * the op (it was -EALREADY for good, the op never cancelled). */
+Test(loop_cancel, a_cancel_refused_for_a_full_sq_can_be_asked_again)
+{
+	enum { ENTRIES = 8 };
+	struct rr_loop loop;
+	struct rr_loop_options options = loop_options(ENTRIES);
+	struct rr_op recv[ENTRIES];
+	struct recorder rec[ENTRIES];
+	rr_fd_t fds[2];
+	char buf[ENTRIES][8];
+
+	if (!testing_uring())
+		cr_skip_test("io_uring only: the other backends have no SQ to fill");
+	options.sqpoll = false;
+	options.iopoll = false;
+	options.single_issuer = true; /* its ring is enabled by the first turn */
+	cr_assert_eq(rr_loop_init(&loop, &options), 0);
+	memset(rec, 0, sizeof(rec));
+	stream_pair(fds);
+	/* The wake read holds one slot; idle receives take the rest. */
+	for (unsigned i = 0; i + 1 < ENTRIES; i++) {
+		rr_op_init(&recv[i], record_cb, &rec[i]);
+		cr_assert_eq(rr_recv(&loop, &recv[i], fds[0], buf[i], 8, 0), 0);
+	}
+	int first = rr_cancel(&loop, &recv[0]);
+	cr_assert(first == 0 || first == -EBUSY, "first cancel: %d", first);
+	cr_assert_geq(rr_loop_run(&loop, RR_RUN_NOWAIT), 0); /* the SQ goes out */
+	if (first == -EBUSY)
+		cr_assert_eq(rr_cancel(&loop, &recv[0]), 0, "asked again after the turn");
+	for (int i = 0; i < 100 && !rec[0].calls; i++)
+		cr_assert_geq(rr_loop_run_for_ns(&loop, 10000000), 0);
+	cr_assert_eq(rec[0].calls, 1);
+	cr_assert_eq(rec[0].result, -ECANCELED);
+	for (unsigned i = 1; i + 1 < ENTRIES; i++)
+		cr_assert_eq(rec[i].calls, 0, "recv %u: still waiting", i);
+	rr_loop_deinit(&loop);
+	for (unsigned i = 1; i + 1 < ENTRIES; i++)
+		cr_assert_eq(rec[i].calls, 1, "recv %u: cancelled by the deinit", i);
+	close_fd(fds[0]);
+	close_fd(fds[1]);
+}
