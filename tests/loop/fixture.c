@@ -71,14 +71,20 @@ struct rr_loop_options loop_options(unsigned entries)
 	return options;
 }
 
-void open_loop(struct rr_loop *loop, unsigned entries)
+void open_loop_with(struct rr_loop *loop, const struct rr_loop_options *options)
 {
-	struct rr_loop_options options = loop_options(entries);
-	int ret = rr_loop_init(loop, &options);
+	int ret = rr_loop_init(loop, options);
 
 	if (ret == -ENOSYS || ret == -EPERM)
 		cr_skip_test("backend unavailable here: %s", strerror(-ret));
 	cr_assert_eq(ret, 0, "rr_loop_init: %s", strerror(-ret));
+}
+
+void open_loop(struct rr_loop *loop, unsigned entries)
+{
+	struct rr_loop_options options = loop_options(entries);
+
+	open_loop_with(loop, &options);
 }
 
 void run_until(struct rr_loop *loop, const bool *flag, unsigned timeout_ms)

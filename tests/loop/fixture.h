@@ -20,6 +20,10 @@
  * (0: default); skips the test where the backend is unavailable. */
 void open_loop(struct rr_loop *loop, unsigned entries);
 
+/* rr_loop_init with `options`, skipping the test where the backend is
+ * unavailable (open_loop's skip). */
+void open_loop_with(struct rr_loop *loop, const struct rr_loop_options *options);
+
 /* The options open_loop uses. */
 struct rr_loop_options loop_options(unsigned entries);
 

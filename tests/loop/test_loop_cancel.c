@@ -262,7 +262,7 @@ Test(loop_cancel, a_cancel_refused_for_a_full_sq_can_be_asked_again)
 	options.sqpoll = false;
 	options.iopoll = false;
 	options.single_issuer = true; /* its ring is enabled by the first turn */
-	cr_assert_eq(rr_loop_init(&loop, &options), 0);
+	open_loop_with(&loop, &options);
 	memset(rec, 0, sizeof(rec));
 	stream_pair(fds);
 	/* The wake read holds one slot; idle receives take the rest. */
