@@ -289,17 +289,18 @@ static int prep_op(struct uring_state *st, struct io_uring_sqe *sqe,
 	}
 }
 
-/* Take an SQE of `ring` and fill it for `op`: 0, -EAGAIN (no room), or
- * -EINVAL (an op type the ring cannot run).  Inlined into both starts. */
-static inline __attribute__((always_inline)) int
-fill_sqe(struct uring_state *st, struct rr_ring *ring, bool keep_wake_slot,
-	 struct rr_op *op, struct io_uring_sqe **filled)
+/* The ops the core does not start directly (backend.h): marked ones, group
+ * receives and send bundles, and those queued while the SQ was full. */
+static int uring_start(struct rr_loop *loop, struct rr_op *op)
 {
+	struct uring_state *st = state_of(loop);
+	bool polled = goes_to_polled_ring(st, op);
+
 	/* Leave the last slot for re-arming the wake read, or a wake-up from
 	 * another thread could go unseen during the next wait. */
-	if (keep_wake_slot && !st->wake_armed && rr_sq_space_left(ring) <= 1)
+	if (!st->wake_armed && !polled && rr_sq_space_left(&st->ring) <= 1)
 		return -EAGAIN;
-	struct io_uring_sqe *sqe = rr_get_sqe(ring);
+	struct io_uring_sqe *sqe = rr_get_sqe(polled ? &st->polled : &st->ring);
 	if (!sqe)
 		return -EAGAIN;
 	if (prep_op(st, sqe, op) < 0) {
@@ -308,39 +309,16 @@ fill_sqe(struct uring_state *st, struct rr_ring *ring, bool keep_wake_slot,
 		rr_sqe_set_data64(sqe, TAG_IGNORE);
 		return -EINVAL;
 	}
+	if (op->flags & (RR_OP_F_LINK | RR_OP_F_FIXED_FILE)) { /* one test for both */
+		if (op->flags & RR_OP_F_LINK)
+			rr_sqe_link(sqe);
+		if (op->flags & RR_OP_F_FIXED_FILE) /* the fd is a registered index */
+			sqe->flags |= IOSQE_FIXED_FILE;
+	}
 	rr_sqe_set_data(sqe, op);
-	*filled = sqe;
-	return 0;
-}
-
-/* uring_start of an op that is linked, on a registered file, or polled. */
-static __attribute__((noinline)) int start_marked(struct uring_state *st, struct rr_op *op)
-{
-	bool polled = goes_to_polled_ring(st, op);
-	struct io_uring_sqe *sqe;
-	int ret = fill_sqe(st, polled ? &st->polled : &st->ring, !polled, op, &sqe);
-
-	if (ret < 0)
-		return ret;
-	if (op->flags & RR_OP_F_LINK)
-		rr_sqe_link(sqe);
-	if (op->flags & RR_OP_F_FIXED_FILE) /* the fd is a registered index */
-		sqe->flags |= IOSQE_FIXED_FILE;
 	if (polled)
 		st->polled_in_flight++;
 	return 0;
-}
-
-static int uring_start(struct rr_loop *loop, struct rr_op *op)
-{
-	struct uring_state *st = state_of(loop);
-	struct io_uring_sqe *sqe;
-
-	/* One test for the three marks that change the SQE or the ring, so
-	 * that the common op's start has no more to test. */
-	if (op->flags & (RR_OP_F_LINK | RR_OP_F_FIXED_FILE | RR_OP_F_POLLED))
-		return start_marked(st, op);
-	return fill_sqe(st, &st->ring, true, op, &sqe);
 }
 
 /* An SQE for an op the backend sends again from reap (the SQ submitted
